@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { Env } from './env.js';
+
+export const ServeFlagsSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().min(1).default('127.0.0.1'),
+  dataDir: z.string().min(1).optional(),
+  mysql: z.array(z.string().url()).default([]),
+  redis: z.string().url().optional(),
+  secret: z.string().min(16, 'the secret must be at least 16 characters').optional(),
+});
+
+export type ServeFlags = z.input<typeof ServeFlagsSchema>;
+
+export interface ServeConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  mysql: string[];
+  redis: string | undefined;
+  /** undefined: read or generate one in the data dir. */
+  secret: string | undefined;
+}
+
+/** Flags win over the environment, which wins over defaults. */
+export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
+  const parsed = ServeFlagsSchema.parse(flags);
+  return {
+    port: parsed.port,
+    host: parsed.host,
+    dataDir: parsed.dataDir ?? env.REDPKT_DATA_DIR ?? '.redpkt',
+    mysql: parsed.mysql.length > 0 ? parsed.mysql : env.REDPKT_MYSQL ? [env.REDPKT_MYSQL] : [],
+    redis: parsed.redis ?? env.REDPKT_REDIS,
+    secret: parsed.secret ?? env.REDPKT_SECRET,
+  };
+}

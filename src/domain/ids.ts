@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32: no I, L, O, U
+
+function base32(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += ALPHABET[b & 31];
+  return out;
+}
+
+function timePart(now: number): string {
+  return now.toString(32).toUpperCase().padStart(9, '0');
+}
+
+/**
+ * Packet ids: `P` + 2-digit shard + time + randomness, e.g. `P00` + 9 + 12 chars.
+ * The shard rides in the id so any instance can find a packet's database without a lookup.
+ */
+export function newPacketId(shard = 0, now = Date.now()): string {
+  return `P${String(shard).padStart(2, '0')}${timePart(now)}${base32(randomBytes(12))}`;
+}
+
+export function shardOfPacketId(packetId: string): number {
+  const n = Number.parseInt(packetId.slice(1, 3), 10);
+  return Number.isNaN(n) ? 0 : n;
+}
+
+/** Order numbers we send to finance: a prefix per kind, time, randomness. */
+export function newOrderNo(prefix: 'PAY' | 'TRF' | 'RFD' | 'WDR', now = Date.now()): string {
+  return `${prefix}${timePart(now)}${base32(randomBytes(12))}`;
+}
