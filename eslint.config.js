@@ -12,12 +12,24 @@ export default tseslint.config(
       'no-restricted-properties': [
         'error',
         { object: 'process', property: 'env', message: 'Read configuration in src/config/ only.' },
-        { object: 'process', property: 'exit', message: 'Return an exit code; only bin/ and src/cli.ts exit.' },
+        {
+          object: 'process',
+          property: 'exit',
+          message: 'Return an exit code; only bin/ and src/cli.ts exit.',
+        },
       ],
     },
   },
   {
-    files: ['src/config/**', 'bin/**', 'src/cli.ts', 'test/**', 'bench/**', 'vitest.config.ts', '**/*.test.ts'],
+    files: [
+      'src/config/**',
+      'bin/**',
+      'src/cli.ts',
+      'test/**',
+      'bench/**',
+      'vitest.config.ts',
+      '**/*.test.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -8,7 +8,15 @@ import { registerCommands } from './commands/index.js';
  * 2 money mismatch; 3 usage error; 4 a dependency or target is unreachable;
  * 5 the command is not built yet; 70 internal error.
  */
-export const EXIT = { ok: 0, checkFailed: 1, moneyMismatch: 2, usage: 3, unavailable: 4, notBuilt: 5, internal: 70 } as const;
+export const EXIT = {
+  ok: 0,
+  checkFailed: 1,
+  moneyMismatch: 2,
+  usage: 3,
+  unavailable: 4,
+  notBuilt: 5,
+  internal: 70,
+} as const;
 
 export function exitCodeFor(code: ErrorCode): number {
   switch (code) {
@@ -48,7 +56,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`redpkt: ${e.code}: ${e.message}\n`);
       return exitCodeFor(e.code);
     }
-    process.stderr.write(`redpkt: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(
+      `redpkt: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     return EXIT.internal;
   }
 }

@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
+import { registerDb } from './db.js';
 import { registerNotBuilt } from './not-built.js';
+import { registerServe } from './serve.js';
+import { registerToken } from './token.js';
 
 export function registerCommands(program: Command): void {
+  registerServe(program);
+  registerToken(program);
+  registerDb(program);
   registerNotBuilt(program);
 }

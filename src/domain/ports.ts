@@ -39,7 +39,8 @@ export interface MarkPaidResult {
   changed: boolean;
 }
 
-export type ClaimFailureCode = 'PACKET_NOT_FOUND' | 'PACKET_NOT_ACTIVE' | 'PACKET_EXHAUSTED' | 'PACKET_EXPIRED';
+export type ClaimFailureCode =
+  'PACKET_NOT_FOUND' | 'PACKET_NOT_ACTIVE' | 'PACKET_EXHAUSTED' | 'PACKET_EXPIRED';
 
 export type ClaimOutcome =
   | { uid: string; ok: true; claim: Claim; created: boolean }
@@ -99,7 +100,12 @@ export interface PacketStore {
    * claims and their `transfer` tasks, commit. A uid that already claimed gets its claim back
    * (created=false). Shares come from nextShare(packet.splitMode, …, random).
    */
-  claimShares(packetId: string, uids: readonly string[], now: number, random?: RandomInt): Promise<ClaimSharesResult>;
+  claimShares(
+    packetId: string,
+    uids: readonly string[],
+    now: number,
+    random?: RandomInt,
+  ): Promise<ClaimSharesResult>;
 
   getClaim(packetId: string, uid: string): Promise<Claim | null>;
   /** Every claim of a packet in claim order. */
@@ -146,9 +152,19 @@ export interface PaymentProvider {
     notifyUrl: string;
   }): Promise<{ order: ProviderOrder; cashierUrl: string }>;
   /** Idempotent by transferNo: a retried transfer never pays twice. */
-  transfer(input: { transferNo: string; uid: string; amount: Fen; notifyUrl: string }): Promise<ProviderOrder>;
+  transfer(input: {
+    transferNo: string;
+    uid: string;
+    amount: Fen;
+    notifyUrl: string;
+  }): Promise<ProviderOrder>;
   /** Idempotent by refundNo; refunds part or all of a succeeded payment to its payer. */
-  refund(input: { refundNo: string; payOrderNo: string; amount: Fen; notifyUrl: string }): Promise<ProviderOrder>;
+  refund(input: {
+    refundNo: string;
+    payOrderNo: string;
+    amount: Fen;
+    notifyUrl: string;
+  }): Promise<ProviderOrder>;
   /** null when the provider has never heard of the order. */
   queryOrder(orderNo: string): Promise<ProviderOrder | null>;
 }

@@ -6,9 +6,15 @@ describe('split', () => {
   it('gives shares that sum to the amount, each at least 1 fen, for 10,000 random packets', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 10_000 }).chain((count) =>
-          fc.tuple(fc.constant(count), fc.integer({ min: count, max: 2_000_000 }), fc.constantFrom('random', 'fixed' as const)),
-        ),
+        fc
+          .integer({ min: 1, max: 10_000 })
+          .chain((count) =>
+            fc.tuple(
+              fc.constant(count),
+              fc.integer({ min: count, max: 2_000_000 }),
+              fc.constantFrom('random', 'fixed' as const),
+            ),
+          ),
         fc.integer(),
         ([count, total, mode], seed) => {
           let state = seed >>> 0;

@@ -41,7 +41,12 @@ export function nextShare(
 }
 
 /** All shares in claim order, as the claim path would hand them out. For tests and previews. */
-export function splitAll(mode: SplitMode, total: Fen, count: number, random: RandomInt = cryptoRandomInt): Fen[] {
+export function splitAll(
+  mode: SplitMode,
+  total: Fen,
+  count: number,
+  random: RandomInt = cryptoRandomInt,
+): Fen[] {
   const shares: Fen[] = [];
   let amount = total;
   for (let left = count; left > 0; left--) {

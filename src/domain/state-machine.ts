@@ -7,7 +7,12 @@ export function canTransition<S extends string>(table: Transitions<S>, from: S, 
   return table[from].includes(to);
 }
 
-export function assertTransition<S extends string>(what: string, table: Transitions<S>, from: S, to: S): void {
+export function assertTransition<S extends string>(
+  what: string,
+  table: Transitions<S>,
+  from: S,
+  to: S,
+): void {
   if (!canTransition(table, from, to)) {
     throw new RedpktError('ILLEGAL_TRANSITION', `${what} cannot go from ${from} to ${to}`, {
       details: { from, to },

@@ -25,7 +25,8 @@ function withDatabase(url: string, database: string): string {
 }
 
 export function assertTestDatabaseName(name: string): void {
-  if (!/test/i.test(name)) throw new Error(`refusing to run against database "${name}": its name must say test`);
+  if (!/test/i.test(name))
+    throw new Error(`refusing to run against database "${name}": its name must say test`);
 }
 
 let reachable: Promise<boolean> | undefined;
@@ -38,7 +39,10 @@ export async function mysqlAvailable(): Promise<boolean> {
       await conn.end();
       return true;
     } catch (e) {
-      if (inCi) throw new Error(`MariaDB is required in CI and unreachable at ${env.REDPKT_TEST_MYSQL}`, { cause: e });
+      if (inCi)
+        throw new Error(`MariaDB is required in CI and unreachable at ${env.REDPKT_TEST_MYSQL}`, {
+          cause: e,
+        });
       console.warn(`[redpkt tests] MariaDB unreachable at ${env.REDPKT_TEST_MYSQL}: MySQL suites skipped`);
       return false;
     }
@@ -71,3 +75,23 @@ export async function createTestMysql(label = 'db'): Promise<TestMysql> {
 }
 
 export const testRedisUrl = env.REDPKT_TEST_REDIS;
+
+/** true when Redis answers PING; in CI an unreachable server throws instead. */
+export async function redisAvailable(url = env.REDPKT_TEST_REDIS): Promise<boolean> {
+  const { createConnection } = await import('node:net');
+  const u = new URL(url);
+  const ok = await new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host: u.hostname, port: Number(u.port || 6379) });
+    const done = (v: boolean) => {
+      socket.destroy();
+      resolve(v);
+    };
+    socket.setTimeout(3000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (d) => done(d.toString().startsWith('+PONG')));
+  });
+  if (!ok && inCi) throw new Error(`Redis is required in CI and unreachable at ${url}`);
+  if (!ok) console.warn(`[redpkt tests] Redis unreachable at ${url}: Redis suites skipped`);
+  return ok;
+}

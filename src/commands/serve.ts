@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { readEnv } from '../config/env.js';
+import { resolveServeConfig } from '../config/serve-config.js';
+import { startService } from '../runtime/start-service.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'run the packet service with the simulated payment provider (embedded SQLite unless --mysql)',
+    )
+    .option('--port <n>', 'port to listen on (0 = pick a free one and print it)', '8080')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--data-dir <dir>', 'where the embedded store, finance store and secret live (default .redpkt)')
+    .option(
+      '--mysql <url>',
+      'MySQL/MariaDB database URL instead of the embedded store (repeatable for shards)',
+      collect,
+      [],
+    )
+    .option('--redis <url>', 'Redis URL (used by the limiter and queues once they land)')
+    .option(
+      '--secret <secret>',
+      'signing secret for tokens and finance (default: REDPKT_SECRET, or generated into the data dir)',
+    )
+    .action(
+      async (flags: {
+        port: string;
+        host: string;
+        dataDir?: string;
+        mysql: string[];
+        redis?: string;
+        secret?: string;
+      }) => {
+        const config = resolveServeConfig(flags, readEnv());
+        const service = await startService(config);
+        process.stdout.write(`redpkt listening on ${service.url}\n`);
+        await new Promise<void>((resolve) => {
+          const stop = (signal: NodeJS.Signals) => {
+            process.stderr.write(`redpkt: ${signal}, shutting down\n`);
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            service.close().then(resolve, resolve);
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        });
+      },
+    );
+}

@@ -1,0 +1,49 @@
+/** Remote control of a running finance (knobs, counters, the books), for load runs and tests. */
+import { z } from 'zod';
+import { createCaller, expectOk } from './http-caller.js';
+import type { CallerOptions } from './http-caller.js';
+import { KnobsSchema } from './knobs.js';
+import type { FinanceKnobs, KnobsPatch } from './knobs.js';
+import type { StatsSnapshot } from './stats.js';
+import type { BooksCheck } from './store/types.js';
+
+export interface FinanceAdminClient {
+  getKnobs(): Promise<FinanceKnobs>;
+  setKnobs(patch: KnobsPatch): Promise<FinanceKnobs>;
+  stats(): Promise<StatsSnapshot>;
+  resetStats(): Promise<void>;
+  books(): Promise<BooksCheck>;
+  close(): Promise<void>;
+}
+
+const KnobsAnswer = z.object({ knobs: KnobsSchema });
+const StatsAnswer = z.object({
+  requests: z.object({
+    total: z.number(),
+    routes: z.record(z.string(), z.object({ requests: z.number(), errors: z.number() })),
+  }),
+});
+const BooksAnswer = z.object({
+  books: z.object({
+    ledgerTotal: z.number(),
+    balanceTotal: z.number(),
+    mismatched: z.array(z.object({ account: z.string(), balance: z.number(), ledger: z.number() })),
+    accounts: z.number(),
+    entries: z.number(),
+  }),
+});
+
+export function createFinanceAdminClient(opts: CallerOptions): FinanceAdminClient {
+  const caller = createCaller(opts);
+  return {
+    getKnobs: async () => expectOk(await caller.send('GET', '/finance/admin/knobs'), KnobsAnswer).knobs,
+    setKnobs: async (patch) =>
+      expectOk(await caller.send('PUT', '/finance/admin/knobs', patch), KnobsAnswer).knobs,
+    stats: async () => expectOk(await caller.send('GET', '/finance/admin/stats'), StatsAnswer).requests,
+    resetStats: async () => {
+      expectOk(await caller.send('DELETE', '/finance/admin/stats'), z.unknown());
+    },
+    books: async () => expectOk(await caller.send('GET', '/finance/admin/books'), BooksAnswer).books,
+    close: () => caller.close(),
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The simulated payment provider, composed: its own store (migrated), knobs, counters,
+ * callback notifier, use cases and HTTP app.
+ */
+import type { Hono } from 'hono';
+import type { Fen } from '../domain/money.js';
+import { createFinanceApp } from './http/create-finance-app.js';
+import { createKnobs } from './knobs.js';
+import type { Knobs, KnobsPatch } from './knobs.js';
+import { createNotifier } from './notifier.js';
+import type { Notifier } from './notifier.js';
+import type { Random } from './random.js';
+import { createFinanceService } from './service.js';
+import type { FinanceService } from './service.js';
+import { createStats } from './stats.js';
+import type { Stats } from './stats.js';
+import { createFinanceStore } from './store/create-finance-store.js';
+import type { FinanceStore, FinanceStoreConfig } from './store/types.js';
+
+export const DEFAULT_INITIAL_BALANCE: Fen = 1_000_000;
+/** The platform's float: enough for any rehearsal, finite so it can still run out. */
+export const DEFAULT_MERCHANT_INITIAL_BALANCE: Fen = 100_000_000_000;
+
+export interface FinanceConfig {
+  store: FinanceStoreConfig;
+  /** Verifies payers' JWTs at the cashier. */
+  jwtSecret: string;
+  /** Signs callbacks and verifies service calls. */
+  signSecret: string;
+  /** Base of cashier URLs, e.g. http://127.0.0.1:8080; the request's origin when not set. */
+  publicUrl?: string;
+  /** A new user's opening balance, funded (and ledgered) from the issuer. Default 1,000,000 fen. */
+  initialBalance?: Fen;
+  merchantInitialBalance?: Fen;
+  /** Dice for every knob; pass a seeded one (random.ts) for reproducible runs. Default Math.random. */
+  random?: Random;
+  knobs?: KnobsPatch;
+  now?: () => number;
+  /** Callback retry shape; tests shorten it. */
+  callbacks?: { attempts?: number; backoffMs?: number; timeoutMs?: number };
+  log?: (msg: string, err: unknown) => void;
+}
+
+export interface Finance {
+  app: Hono;
+  store: FinanceStore;
+  knobs: Knobs;
+  stats: Stats;
+  notifier: Notifier;
+  service: FinanceService;
+  close(): Promise<void>;
+}
+
+export async function createFinance(config: FinanceConfig): Promise<Finance> {
+  const store = createFinanceStore(config.store);
+  try {
+    await store.migrate();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const now = config.now ?? Date.now;
+  const random = config.random ?? Math.random;
+  const knobs = createKnobs(config.knobs);
+  const stats = createStats();
+  const notifier = createNotifier({
+    secret: config.signSecret,
+    knobs,
+    random,
+    now,
+    ...config.callbacks,
+    ...(config.log ? { log: config.log } : {}),
+  });
+  const service = createFinanceService({
+    store,
+    knobs,
+    notifier,
+    now,
+    initialBalance: config.initialBalance ?? DEFAULT_INITIAL_BALANCE,
+    merchantInitialBalance: config.merchantInitialBalance ?? DEFAULT_MERCHANT_INITIAL_BALANCE,
+  });
+  const app = createFinanceApp({
+    service,
+    store,
+    knobs,
+    stats,
+    notifier,
+    random,
+    jwtSecret: config.jwtSecret,
+    signSecret: config.signSecret,
+    now,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl.replace(/\/+$/, '') } : {}),
+    ...(config.log ? { log: config.log } : {}),
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    store,
+    knobs,
+    stats,
+    notifier,
+    service,
+    close() {
+      closing ??= (async () => {
+        await notifier.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The simulated provider's HTTP API, every route under /finance, so it can be served alone or
+ * mounted beside the packet API (`app.route('/', financeApp)`).
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createErrorHandler, errorResponse } from '../../server/middleware/error-handler.js';
+import type { Knobs } from '../knobs.js';
+import type { Notifier } from '../notifier.js';
+import type { Random } from '../random.js';
+import type { FinanceService } from '../service.js';
+import type { Stats } from '../stats.js';
+import type { FinanceStore } from '../store/types.js';
+import { adminRoutes } from './admin-routes.js';
+import { cashierRoutes } from './cashier-routes.js';
+import { countRequests, faultGate } from './fault-gate.js';
+import { serviceRoutes } from './service-routes.js';
+
+export interface FinanceAppDeps {
+  service: FinanceService;
+  store: FinanceStore;
+  knobs: Knobs;
+  stats: Stats;
+  notifier: Notifier;
+  /** Dice for failureRate and failAfterCommitRate. */
+  random: Random;
+  /** Verifies payers' bearer tokens at the cashier. */
+  jwtSecret: string;
+  /** Verifies service calls' signatures. */
+  signSecret: string;
+  publicUrl?: string;
+  now?: () => number;
+  log?: (msg: string, err: unknown) => void;
+}
+
+export function createFinanceApp(deps: FinanceAppDeps): Hono {
+  const now = deps.now ?? Date.now;
+  const app = new Hono();
+  app.onError(createErrorHandler(deps.log ?? ((msg, err) => console.error(msg, err))));
+  app.notFound((c) => errorResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
+  app.use('/finance/*', countRequests(deps.stats));
+  app.use('/finance/*', faultGate(deps.knobs, deps.random));
+  app.use('/finance/*', bodyLimit({ maxSize: 64 * 1024 }));
+  app.route(
+    '/',
+    serviceRoutes({
+      service: deps.service,
+      store: deps.store,
+      signSecret: deps.signSecret,
+      now,
+      publicUrl: deps.publicUrl,
+    }),
+  );
+  app.route('/', cashierRoutes({ service: deps.service, jwtSecret: deps.jwtSecret }));
+  app.route('/', adminRoutes({ ...deps, now }));
+  return app;
+}

@@ -1,0 +1,63 @@
+/** The routes the packet service calls, every one HMAC-signed. */
+import { Hono } from 'hono';
+import { RedpktError } from '../../domain/errors.js';
+import { jsonBody, parseWith } from '../../server/validate.js';
+import type { FinanceService } from '../service.js';
+import type { FinanceStore } from '../store/types.js';
+import { LedgerQuerySchema, PayOrderBody, RefundBody, TransferBody, toProviderOrder } from '../wire.js';
+import { requireSignature } from './require-signature.js';
+
+export interface ServiceRoutesDeps {
+  service: FinanceService;
+  store: FinanceStore;
+  signSecret: string;
+  now: () => number;
+  /** `${publicUrl}/finance/cashier/…`; the request's own origin when not set. */
+  publicUrl: string | undefined;
+}
+
+export function serviceRoutes(deps: ServiceRoutesDeps): Hono {
+  const app = new Hono();
+  const signed = requireSignature(deps.signSecret, deps.now);
+
+  app.post('/finance/pay-orders', signed, async (c) => {
+    const input = await jsonBody(c, PayOrderBody);
+    const order = await deps.service.createPayOrder(input);
+    const base = deps.publicUrl ?? new URL(c.req.url).origin;
+    return c.json({
+      order: toProviderOrder(order),
+      cashierUrl: `${base}/finance/cashier/${encodeURIComponent(order.orderNo)}/pay`,
+    });
+  });
+
+  app.post('/finance/transfers', signed, async (c) => {
+    const order = await deps.service.transfer(await jsonBody(c, TransferBody));
+    return c.json({ order: toProviderOrder(order) });
+  });
+
+  app.post('/finance/refunds', signed, async (c) => {
+    const order = await deps.service.refund(await jsonBody(c, RefundBody));
+    return c.json({ order: toProviderOrder(order) });
+  });
+
+  app.get('/finance/orders/:orderNo', signed, async (c) => {
+    const order = await deps.store.getOrder(c.req.param('orderNo'));
+    if (!order) throw new RedpktError('ORDER_NOT_FOUND', `no order ${c.req.param('orderNo')}`);
+    return c.json({ order: toProviderOrder(order) });
+  });
+
+  app.get('/finance/ledger', signed, async (c) => {
+    const query = parseWith(LedgerQuerySchema, c.req.query());
+    const entries = await deps.store.listLedger(query);
+    const last = entries.at(-1);
+    return c.json({ entries, nextAfterId: entries.length === query.limit && last ? last.id : null });
+  });
+
+  app.get('/finance/accounts/:id', signed, async (c) => {
+    const account = await deps.store.getAccount(c.req.param('id'));
+    if (!account) throw new RedpktError('NOT_FOUND', `no account ${c.req.param('id')}`);
+    return c.json({ account });
+  });
+
+  return app;
+}

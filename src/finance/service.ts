@@ -1,0 +1,79 @@
+/**
+ * The provider's use cases: open accounts on first use, run the store's atomic money operations
+ * with the current knobs, and send a signed callback when an order reaches a final state.
+ */
+import { RedpktError } from '../domain/errors.js';
+import type { Fen } from '../domain/money.js';
+import { newTxnId } from './ids.js';
+import type { Knobs } from './knobs.js';
+import type { Notifier } from './notifier.js';
+import type {
+  FinanceStore,
+  NewPayOrder,
+  NewRefund,
+  NewTransfer,
+  OrderResult,
+  StoredOrder,
+} from './store/types.js';
+import { MERCHANT_ACCOUNT, userAccount } from './store/types.js';
+
+export interface FinanceServiceDeps {
+  store: FinanceStore;
+  knobs: Knobs;
+  notifier: Notifier;
+  now: () => number;
+  /** Opening balance of a user's account, funded from the issuer. */
+  initialBalance: Fen;
+  /** Opening balance of the merchant (the platform's float that pays transfers). */
+  merchantInitialBalance: Fen;
+}
+
+export interface FinanceService {
+  createPayOrder(input: NewPayOrder): Promise<StoredOrder>;
+  pay(payOrderNo: string, uid: string): Promise<StoredOrder>;
+  transfer(input: NewTransfer): Promise<StoredOrder>;
+  refund(input: NewRefund): Promise<StoredOrder>;
+}
+
+export function createFinanceService(deps: FinanceServiceDeps): FinanceService {
+  const { store, notifier } = deps;
+  const writeOpts = () => {
+    const now = deps.now();
+    return { now, newTxnId: () => newTxnId(now) };
+  };
+  const open = (id: string, balance: Fen) => store.openAccount(id, balance, writeOpts());
+  const announce = ({ order, changed }: OrderResult): StoredOrder => {
+    if (changed && order.status !== 'pending') notifier.notify(order);
+    return order;
+  };
+
+  return {
+    async createPayOrder(input) {
+      return (await store.createPayOrder(input, deps.now())).order;
+    },
+
+    async pay(payOrderNo, uid) {
+      // Refuse strangers before opening an account for them; the store checks again under lock.
+      const order = await store.getOrder(payOrderNo);
+      if (!order || order.kind !== 'payment')
+        throw new RedpktError('ORDER_NOT_FOUND', `no payment order ${payOrderNo}`);
+      if (order.uid !== uid) throw new RedpktError('FORBIDDEN', 'only the payer of an order may pay it');
+      await open(userAccount(uid), deps.initialBalance);
+      await open(MERCHANT_ACCOUNT, deps.merchantInitialBalance);
+      return announce(await store.payOrder(payOrderNo, uid, writeOpts()));
+    },
+
+    async transfer(input) {
+      await open(MERCHANT_ACCOUNT, deps.merchantInitialBalance);
+      await open(userAccount(input.uid), deps.initialBalance);
+      return announce(await store.transfer(input, { ...writeOpts(), hold: deps.knobs.get().holdOrders }));
+    },
+
+    async refund(input) {
+      await open(MERCHANT_ACCOUNT, deps.merchantInitialBalance);
+      const payment = await store.getOrder(input.payOrderNo);
+      if (payment) await open(userAccount(payment.uid), deps.initialBalance);
+      return announce(await store.refund(input, { ...writeOpts(), hold: deps.knobs.get().holdOrders }));
+    },
+  };
+}

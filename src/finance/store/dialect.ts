@@ -1,0 +1,44 @@
+/**
+ * What the shared money logic (operations.ts) needs from a database, implemented once per
+ * dialect (sqlite/, mysql/). Kept internal to the store: the port is FinanceStore.
+ */
+import type { Fen } from '../../domain/money.js';
+import type { Account, BooksCheck, LedgerEntry, LedgerQuery, StoredOrder } from './types.js';
+
+export interface TxOps {
+  /** The order, locked until commit (`SELECT … FOR UPDATE` on MySQL; SQLite writers are serialized). */
+  lockOrder(orderNo: string): Promise<StoredOrder | null>;
+  insertOrder(order: StoredOrder): Promise<void>;
+  settleOrder(orderNo: string, txnId: string, now: number): Promise<void>;
+  /** Locks the accounts one by one in id order (so two transactions never wait on each other in a cycle). */
+  lockAccounts(ids: readonly string[]): Promise<Map<string, Account>>;
+  insertAccount(account: Account): Promise<void>;
+  addToBalance(id: string, delta: Fen, now: number): Promise<void>;
+  insertLedger(entries: readonly Omit<LedgerEntry, 'id'>[]): Promise<void>;
+  /** Sum of the refunds of one payment that are pending or succeeded. */
+  sumRefunds(payOrderNo: string): Promise<Fen>;
+}
+
+export interface Dialect {
+  readonly kind: 'sqlite' | 'mysql';
+  /** Runs fn in one write transaction: serialized (SQLite) or retried on lock races (MySQL). */
+  write<T>(fn: (tx: TxOps) => Promise<T>): Promise<T>;
+  getOrder(orderNo: string): Promise<StoredOrder | null>;
+  getAccount(id: string): Promise<Account | null>;
+  listLedger(query: LedgerQuery): Promise<LedgerEntry[]>;
+  checkBooks(): Promise<BooksCheck>;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A schema version: statements applied in order, recorded in schema_migrations. */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: readonly string[];
+}
+
+/** Sorted, de-duplicated ids: the one lock order every transaction follows. */
+export function lockOrderOf(ids: readonly string[]): string[] {
+  return [...new Set(ids)].sort();
+}

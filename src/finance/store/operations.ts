@@ -1,0 +1,254 @@
+/**
+ * The money logic of the simulated provider, written once over a dialect's TxOps.
+ * Lock order in every transaction: payment order → the order itself → accounts by id.
+ */
+import { RedpktError } from '../../domain/errors.js';
+import type { Fen } from '../../domain/money.js';
+import type { Dialect, TxOps } from './dialect.js';
+import type {
+  Account,
+  FinanceStore,
+  LedgerEntryKind,
+  NewPayOrder,
+  NewRefund,
+  NewTransfer,
+  OrderResult,
+  StoredOrder,
+  WriteOptions,
+} from './types.js';
+import { ISSUER_ACCOUNT, MERCHANT_ACCOUNT, userAccount } from './types.js';
+
+interface Movement {
+  from: string;
+  to: string;
+  amount: Fen;
+  kind: LedgerEntryKind;
+  orderNo: string;
+  txnId: string;
+  now: number;
+}
+
+/** Debits `from`, credits `to`, writes both ledger entries. Only the issuer may go negative. */
+async function moveMoney(tx: TxOps, accounts: Map<string, Account>, m: Movement): Promise<void> {
+  const source = accounts.get(m.from);
+  if (!source || !accounts.has(m.to)) {
+    throw new RedpktError('INTERNAL', `account ${source ? m.to : m.from} is not open`);
+  }
+  if (m.from !== ISSUER_ACCOUNT && source.balance < m.amount) {
+    throw new RedpktError('INSUFFICIENT_BALANCE', `account ${m.from} cannot pay ${m.amount} fen`, {
+      details: { account: m.from, balance: source.balance, amount: m.amount },
+    });
+  }
+  await tx.addToBalance(m.from, -m.amount, m.now);
+  await tx.addToBalance(m.to, m.amount, m.now);
+  const common = { txnId: m.txnId, orderNo: m.orderNo, kind: m.kind, createdAt: m.now };
+  await tx.insertLedger([
+    { ...common, account: m.from, direction: 'debit', amount: -m.amount },
+    { ...common, account: m.to, direction: 'credit', amount: m.amount },
+  ]);
+}
+
+/** Moves an order's money and marks it succeeded; returns the settled order. */
+async function settle(
+  tx: TxOps,
+  order: StoredOrder,
+  from: string,
+  to: string,
+  opts: Pick<WriteOptions, 'now' | 'newTxnId'>,
+): Promise<StoredOrder> {
+  const accounts = await tx.lockAccounts([from, to]);
+  const txnId = opts.newTxnId();
+  await moveMoney(tx, accounts, {
+    from,
+    to,
+    amount: order.amount,
+    kind: order.kind,
+    orderNo: order.orderNo,
+    txnId,
+    now: opts.now,
+  });
+  await tx.settleOrder(order.orderNo, txnId, opts.now);
+  return { ...order, status: 'succeeded', txnId, updatedAt: opts.now };
+}
+
+function conflict(orderNo: string, field: string): never {
+  throw new RedpktError('IDEMPOTENCY_CONFLICT', `order ${orderNo} exists with a different ${field}`, {
+    details: { orderNo, field },
+  });
+}
+
+/** Throws IDEMPOTENCY_CONFLICT when a replay differs from the stored order in any field it names. */
+function assertSameRequest(stored: StoredOrder, expected: Partial<StoredOrder>): void {
+  for (const [field, value] of Object.entries(expected)) {
+    if (stored[field as keyof StoredOrder] !== value) conflict(stored.orderNo, field);
+  }
+}
+
+function newOrder(
+  fields: Pick<StoredOrder, 'orderNo' | 'kind' | 'uid' | 'amount' | 'notifyUrl'> & Partial<StoredOrder>,
+  now: number,
+): StoredOrder {
+  return {
+    status: 'pending',
+    txnId: null,
+    payOrderNo: null,
+    subject: '',
+    createdAt: now,
+    updatedAt: now,
+    ...fields,
+  };
+}
+
+export function createOperations(d: Dialect): FinanceStore {
+  return {
+    kind: d.kind,
+    migrate: () => d.migrate(),
+    close: () => d.close(),
+    getOrder: (orderNo) => d.getOrder(orderNo),
+    getAccount: (id) => d.getAccount(id),
+    listLedger: (query) => d.listLedger(query),
+    checkBooks: () => d.checkBooks(),
+
+    async openAccount(id, initialBalance, opts) {
+      const existing = await d.getAccount(id);
+      if (existing) return existing;
+      return d.write(async (tx) => {
+        // Every opening locks the issuer first, so two openings of one account run one after the other.
+        const locked = await tx.lockAccounts([ISSUER_ACCOUNT, id]);
+        const found = locked.get(id);
+        if (found) return found;
+        const account: Account = { id, balance: 0, createdAt: opts.now, updatedAt: opts.now };
+        await tx.insertAccount(account);
+        if (initialBalance > 0) {
+          locked.set(id, account);
+          await moveMoney(tx, locked, {
+            from: ISSUER_ACCOUNT,
+            to: id,
+            amount: initialBalance,
+            kind: 'funding',
+            orderNo: `funding:${id}`,
+            txnId: opts.newTxnId(),
+            now: opts.now,
+          });
+        }
+        return { ...account, balance: initialBalance };
+      });
+    },
+
+    createPayOrder(input: NewPayOrder, now: number): Promise<OrderResult> {
+      return d.write(async (tx) => {
+        const expected = {
+          kind: 'payment' as const,
+          uid: input.payerUid,
+          amount: input.amount,
+          subject: input.subject,
+          notifyUrl: input.notifyUrl,
+        };
+        const stored = await tx.lockOrder(input.payOrderNo);
+        if (stored) {
+          assertSameRequest(stored, expected);
+          return { order: stored, changed: false };
+        }
+        const order = newOrder({ orderNo: input.payOrderNo, ...expected }, now);
+        await tx.insertOrder(order);
+        return { order, changed: true };
+      });
+    },
+
+    payOrder(payOrderNo, uid, opts): Promise<OrderResult> {
+      return d.write(async (tx) => {
+        const order = await tx.lockOrder(payOrderNo);
+        if (!order || order.kind !== 'payment') {
+          throw new RedpktError('ORDER_NOT_FOUND', `no payment order ${payOrderNo}`);
+        }
+        if (order.uid !== uid) throw new RedpktError('FORBIDDEN', 'only the payer of an order may pay it');
+        if (order.status === 'succeeded') return { order, changed: false };
+        if (order.status !== 'pending') {
+          throw new RedpktError('ILLEGAL_TRANSITION', `order ${payOrderNo} is ${order.status}`, {
+            details: { from: order.status, to: 'succeeded' },
+          });
+        }
+        return { order: await settle(tx, order, userAccount(uid), MERCHANT_ACCOUNT, opts), changed: true };
+      });
+    },
+
+    transfer(input: NewTransfer, opts): Promise<OrderResult> {
+      return d.write(async (tx) => {
+        const expected = {
+          kind: 'transfer' as const,
+          uid: input.uid,
+          amount: input.amount,
+          notifyUrl: input.notifyUrl,
+        };
+        let order = await tx.lockOrder(input.transferNo);
+        let changed = false;
+        if (order) {
+          assertSameRequest(order, expected);
+        } else {
+          order = newOrder({ orderNo: input.transferNo, ...expected }, opts.now);
+          await tx.insertOrder(order);
+          changed = true;
+        }
+        if (order.status !== 'pending' || opts.hold) return { order, changed };
+        return {
+          order: await settle(tx, order, MERCHANT_ACCOUNT, userAccount(order.uid), opts),
+          changed: true,
+        };
+      });
+    },
+
+    refund(input: NewRefund, opts): Promise<OrderResult> {
+      return d.write(async (tx) => {
+        // Locking the payment first serializes every refund of it, which makes the sum check safe.
+        const payment = await tx.lockOrder(input.payOrderNo);
+        if (!payment || payment.kind !== 'payment') {
+          throw new RedpktError('ORDER_NOT_FOUND', `no payment order ${input.payOrderNo}`);
+        }
+        const expected = {
+          kind: 'refund' as const,
+          payOrderNo: input.payOrderNo,
+          amount: input.amount,
+          notifyUrl: input.notifyUrl,
+        };
+        let order = await tx.lockOrder(input.refundNo);
+        let changed = false;
+        if (order) {
+          assertSameRequest(order, expected);
+        } else {
+          if (payment.status !== 'succeeded') {
+            throw new RedpktError(
+              'ILLEGAL_TRANSITION',
+              `payment ${payment.orderNo} is ${payment.status}, not succeeded`,
+              {
+                details: { from: payment.status },
+              },
+            );
+          }
+          const refunded = await tx.sumRefunds(payment.orderNo);
+          if (refunded + input.amount > payment.amount) {
+            throw new RedpktError(
+              'INSUFFICIENT_BALANCE',
+              `payment ${payment.orderNo} has only ${payment.amount - refunded} fen left to refund`,
+              {
+                details: {
+                  payOrderNo: payment.orderNo,
+                  paid: payment.amount,
+                  refunded,
+                  requested: input.amount,
+                },
+              },
+            );
+          }
+          order = newOrder({ orderNo: input.refundNo, uid: payment.uid, ...expected }, opts.now);
+          await tx.insertOrder(order);
+          changed = true;
+        }
+        if (order.status !== 'pending' || opts.hold) return { order, changed };
+        return {
+          order: await settle(tx, order, MERCHANT_ACCOUNT, userAccount(order.uid), opts),
+          changed: true,
+        };
+      });
+    },
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * SQLite adapter (@libsql/client + drizzle). One file, WAL journal, a busy timeout for other
+ * processes, and write transactions serialized in process by a mutex (BEGIN IMMEDIATE each).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createClient } from '@libsql/client';
+import type { ResultSet } from '@libsql/client';
+import { and, asc, eq, gt, gte, inArray, lt, ne, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/libsql';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import type { Dialect, TxOps } from '../dialect.js';
+import { lockOrderOf } from '../dialect.js';
+import { createMutex } from '../mutex.js';
+import type { Account, BooksCheck, LedgerEntry, LedgerQuery, StoredOrder } from '../types.js';
+import { SQLITE_MIGRATIONS, SQLITE_MIGRATIONS_TABLE } from './migrations.js';
+import { accounts, ledgerEntries, orders } from './schema.js';
+
+type Db = BaseSQLiteDatabase<'async', ResultSet>;
+
+const BUSY_TIMEOUT_MS = 5_000;
+
+function txOps(tx: Db): TxOps {
+  return {
+    async lockOrder(orderNo) {
+      const rows = await tx.select().from(orders).where(eq(orders.orderNo, orderNo)).limit(1);
+      return rows[0] ?? null;
+    },
+    async insertOrder(order) {
+      await tx.insert(orders).values(order);
+    },
+    async settleOrder(orderNo, txnId, now) {
+      await tx
+        .update(orders)
+        .set({ status: 'succeeded', txnId, updatedAt: now })
+        .where(eq(orders.orderNo, orderNo));
+    },
+    async lockAccounts(ids) {
+      const rows = await tx
+        .select()
+        .from(accounts)
+        .where(inArray(accounts.id, lockOrderOf(ids)));
+      return new Map(rows.map((a) => [a.id, a]));
+    },
+    async insertAccount(account) {
+      await tx.insert(accounts).values(account);
+    },
+    async addToBalance(id, delta, now) {
+      await tx
+        .update(accounts)
+        .set({ balance: sql`${accounts.balance} + ${delta}`, updatedAt: now })
+        .where(eq(accounts.id, id));
+    },
+    async insertLedger(entries) {
+      if (entries.length > 0) await tx.insert(ledgerEntries).values([...entries]);
+    },
+    async sumRefunds(payOrderNo) {
+      const [row] = await tx
+        .select({ total: sql<number>`coalesce(sum(${orders.amount}), 0)` })
+        .from(orders)
+        .where(
+          and(
+            eq(orders.payOrderNo, payOrderNo),
+            eq(orders.kind, 'refund'),
+            inArray(orders.status, ['pending', 'succeeded']),
+          ),
+        );
+      return Number(row?.total ?? 0);
+    },
+  };
+}
+
+function ledgerFilter(q: LedgerQuery, t: typeof ledgerEntries): SQL | undefined {
+  return and(
+    q.fromMs === undefined ? undefined : gte(t.createdAt, q.fromMs),
+    q.toMs === undefined ? undefined : lt(t.createdAt, q.toMs),
+    q.afterId === undefined ? undefined : gt(t.id, q.afterId),
+  );
+}
+
+export function openSqlite(file: string): Dialect {
+  const path = resolve(file);
+  mkdirSync(dirname(path), { recursive: true });
+  const client = createClient({ url: `file:${path}`, timeout: BUSY_TIMEOUT_MS });
+  const db = drizzle(client);
+  const mutex = createMutex();
+  let walReady: Promise<unknown> | undefined;
+  // WAL is a property of the file, set once; readers then never block the writer.
+  const ready = () => (walReady ??= client.execute('PRAGMA journal_mode = WAL'));
+
+  const write = async <T>(fn: (tx: TxOps) => Promise<T>): Promise<T> => {
+    await ready();
+    return mutex.run(() => db.transaction((tx) => fn(txOps(tx))));
+  };
+
+  return {
+    kind: 'sqlite',
+    write,
+
+    async getOrder(orderNo): Promise<StoredOrder | null> {
+      const rows = await db.select().from(orders).where(eq(orders.orderNo, orderNo)).limit(1);
+      return rows[0] ?? null;
+    },
+
+    async getAccount(id): Promise<Account | null> {
+      const rows = await db.select().from(accounts).where(eq(accounts.id, id)).limit(1);
+      return rows[0] ?? null;
+    },
+
+    async listLedger(q): Promise<LedgerEntry[]> {
+      return db
+        .select()
+        .from(ledgerEntries)
+        .where(ledgerFilter(q, ledgerEntries))
+        .orderBy(asc(ledgerEntries.id))
+        .limit(q.limit);
+    },
+
+    // Under the write mutex, so the sums see one consistent state.
+    checkBooks: () =>
+      mutex.run(async (): Promise<BooksCheck> => {
+        const [ledger] = await db
+          .select({
+            total: sql<number>`coalesce(sum(${ledgerEntries.amount}), 0)`,
+            count: sql<number>`count(*)`,
+          })
+          .from(ledgerEntries);
+        const [balances] = await db
+          .select({ total: sql<number>`coalesce(sum(${accounts.balance}), 0)`, count: sql<number>`count(*)` })
+          .from(accounts);
+        const perAccount = sql<number>`coalesce((select sum(l.amount) from ledger_entries l where l.account = ${accounts.id}), 0)`;
+        const mismatched = await db
+          .select({ account: accounts.id, balance: accounts.balance, ledger: perAccount })
+          .from(accounts)
+          .where(ne(accounts.balance, perAccount));
+        return {
+          ledgerTotal: Number(ledger?.total ?? 0),
+          balanceTotal: Number(balances?.total ?? 0),
+          mismatched: mismatched.map((m) => ({ ...m, ledger: Number(m.ledger) })),
+          accounts: Number(balances?.count ?? 0),
+          entries: Number(ledger?.count ?? 0),
+        };
+      }),
+
+    async migrate() {
+      await ready();
+      await mutex.run(async () => {
+        await client.execute(SQLITE_MIGRATIONS_TABLE);
+        const applied = await client.execute('SELECT version FROM schema_migrations');
+        const done = new Set(applied.rows.map((r) => Number(r.version)));
+        for (const m of SQLITE_MIGRATIONS) {
+          if (done.has(m.version)) continue;
+          // One batch = one transaction: a migration is applied whole or not at all.
+          await client.batch(
+            [
+              ...m.statements,
+              {
+                sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+                args: [m.version, m.name, Date.now()],
+              },
+            ],
+            'write',
+          );
+        }
+      });
+    },
+
+    async close() {
+      await mutex.run(async () => client.close());
+    },
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The finance store's port: finance's OWN database (never shared with the packet service).
+ * Every method is atomic; adapters own connections and transactions (STYLE rule 3).
+ */
+import type { Fen } from '../../domain/money.js';
+import type { ProviderOrder, ProviderOrderKind } from '../../domain/ports.js';
+
+export type FinanceStoreConfig = { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
+
+/** The source of all opening balances; the only account allowed to go negative. */
+export const ISSUER_ACCOUNT = 'issuer';
+export const MERCHANT_ACCOUNT = 'merchant';
+export const userAccount = (uid: string): string => `user:${uid}`;
+
+/** A provider order plus what only finance needs to know about it. */
+export interface StoredOrder extends ProviderOrder {
+  /** Payments only; '' for transfers and refunds. */
+  subject: string;
+  notifyUrl: string;
+}
+
+export interface Account {
+  id: string;
+  balance: Fen;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type LedgerEntryKind = 'funding' | ProviderOrderKind;
+
+/**
+ * One side of a money movement. Every movement writes two entries with the same txnId:
+ * a debit (negative amount) on the source account and a credit (positive) on the destination.
+ */
+export interface LedgerEntry {
+  id: number;
+  txnId: string;
+  orderNo: string;
+  kind: LedgerEntryKind;
+  account: string;
+  direction: 'debit' | 'credit';
+  /** Signed: negative for debits, so the whole ledger sums to 0. */
+  amount: Fen;
+  createdAt: number;
+}
+
+export interface LedgerQuery {
+  /** Inclusive. */
+  fromMs?: number;
+  /** Exclusive. */
+  toMs?: number;
+  /** Keyset cursor: entries with a larger id. */
+  afterId?: number;
+  limit: number;
+}
+
+export interface NewPayOrder {
+  payOrderNo: string;
+  payerUid: string;
+  amount: Fen;
+  subject: string;
+  notifyUrl: string;
+}
+
+export interface NewTransfer {
+  transferNo: string;
+  uid: string;
+  amount: Fen;
+  notifyUrl: string;
+}
+
+export interface NewRefund {
+  refundNo: string;
+  payOrderNo: string;
+  amount: Fen;
+  notifyUrl: string;
+}
+
+export interface OrderResult {
+  order: StoredOrder;
+  /** true when this call moved the order to a new status (money moved or the order was created). */
+  changed: boolean;
+}
+
+export interface BooksCheck {
+  /** Sum of every ledger entry: 0 when the books balance. */
+  ledgerTotal: Fen;
+  /** Sum of every account balance, the issuer's (negative) included: 0 as well. */
+  balanceTotal: Fen;
+  /** Accounts whose balance differs from the sum of their ledger entries. */
+  mismatched: { account: string; balance: Fen; ledger: Fen }[];
+  accounts: number;
+  entries: number;
+}
+
+export interface WriteOptions {
+  now: number;
+  /** Leave a new order pending without moving money (the `holdOrders` knob). */
+  hold: boolean;
+  /** Generates the provider's transaction ids. */
+  newTxnId: () => string;
+}
+
+export interface FinanceStore {
+  readonly kind: FinanceStoreConfig['kind'];
+  /** Creates missing tables (recorded in schema_migrations) and the issuer account; safe to run again. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /**
+   * Opens an account funded with `initialBalance` from the issuer (ledgered as `funding`).
+   * Nothing happens when it already exists. Returns the account.
+   */
+  openAccount(
+    id: string,
+    initialBalance: Fen,
+    opts: Pick<WriteOptions, 'now' | 'newTxnId'>,
+  ): Promise<Account>;
+
+  /** Idempotent by payOrderNo: the same body returns the stored order; another body → IDEMPOTENCY_CONFLICT. */
+  createPayOrder(input: NewPayOrder, now: number): Promise<OrderResult>;
+
+  /**
+   * The payer pays: user:<uid> → merchant, order → succeeded. A succeeded order is returned as is
+   * (changed=false). ORDER_NOT_FOUND, FORBIDDEN (not the payer), ILLEGAL_TRANSITION (closed or
+   * failed), INSUFFICIENT_BALANCE (nothing changes). The payer's account must be open.
+   */
+  payOrder(payOrderNo: string, uid: string, opts: Omit<WriteOptions, 'hold'>): Promise<OrderResult>;
+
+  /** merchant → user:<uid>, idempotent by transferNo. Both accounts must be open. */
+  transfer(input: NewTransfer, opts: WriteOptions): Promise<OrderResult>;
+
+  /**
+   * merchant → the payment's payer, idempotent by refundNo. Refunds of one payment (pending or
+   * succeeded) never add up to more than it paid (INSUFFICIENT_BALANCE otherwise).
+   */
+  refund(input: NewRefund, opts: WriteOptions): Promise<OrderResult>;
+
+  getOrder(orderNo: string): Promise<StoredOrder | null>;
+  getAccount(id: string): Promise<Account | null>;
+  /** Ordered by id; keyset-paginated with afterId. */
+  listLedger(query: LedgerQuery): Promise<LedgerEntry[]>;
+  /** Sums the ledger and the balances; for tests, health checks and reconciliation. */
+  checkBooks(): Promise<BooksCheck>;
+}

@@ -1,0 +1,34 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ServiceDeps } from '../services/deps.js';
+import { createErrorHandler, notFound } from './middleware/error-handler.js';
+import { openApiDocument } from './openapi.js';
+import { callbackRoutes } from './routes/callbacks.js';
+import { packetRoutes } from './routes/packets.js';
+
+export interface AppOptions {
+  deps: ServiceDeps;
+  /** Verifies users' bearer tokens. */
+  jwtSecret: string;
+  /** Verifies finance's callback signatures. */
+  signSecret: string;
+  version?: string;
+  log?: (msg: string, err: unknown) => void;
+  /** Extra apps mounted beside the packet API (the simulated finance in the all-in-one server). */
+  mount?: Hono[];
+}
+
+export function createApp(opts: AppOptions): Hono {
+  const app = new Hono();
+  const log = opts.log ?? ((msg, err) => console.error(msg, err));
+  app.onError(createErrorHandler(log));
+  app.notFound(notFound);
+  app.use('*', bodyLimit({ maxSize: 64 * 1024 }));
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  const doc = openApiDocument(opts.version ?? '0.1.0');
+  app.get('/openapi.json', (c) => c.json(doc));
+  for (const extra of opts.mount ?? []) app.route('/', extra);
+  app.route('/', callbackRoutes(opts.deps, opts.signSecret));
+  app.route('/', packetRoutes(opts.deps, opts.jwtSecret));
+  return app;
+}

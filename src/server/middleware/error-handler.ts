@@ -1,0 +1,37 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { isRedpktError } from '../../domain/errors.js';
+import type { ErrorCode } from '../../domain/errors.js';
+import { httpStatusFor } from '../error-status.js';
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+}
+
+export function errorResponse(
+  c: Context,
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+) {
+  const body: ErrorBody = { error: details ? { code, message, details } : { code, message } };
+  return c.json(body, httpStatusFor(code));
+}
+
+/** Every error leaves as `{error:{code,message}}`; only a bug is a 500, and it is logged. */
+export function createErrorHandler(log: (msg: string, err: unknown) => void): ErrorHandler {
+  return (err, c) => {
+    if (isRedpktError(err)) return errorResponse(c, err.code, err.message, err.details);
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      if (status === 413) return errorResponse(c, 'VALIDATION_FAILED', 'request body too large');
+      if (status === 401) return errorResponse(c, 'UNAUTHENTICATED', err.message || 'unauthenticated');
+      if (status < 500) return errorResponse(c, 'VALIDATION_FAILED', err.message || 'bad request');
+    }
+    log('unhandled error', err);
+    return errorResponse(c, 'INTERNAL', 'internal error');
+  };
+}
+
+export const notFound: NotFoundHandler = (c) =>
+  errorResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`);

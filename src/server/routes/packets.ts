@@ -1,0 +1,73 @@
+import { Hono } from 'hono';
+import type { Packet } from '../../domain/packet.js';
+import { claimPacket } from '../../services/claim-packet.js';
+import { createC2cPacket } from '../../services/create-c2c-packet.js';
+import type { ServiceDeps } from '../../services/deps.js';
+import { getPacket, listClaims } from '../../services/query-packets.js';
+import { identity } from '../middleware/identity.js';
+import type { IdentityEnv } from '../middleware/identity.js';
+import { CreateC2cBody, PacketIdParam } from '../schemas.js';
+import { jsonBody, parseWith } from '../validate.js';
+
+export function packetView(p: Packet) {
+  return {
+    packetId: p.id,
+    type: p.type,
+    status: p.status,
+    senderUid: p.senderUid,
+    totalAmount: p.totalAmount,
+    totalCount: p.totalCount,
+    remainingAmount: p.remainingAmount,
+    remainingCount: p.remainingCount,
+    splitMode: p.splitMode,
+    greeting: p.greeting,
+    expiresAt: p.expiresAt,
+    createdAt: p.createdAt,
+  };
+}
+
+/** The client API: C2C send, claim, packet detail and claim list. Every route needs a bearer token. */
+export function packetRoutes(deps: ServiceDeps, secret: string) {
+  const app = new Hono<IdentityEnv>();
+  const auth = identity(secret);
+
+  app.post('/v1/c2c/packets', auth, async (c) => {
+    const body = await jsonBody(c, CreateC2cBody);
+    const r = await createC2cPacket(deps, { ...body, senderUid: c.get('uid') });
+    return c.json(
+      {
+        packetId: r.packet.id,
+        status: r.packet.status,
+        payOrderNo: r.payOrderNo,
+        cashierUrl: r.cashierUrl,
+        created: r.created,
+      },
+      r.created ? 201 : 200,
+    );
+  });
+
+  app.get('/v1/packets/:id', auth, async (c) => {
+    const id = parseWith(PacketIdParam, c.req.param('id'));
+    return c.json(packetView(await getPacket(deps, id)));
+  });
+
+  app.post('/v1/packets/:id/claims', auth, async (c) => {
+    const id = parseWith(PacketIdParam, c.req.param('id'));
+    const r = await claimPacket(deps, id, c.get('uid'));
+    return c.json({
+      claimNo: r.claim.claimNo,
+      packetId: id,
+      amount: r.claim.amount,
+      remainingCount: r.remainingCount,
+      status: r.claim.status,
+      created: r.created,
+    });
+  });
+
+  app.get('/v1/packets/:id/claims', auth, async (c) => {
+    const id = parseWith(PacketIdParam, c.req.param('id'));
+    return c.json(await listClaims(deps, id));
+  });
+
+  return app;
+}

@@ -1,0 +1,56 @@
+import { newOrderNo, newPacketId } from '../domain/ids.js';
+import { validatePacketShape } from '../domain/limits.js';
+import type { Fen } from '../domain/money.js';
+import type { Packet } from '../domain/packet.js';
+import type { SplitMode } from '../domain/split.js';
+import type { ServiceDeps } from './deps.js';
+
+export interface CreateC2cInput {
+  senderUid: string;
+  outOrderNo: string;
+  totalAmount: Fen;
+  totalCount: number;
+  splitMode?: SplitMode | undefined;
+  expiresInSec?: number | undefined;
+  greeting?: string | undefined;
+}
+
+export interface CreateC2cResult {
+  packet: Packet;
+  payOrderNo: string;
+  cashierUrl: string;
+  created: boolean;
+}
+
+/**
+ * Creates an unpaid C2C packet and its payment order at finance.
+ * The packet, our payment order and its re-check task are written first, in one transaction;
+ * then the order is opened at finance (idempotent by payOrderNo). If finance is down the client
+ * gets DEPENDENCY_FAILED and retries with the same outOrderNo, which replays both steps safely;
+ * if it never retries, the re-check task closes the packet.
+ */
+export async function createC2cPacket(deps: ServiceDeps, input: CreateC2cInput): Promise<CreateC2cResult> {
+  const expiresInSec = input.expiresInSec ?? deps.limits.defaultExpiresInSec;
+  validatePacketShape(input.totalAmount, input.totalCount, expiresInSec, deps.limits);
+  const now = deps.now();
+  const { packet, payment, created } = await deps.store.createC2cPacket({
+    id: newPacketId(0, now),
+    senderUid: input.senderUid,
+    outOrderNo: input.outOrderNo,
+    totalAmount: input.totalAmount,
+    totalCount: input.totalCount,
+    splitMode: input.splitMode ?? 'random',
+    greeting: input.greeting ?? '',
+    expiresAt: now + expiresInSec * 1000,
+    payOrderNo: newOrderNo('PAY', now),
+    now,
+  });
+  const { cashierUrl } = await deps.provider.createPayOrder({
+    payOrderNo: payment.payOrderNo,
+    payerUid: payment.payerUid,
+    amount: payment.amount,
+    subject: `red packet ${packet.id}`,
+    notifyUrl: deps.notifyUrl,
+  });
+  return { packet, payOrderNo: payment.payOrderNo, cashierUrl, created };
+}

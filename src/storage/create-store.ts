@@ -1,0 +1,34 @@
+/** The packet store factory: embedded SQLite by default, MySQL/MariaDB for production (DESIGN §2). */
+import { RedpktError } from '../domain/errors.js';
+import type { PacketStore } from '../domain/ports.js';
+import { createMysqlStore } from './mysql/mysql-store.js';
+import { createSqliteStore } from './sqlite/sqlite-store.js';
+
+export type StoreConfig = { kind: 'sqlite'; file: string } | { kind: 'mysql'; urls: string[] };
+
+export async function createStore(config: StoreConfig): Promise<PacketStore> {
+  switch (config.kind) {
+    case 'sqlite':
+      return createSqliteStore({ file: config.file });
+    case 'mysql': {
+      const [url, ...more] = config.urls;
+      if (url === undefined) throw new RedpktError('VALIDATION_FAILED', 'a MySQL store needs a database URL');
+      if (more.length > 0) {
+        throw new RedpktError('NOT_IMPLEMENTED', 'sharding over several MySQL URLs is not implemented yet', {
+          details: { urls: config.urls.length },
+        });
+      }
+      return createMysqlStore({ url });
+    }
+  }
+}
+
+/** Opens the store, creates or updates its tables, and closes it again. */
+export async function migrateStore(config: StoreConfig): Promise<void> {
+  const store = await createStore(config);
+  try {
+    await store.migrate();
+  } finally {
+    await store.close();
+  }
+}

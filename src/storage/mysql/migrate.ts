@@ -1,0 +1,38 @@
+/**
+ * Applies the MySQL migrations not yet recorded. A named lock (GET_LOCK) keeps two processes
+ * from migrating at once; the statements themselves are re-runnable (see ./migrations.ts).
+ */
+import type { Pool } from 'mysql2/promise';
+import type { RowDataPacket } from 'mysql2/promise';
+import { pendingMigrations } from '../shared/migration.js';
+import { MYSQL_MIGRATIONS, MYSQL_MIGRATIONS_TABLE } from './migrations.js';
+
+const LOCK_NAME = 'redpkt_schema_migrations';
+const LOCK_TIMEOUT_SEC = 60;
+
+export async function migrateMysql(pool: Pool, now: () => number = Date.now): Promise<void> {
+  const conn = await pool.getConnection();
+  try {
+    const [lock] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [
+      LOCK_NAME,
+      LOCK_TIMEOUT_SEC,
+    ]);
+    if (Number(lock[0]?.['got']) !== 1) throw new Error(`could not take the migration lock ${LOCK_NAME}`);
+    try {
+      await conn.query(MYSQL_MIGRATIONS_TABLE);
+      const [rows] = await conn.query<RowDataPacket[]>('SELECT version FROM schema_migrations');
+      const applied = new Set(rows.map((r) => Number(r['version'])));
+      for (const migration of pendingMigrations(MYSQL_MIGRATIONS, applied)) {
+        for (const statement of migration.statements) await conn.query(statement);
+        await conn.query(
+          'INSERT IGNORE INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+          [migration.version, migration.name, now()],
+        );
+      }
+    } finally {
+      await conn.query('SELECT RELEASE_LOCK(?)', [LOCK_NAME]);
+    }
+  } finally {
+    conn.release();
+  }
+}

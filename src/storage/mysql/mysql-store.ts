@@ -1,0 +1,57 @@
+/**
+ * The production packet store on MySQL/MariaDB through a mysql2 pool and drizzle. Every write is
+ * one InnoDB transaction whose deciding reads are `SELECT … FOR UPDATE`; deadlocks and lock-wait
+ * timeouts roll the whole transaction back and it is retried (./transaction.ts).
+ */
+import { drizzle } from 'drizzle-orm/mysql2';
+import { createPool, type Pool } from 'mysql2/promise';
+import type { PacketStore } from '../../domain/ports.js';
+import { isMysqlUniqueViolation } from '../shared/db-errors.js';
+import { createPacketStore } from '../shared/packet-store.js';
+import type { StoreDialect } from '../shared/store-dialect.js';
+import { migrateMysql } from './migrate.js';
+import { createMysqlRows } from './mysql-rows.js';
+import { inTransaction } from './transaction.js';
+
+export interface MysqlStoreOptions {
+  url: string;
+  connectionLimit?: number;
+}
+
+export const DEFAULT_CONNECTION_LIMIT = 20;
+
+export function createMysqlPool(options: MysqlStoreOptions): Pool {
+  return createPool({
+    uri: options.url,
+    connectionLimit: options.connectionLimit ?? DEFAULT_CONNECTION_LIMIT,
+    waitForConnections: true,
+    // BIGINT columns (fen, epoch ms) come back as JS numbers while they are safe integers
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    enableKeepAlive: true,
+  });
+}
+
+export async function createMysqlStore(options: MysqlStoreOptions): Promise<PacketStore> {
+  const pool = createMysqlPool(options);
+  try {
+    // fail fast on a wrong URL or an unreachable server, as the SQLite adapter does
+    await pool.query('SELECT 1');
+  } catch (e) {
+    await pool.end();
+    throw e;
+  }
+  let closed = false;
+  const dialect: StoreDialect = {
+    reads: createMysqlRows(drizzle(pool)),
+    write: (work) => inTransaction(pool, work),
+    isUniqueViolation: isMysqlUniqueViolation,
+    migrate: () => migrateMysql(pool),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+  return createPacketStore(dialect);
+}

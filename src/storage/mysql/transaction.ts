@@ -1,0 +1,60 @@
+/**
+ * One write transaction on its own pooled connection, retried on deadlock and lock-wait timeout.
+ *
+ * We drive BEGIN/COMMIT/ROLLBACK ourselves instead of drizzle's `transaction()` so that a
+ * connection whose ROLLBACK failed is destroyed, never returned to the pool with a transaction
+ * still open (the next user's BEGIN would silently commit that partial work).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { drizzle } from 'drizzle-orm/mysql2';
+import type { Pool, PoolConnection } from 'mysql2/promise';
+import { isMysqlRetryable } from '../shared/db-errors.js';
+import type { StoreTx } from '../shared/store-dialect.js';
+import { createMysqlRows } from './mysql-rows.js';
+
+export interface RetryPolicy {
+  attempts: number;
+  /** Backoff before retry n (1-based) is up to baseDelayMs * 2^(n-1), jittered. */
+  baseDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 5 };
+
+async function once<T>(pool: Pool, work: (tx: StoreTx) => Promise<T>): Promise<T> {
+  const conn: PoolConnection = await pool.getConnection();
+  let reusable = true;
+  try {
+    await conn.query('START TRANSACTION');
+    try {
+      const result = await work(createMysqlRows(drizzle(conn)));
+      await conn.query('COMMIT');
+      return result;
+    } catch (e) {
+      try {
+        await conn.query('ROLLBACK');
+      } catch {
+        reusable = false;
+      }
+      throw e;
+    }
+  } finally {
+    if (reusable) conn.release();
+    else conn.destroy();
+  }
+}
+
+export async function inTransaction<T>(
+  pool: Pool,
+  work: (tx: StoreTx) => Promise<T>,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await once(pool, work);
+    } catch (e) {
+      if (attempt >= retry.attempts || !isMysqlRetryable(e)) throw e;
+      const ceiling = retry.baseDelayMs * 2 ** (attempt - 1);
+      await sleep(ceiling / 2 + Math.random() * (ceiling / 2));
+    }
+  }
+}

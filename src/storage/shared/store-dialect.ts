@@ -1,0 +1,112 @@
+/**
+ * What one SQL dialect must provide so that src/storage/shared/packet-store.ts can implement the
+ * PacketStore port once for every adapter. Internal to src/storage: the services never see a
+ * transaction (STYLE rule 3); the dialect owns connections, locks, retries and serialization.
+ */
+import type { Claim } from '../../domain/claim.js';
+import type { PaymentOrder, PaymentStatus, RefundOrder } from '../../domain/order.js';
+import type { Packet, PacketStatus } from '../../domain/packet.js';
+import type { Task, TaskKind, TaskStatus } from '../../domain/ports.js';
+
+export const TASK_STATUSES = ['pending', 'done', 'dead'] as const satisfies readonly TaskStatus[];
+
+/** A task to insert; it starts pending with no attempts. */
+export interface NewTask {
+  kind: TaskKind;
+  ref: string;
+  dueAt: number;
+  now: number;
+}
+
+export interface TaskFilter {
+  kind?: TaskKind;
+  status?: TaskStatus;
+}
+
+/** Plain reads of committed rows; no locks. */
+export interface StoreReads {
+  packet(packetId: string): Promise<Packet | null>;
+  packetByOrder(senderUid: string, outOrderNo: string): Promise<Packet | null>;
+  payment(payOrderNo: string): Promise<PaymentOrder | null>;
+  claim(packetId: string, uid: string): Promise<Claim | null>;
+  /** In seq order. */
+  claimsOfPacket(packetId: string): Promise<Claim[]>;
+  refund(refundNo: string): Promise<RefundOrder | null>;
+  /** In id (insertion) order. */
+  tasks(filter: TaskFilter): Promise<Task[]>;
+}
+
+/** What a packet row must still look like for an update to apply (compare-and-set). */
+export interface PacketGuard {
+  status: PacketStatus;
+  remainingCount: number;
+}
+
+export interface PacketChange {
+  status: PacketStatus;
+  remainingAmount: number;
+  remainingCount: number;
+  updatedAt: number;
+}
+
+export interface PaymentChange {
+  status: PaymentStatus;
+  providerTxnId: string | null;
+  updatedAt: number;
+}
+
+/**
+ * The work of one write transaction. `lock*` reads the latest committed row and holds it until
+ * commit (`FOR UPDATE` on MySQL; on SQLite the transaction already holds the database's write lock).
+ */
+export interface StoreTx {
+  packetByOrder(senderUid: string, outOrderNo: string): Promise<Packet | null>;
+  lockPacket(packetId: string): Promise<Packet | null>;
+  lockPayment(payOrderNo: string): Promise<PaymentOrder | null>;
+  /** The claims of these uids on this packet (latest committed). */
+  claimsOf(packetId: string, uids: readonly string[]): Promise<Claim[]>;
+  insertPacket(packet: Packet): Promise<void>;
+  insertPayment(payment: PaymentOrder): Promise<void>;
+  /** One multi-row INSERT (chunked only for very large batches). */
+  insertClaims(claims: readonly Claim[]): Promise<void>;
+  insertTasks(tasks: readonly NewTask[]): Promise<void>;
+  /** false when the row no longer matched `guard` (nothing was written). */
+  updatePacket(packetId: string, guard: PacketGuard, change: PacketChange): Promise<boolean>;
+  updatePayment(payOrderNo: string, guardStatus: PaymentStatus, change: PaymentChange): Promise<boolean>;
+}
+
+export interface StoreDialect {
+  reads: StoreReads;
+  /**
+   * Runs `work` in one write transaction: commits when it resolves, rolls back when it throws.
+   * The dialect serializes (SQLite) or retries on deadlock (MySQL), so `work` may run more than
+   * once and must not have effects outside the transaction.
+   */
+  write<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** true for a duplicate-key error (unique or primary key), however deeply wrapped. */
+  isUniqueViolation(error: unknown): boolean;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Rows per INSERT statement: far below SQLite's 32,766 and MySQL's 65,535 placeholders. */
+export const INSERT_CHUNK_ROWS = 1000;
+
+export function chunks<T>(items: readonly T[], size = INSERT_CHUNK_ROWS): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function taskRow(task: NewTask): Omit<Task, 'id'> {
+  return {
+    kind: task.kind,
+    ref: task.ref,
+    status: 'pending',
+    dueAt: task.dueAt,
+    attempts: 0,
+    lastError: null,
+    createdAt: task.now,
+    updatedAt: task.now,
+  };
+}

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProviderEvent } from '../../src/domain/ports.js';
+import { verifySignature } from '../../src/finance/signature.js';
+import type { Backend, FinanceHarness } from './support/finance-harness.js';
+import { SIGN_SECRET, startFinanceHarness } from './support/finance-harness.js';
+import type { Get } from './support/helpers.js';
+
+export function callbacksContract(backend: Backend, get: Get) {
+  describe('callback delivery', () => {
+    it('retries a callback the receiver refused until it is accepted', async () => {
+      const h = get();
+      const tag = h.id('cb');
+      h.receiver.failNext(tag, 2, 503);
+      await h.client.transfer({
+        transferNo: h.id('TRF'),
+        uid: h.id('u'),
+        amount: 3,
+        notifyUrl: h.receiver.url(tag),
+      });
+      const [cb] = await h.receiver.waitFor(tag, 1);
+      const ts = String(cb?.headers['x-finance-timestamp']);
+      expect(verifySignature(SIGN_SECRET, cb!.raw, ts, String(cb?.headers['x-finance-signature']))).toBe(
+        true,
+      );
+    });
+
+    describe('with a delay knob and dice that always roll high', () => {
+      let slow: FinanceHarness;
+      beforeAll(async () => {
+        slow = await startFinanceHarness(backend, { random: () => 0.99 });
+      });
+      afterAll(async () => {
+        await slow?.stop();
+      });
+
+      it('answers at once and delivers the callback after callbackDelayMs', async () => {
+        slow.finance.knobs.set({ callbackDelayMs: 300 });
+        const tag = slow.id('cb');
+        const started = Date.now();
+        const order = await slow.client.transfer({
+          transferNo: slow.id('TRF'),
+          uid: slow.id('u'),
+          amount: 9,
+          notifyUrl: slow.receiver.url(tag),
+        });
+        const answeredAfter = Date.now() - started;
+        expect(order.status).toBe('succeeded');
+        expect(slow.receiver.received(tag)).toHaveLength(0);
+        const [cb] = await slow.receiver.waitFor(tag, 1);
+        expect(answeredAfter).toBeLessThan(250);
+        expect(cb!.at - started).toBeGreaterThanOrEqual(290);
+        expect((JSON.parse(cb!.raw) as ProviderEvent).order.orderNo).toBe(order.orderNo);
+      });
+    });
+  });
+}

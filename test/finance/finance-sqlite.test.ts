@@ -1,0 +1,3 @@
+import { financeContract } from './finance.contract.js';
+
+financeContract('sqlite');

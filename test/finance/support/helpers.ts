@@ -1,0 +1,64 @@
+import { expect } from 'vitest';
+import { isRedpktError } from '../../../src/domain/errors.js';
+import type { ErrorCode } from '../../../src/domain/errors.js';
+import type { FinanceHarness } from './finance-harness.js';
+
+export type Get = () => FinanceHarness;
+
+export async function balanceOf(h: FinanceHarness, account: string): Promise<number | undefined> {
+  return (await h.client.getAccount(account))?.balance;
+}
+
+/** The error code a promise rejects with (fails the test when it resolves). */
+export async function codeOf(p: Promise<unknown>): Promise<ErrorCode> {
+  try {
+    await p;
+  } catch (e) {
+    if (isRedpktError(e)) return e.code;
+    throw e;
+  }
+  throw new Error('expected a RedpktError, got a result');
+}
+
+/** Every ledger entry, read through the client page by page (keyset pagination). */
+export async function readWholeLedger(h: FinanceHarness, pageSize = 50) {
+  const all = [];
+  let afterId: number | undefined;
+  for (;;) {
+    const page = await h.client.listLedger({
+      limit: pageSize,
+      ...(afterId === undefined ? {} : { afterId }),
+    });
+    all.push(...page.entries);
+    if (page.nextAfterId === null) return all;
+    afterId = page.nextAfterId;
+  }
+}
+
+/** The books balance: the ledger sums to 0, balances sum to 0, every balance equals its ledger. */
+export async function expectBooksBalanced(h: FinanceHarness): Promise<void> {
+  const books = await h.finance.store.checkBooks();
+  expect(books.ledgerTotal).toBe(0);
+  expect(books.balanceTotal).toBe(0);
+  expect(books.mismatched).toEqual([]);
+}
+
+/** Creates a pay order and pays it at the cashier; returns the succeeded order. */
+export async function paidOrder(h: FinanceHarness, uid: string, amount: number, notifyUrl: string) {
+  const payOrderNo = h.id('PAY');
+  const { cashierUrl } = await h.client.createPayOrder({
+    payOrderNo,
+    payerUid: uid,
+    amount,
+    subject: 'packet',
+    notifyUrl,
+  });
+  const res = await fetch(cashierUrl, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await h.token(uid)}` },
+  });
+  expect(res.status).toBe(200);
+  const { order } = (await res.json()) as { order: { orderNo: string; status: string; txnId: string } };
+  expect(order.status).toBe('succeeded');
+  return order;
+}

@@ -1,0 +1,96 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { issueToken } from '../../src/auth/tokens.js';
+import { startService } from '../../src/runtime/start-service.js';
+import type { RunningService } from '../../src/runtime/start-service.js';
+import { createTestMysql } from './services.js';
+
+export type Backend = 'sqlite' | 'mysql';
+
+export interface TestService {
+  service: RunningService;
+  url: string;
+  token(uid: string): Promise<string>;
+  /** JSON request as `uid` (no auth header when uid is null). The body is whatever JSON came back. */
+  call(
+    method: string,
+    path: string,
+    opts?: { uid?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
+  ): Promise<{ status: number; body: any }>;
+  /** create -> pay at the cashier -> wait until the callback made it active. */
+  activePacket(sender: string, body: Record<string, unknown>): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const SECRET = 'test-secret-0123456789abcdef';
+
+/** A real `serve` (HTTP on an ephemeral port) over a fresh store: a temp dir, or a fresh MariaDB database. */
+export async function startTestService(backend: Backend): Promise<TestService> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'redpkt-test-'));
+  const db = backend === 'mysql' ? await createTestMysql('svc') : undefined;
+  const service = await startService(
+    { port: 0, host: '127.0.0.1', dataDir, mysql: db ? [db.url] : [], redis: undefined, secret: SECRET },
+    { log: () => {} },
+  );
+  const tokens = new Map<string, string>();
+  const token = async (uid: string) => {
+    let t = tokens.get(uid);
+    if (!t) tokens.set(uid, (t = await issueToken(SECRET, uid)));
+    return t;
+  };
+  const call: TestService['call'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers };
+    if (opts.uid) headers.authorization = `Bearer ${await token(opts.uid)}`;
+    const res = await fetch(`${service.url}${path}`, {
+      method,
+      headers,
+      ...(opts.raw !== undefined
+        ? { body: opts.raw }
+        : opts.body !== undefined
+          ? { body: JSON.stringify(opts.body) }
+          : {}),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body };
+  };
+  const activePacket = async (sender: string, body: Record<string, unknown>) => {
+    const created = await call('POST', '/v1/c2c/packets', { uid: sender, body });
+    if (created.status !== 201 && created.status !== 200)
+      throw new Error(`create failed: ${JSON.stringify(created.body)}`);
+    const pay = await call('POST', `/finance/cashier/${created.body.payOrderNo}/pay`, { uid: sender });
+    if (pay.status !== 200) throw new Error(`pay failed: ${JSON.stringify(pay.body)}`);
+    const id: string = created.body.packetId;
+    for (let i = 0; i < 200; i++) {
+      const p = await call('GET', `/v1/packets/${id}`, { uid: sender });
+      if (p.body.status === 'active') return id;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`packet ${id} never became active`);
+  };
+  return {
+    service,
+    url: service.url,
+    token,
+    call,
+    activePacket,
+    async stop() {
+      await service.close();
+      await rm(dataDir, { recursive: true, force: true });
+      if (db) {
+        const { default: mysql } = await import('mysql2/promise');
+        const conn = await mysql.createConnection({ uri: db.url });
+        await conn.query(`DROP DATABASE IF EXISTS \`${db.database}_finance\``);
+        await conn.end();
+        await db.drop();
+      }
+    },
+  };
+}
