@@ -46,6 +46,16 @@ describe('the redpkt binary', () => {
     expect(await verifyToken(secret, r.stdout.trim())).toBe('42');
   });
 
+  it('migrates the embedded packet and finance stores with db migrate, twice without harm', async () => {
+    const dataDir = join(dir, 'migrate');
+    expect(run(['db', 'migrate', '--data-dir', dataDir]).status).toBe(0);
+    const again = run(['db', 'migrate', '--data-dir', dataDir]);
+    expect([again.status, again.stdout.trim()]).toEqual([0, 'migrated']);
+    const { stat } = await import('node:fs/promises');
+    expect((await stat(join(dataDir, 'redpkt.db'))).size).toBeGreaterThan(0);
+    expect((await stat(join(dataDir, 'finance.db'))).size).toBeGreaterThan(0);
+  });
+
   it('serves on the embedded store with --port 0, answers healthz, and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', join(dir, 'serve')], {
       env: ENV,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_INITIAL_BALANCE } from '../../src/finance/create-finance.js';
 import { signPayload } from '../../src/finance/signature.js';
 import { financeSignSecret } from '../../src/runtime/secret.js';
 import type { Backend, TestService } from '../support/service.js';
@@ -89,6 +90,11 @@ export function c2cServiceSuite(backend: Backend) {
         ),
       );
       expect(pays.every((r) => r.status === 200)).toBe(true);
+      // the payer was charged exactly once, and finance's books still balance
+      const payer = await t.service.finance.store.getAccount('user:sender2');
+      expect(payer?.balance).toBe(DEFAULT_INITIAL_BALANCE - 500);
+      const books = await t.service.finance.store.checkBooks();
+      expect([books.ledgerTotal, books.balanceTotal, books.mismatched]).toEqual([0, 0, []]);
       const id = [...ids][0]!;
       for (
         let i = 0;
