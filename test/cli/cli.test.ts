@@ -27,9 +27,9 @@ describe('the redpkt binary', () => {
     expect(help.status).toBe(0);
     for (const name of ['serve', 'token', 'db', 'fixtures', 'load', 'degrade', 'mock', 'recon'])
       expect(help.stdout).toContain(name);
-    const load = run(['load', 'b2c']);
-    expect(load.status).toBe(5);
-    expect(load.stderr).toMatch(/not built yet/);
+    const recon = run(['recon', '--date', '2026-02-11']);
+    expect(recon.status).toBe(5);
+    expect(recon.stderr).toMatch(/not built yet/);
   });
 
   it('exits 3 on a usage error', () => {

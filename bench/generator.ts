@@ -1,0 +1,140 @@
+/**
+ * `npm run bench:generator`: can our load generator push as many requests as autocannon?
+ * Both hit the same trivial endpoint (a keep-alive HTTP server in a child process) with the same
+ * number of connections for the same time, in one run, in alternating rounds (so a noisy
+ * neighbour hurts both alike). Printed: the median request rate of each and their ratio
+ * (goal >= 0.9x), and the generator's own CPU time per request, which is steadier than the
+ * rate on a busy machine (the server's CPU is not counted: it runs in another process).
+ * Flags: --connections N (10), --seconds S per round (3), --rounds R (3).
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { defineScenario } from '../src/scenarios/define-scenario.js';
+import { createHttpClient } from '../src/scenarios/http-client.js';
+import { createMetrics } from '../src/scenarios/metrics.js';
+import { runScenario } from '../src/scenarios/runner.js';
+
+const SERVER = `
+const { createServer } = require('node:http');
+const body = JSON.stringify({ ok: true });
+const server = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+`;
+
+async function startServer(): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const port = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the bench server exited (${code})`)));
+  });
+  return { url: `http://127.0.0.1:${port.trim()}`, stop: () => child.kill() };
+}
+
+interface Sample {
+  rps: number;
+  cpuUsPerRequest: number;
+  errors: number;
+}
+
+/** Runs `fn` (which returns how many requests it made) and measures this process's CPU. */
+async function measured(
+  fn: () => Promise<{ requests: number; seconds: number; errors: number }>,
+): Promise<Sample> {
+  const cpu = process.cpuUsage();
+  const r = await fn();
+  const used = process.cpuUsage(cpu);
+  return {
+    rps: r.requests / r.seconds,
+    cpuUsPerRequest: (used.user + used.system) / Math.max(1, r.requests),
+    errors: r.errors,
+  };
+}
+
+const trivial = defineScenario<object>({
+  name: 'trivial',
+  steps: [{ name: 'get', run: async ({ http }) => void (await http.request({ method: 'GET', path: '/' })) }],
+  init: () => ({}),
+});
+
+async function ours(url: string, connections: number, seconds: number) {
+  const client = createHttpClient({ url, connections, timeoutMs: 10_000 });
+  const metrics = createMetrics({ steps: ['get', 'flow'], startMs: performance.now() });
+  try {
+    const run = await runScenario(trivial, {
+      client,
+      metrics,
+      model: { kind: 'closed', concurrency: connections },
+      durationMs: seconds * 1000,
+    });
+    const get = metrics.step('get');
+    return { requests: get.count, seconds: run.durationMs / 1000, errors: get.count - get.ok };
+  } finally {
+    await client.close();
+  }
+}
+
+async function theirs(url: string, connections: number, seconds: number) {
+  const r = await autocannon({ url, connections, duration: seconds, headers: { 'x-redpkt-shadow': '1' } });
+  return { requests: r.requests.total, seconds: r.duration, errors: r.errors + r.non2xx };
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((p, q) => p - q);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+
+const row = (name: string, x: Sample) =>
+  `${name} ${x.rps.toFixed(0).padStart(6)} req/s ${x.cpuUsPerRequest.toFixed(1).padStart(5)} µs CPU/req${x.errors ? ` ${x.errors} errors` : ''}`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      connections: { type: 'string', default: '10' },
+      seconds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '3' },
+    },
+  });
+  const connections = Number(values.connections);
+  const seconds = Number(values.seconds);
+  const rounds = Number(values.rounds);
+  const server = await startServer();
+  try {
+    // Warm both clients and the server's JIT before measuring.
+    await theirs(server.url, connections, 1);
+    await ours(server.url, connections, 1);
+    const a: Sample[] = [];
+    const b: Sample[] = [];
+    const lines = [
+      `trivial endpoint, ${connections} connections, ${rounds} alternating rounds of ${seconds} s`,
+    ];
+    for (let i = 0; i < rounds; i++) {
+      a.push(await measured(() => theirs(server.url, connections, seconds)));
+      b.push(await measured(() => ours(server.url, connections, seconds)));
+      lines.push(`round ${i + 1}: ${row('autocannon', a[i]!)} | ${row('redpkt', b[i]!)}`);
+    }
+    const rate = median(b.map((x) => x.rps)) / median(a.map((x) => x.rps));
+    const cpu = median(a.map((x) => x.cpuUsPerRequest)) / median(b.map((x) => x.cpuUsPerRequest));
+    lines.push(
+      `median rate: autocannon ${median(a.map((x) => x.rps)).toFixed(0)} req/s, redpkt ${median(b.map((x) => x.rps)).toFixed(0)} req/s`,
+      `ratio redpkt/autocannon: ${rate.toFixed(2)}x by rate (goal >= 0.90x: ${rate >= 0.9 ? 'met' : 'NOT met'}), ${cpu.toFixed(2)}x by CPU per request`,
+      '',
+    );
+    process.stdout.write(lines.join('\n'));
+    return 0;
+  } finally {
+    server.stop();
+  }
+}
+
+process.exitCode = await main();

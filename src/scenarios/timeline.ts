@@ -1,0 +1,109 @@
+import type { Histogram } from 'hdr-histogram-js';
+import { createBucketHistogram, recordMs, summarize } from './latency.js';
+
+/**
+ * Latency over time for one step, in fixed-width buckets from the run's start. When a run
+ * outlives `maxBuckets`, neighbouring buckets are merged and the width doubles, so memory stays
+ * bounded however long the run is.
+ */
+export interface TimelineBucket {
+  count: number;
+  errors: number;
+  hist: Histogram;
+}
+
+export interface TimelinePoint {
+  /** Start of the bucket, milliseconds after the run's start. */
+  t: number;
+  count: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export interface Timeline {
+  readonly bucketMs: number;
+  record(atMs: number, latencyMs: number | undefined, failed: boolean): void;
+  merge(other: Timeline): void;
+  points(): TimelinePoint[];
+  /** Internal, for merging. */
+  buckets(): readonly (TimelineBucket | undefined)[];
+  coarsenTo(bucketMs: number): void;
+}
+
+export function createTimeline(startMs: number, bucketMs = 1000, maxBuckets = 600): Timeline {
+  let width = bucketMs;
+  let buckets: (TimelineBucket | undefined)[] = [];
+
+  const coarsen = () => {
+    const merged: (TimelineBucket | undefined)[] = [];
+    for (let i = 0; i < buckets.length; i += 2) merged.push(mergeBuckets(buckets[i], buckets[i + 1]));
+    buckets = merged;
+    width *= 2;
+  };
+
+  const bucketAt = (index: number): TimelineBucket => {
+    let b = buckets[index];
+    if (!b) {
+      while (buckets.length < index) buckets.push(undefined);
+      b = { count: 0, errors: 0, hist: createBucketHistogram() };
+      buckets[index] = b;
+    }
+    return b;
+  };
+
+  const self: Timeline = {
+    get bucketMs() {
+      return width;
+    },
+    record(atMs, latencyMs, failed) {
+      let index = Math.max(0, Math.floor((atMs - startMs) / width));
+      while (index >= maxBuckets) {
+        coarsen();
+        index = Math.max(0, Math.floor((atMs - startMs) / width));
+      }
+      const b = bucketAt(index);
+      b.count++;
+      if (failed) b.errors++;
+      if (latencyMs !== undefined) recordMs(b.hist, latencyMs);
+    },
+    merge(other) {
+      while (width < other.bucketMs) coarsen();
+      other.coarsenTo(width);
+      other.buckets().forEach((ob, i) => {
+        if (!ob) return;
+        const b = bucketAt(i);
+        b.count += ob.count;
+        b.errors += ob.errors;
+        b.hist.add(ob.hist);
+      });
+    },
+    coarsenTo(target) {
+      while (width < target) coarsen();
+    },
+    buckets: () => buckets,
+    points() {
+      const out: TimelinePoint[] = [];
+      buckets.forEach((b, i) => {
+        if (!b) return;
+        const s = summarize(b.hist);
+        out.push({ t: i * width, count: b.count, errors: b.errors, p50: s.p50, p99: s.p99, max: s.max });
+      });
+      return out;
+    },
+  };
+  return self;
+}
+
+function mergeBuckets(
+  a: TimelineBucket | undefined,
+  b: TimelineBucket | undefined,
+): TimelineBucket | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  a.count += b.count;
+  a.errors += b.errors;
+  a.hist.add(b.hist);
+  return a;
+}
