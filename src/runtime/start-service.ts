@@ -7,6 +7,7 @@ import type { PacketLimits } from '../domain/limits.js';
 import type { PacketStore } from '../domain/ports.js';
 import { createFinanceClient } from '../finance/client.js';
 import { createFinance } from '../finance/create-finance.js';
+import { createClaimCoalescer } from '../core/claim-coalescer.js';
 import { createApp } from '../server/create-app.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { createStore } from '../storage/create-store.js';
@@ -77,12 +78,14 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
     publicUrl: url,
   });
   const provider = createFinanceClient({ baseUrl: url, secret: signSecret });
+  const now = opts.now ?? Date.now;
   const deps: ServiceDeps = {
     store,
+    claims: createClaimCoalescer({ store, now }),
     provider,
     limits: opts.limits ?? DEFAULT_LIMITS,
     notifyUrl: `${url}/v1/callbacks/finance`,
-    now: opts.now ?? Date.now,
+    now,
   };
   const app = createApp({
     deps,

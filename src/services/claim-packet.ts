@@ -8,11 +8,12 @@ export interface ClaimResult {
   created: boolean;
 }
 
-/** One claimer, one share; the same claimer again gets the same claim back. */
+/**
+ * One claimer, one share; the same claimer again gets the same claim back. Goes through the
+ * per-packet queue, which coalesces concurrent claimers of a packet into one transaction.
+ */
 export async function claimPacket(deps: ServiceDeps, packetId: string, uid: string): Promise<ClaimResult> {
-  const { outcomes, packet } = await deps.store.claimShares(packetId, [uid], deps.now(), deps.random);
-  const outcome = outcomes[0];
-  if (!outcome) throw new RedpktError('INTERNAL', 'the store answered no outcome for the claimer');
+  const { outcome, packet } = await deps.claims.claim(packetId, uid);
   if (!outcome.ok) throw new RedpktError(outcome.code, messageFor(outcome.code));
   return { claim: outcome.claim, remainingCount: packet?.remainingCount ?? 0, created: outcome.created };
 }
