@@ -25,6 +25,9 @@ export function registerServe(program: Command): void {
       '--secret <secret>',
       'signing secret for tokens and finance (default: REDPKT_SECRET, or generated into the data dir)',
     )
+    .option('--max-count <n>', 'most shares in one packet (default 10000)')
+    .option('--max-amount <fen>', 'most fen in one packet (default 2000000 = 20,000.00 yuan)')
+    .option('--max-share <fen>', 'largest average share in fen (default 20000 = 200.00 yuan)')
     .action(
       async (flags: {
         port: string;
@@ -33,6 +36,9 @@ export function registerServe(program: Command): void {
         mysql: string[];
         redis?: string;
         secret?: string;
+        maxCount?: string;
+        maxAmount?: string;
+        maxShare?: string;
       }) => {
         const config = resolveServeConfig(flags, readEnv());
         const service = await startService(config);

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { RedpktError } from '../domain/errors.js';
+import { DEFAULT_LIMITS } from '../domain/limits.js';
+import type { PacketLimits } from '../domain/limits.js';
 import type { Env } from './env.js';
 
 export const ServeFlagsSchema = z.object({
@@ -8,6 +11,9 @@ export const ServeFlagsSchema = z.object({
   mysql: z.array(z.string().url()).default([]),
   redis: z.string().url().optional(),
   secret: z.string().min(16, 'the secret must be at least 16 characters').optional(),
+  maxCount: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  maxAmount: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  maxShare: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 export type ServeFlags = z.input<typeof ServeFlagsSchema>;
@@ -20,11 +26,18 @@ export interface ServeConfig {
   redis: string | undefined;
   /** undefined: read or generate one in the data dir. */
   secret: string | undefined;
+  /** Packet count and amount limits (fen); DEFAULT_LIMITS when absent. */
+  limits?: PacketLimits;
 }
 
 /** Flags win over the environment, which wins over defaults. */
 export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
-  const parsed = ServeFlagsSchema.parse(flags);
+  const result = ServeFlagsSchema.safeParse(flags);
+  if (!result.success) {
+    const message = result.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new RedpktError('USAGE', message);
+  }
+  const parsed = result.data;
   return {
     port: parsed.port,
     host: parsed.host,
@@ -32,5 +45,11 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
     mysql: parsed.mysql.length > 0 ? parsed.mysql : env.REDPKT_MYSQL ? [env.REDPKT_MYSQL] : [],
     redis: parsed.redis ?? env.REDPKT_REDIS,
     secret: parsed.secret ?? env.REDPKT_SECRET,
+    limits: {
+      ...DEFAULT_LIMITS,
+      ...(parsed.maxCount === undefined ? {} : { maxCount: parsed.maxCount }),
+      ...(parsed.maxAmount === undefined ? {} : { maxAmount: parsed.maxAmount }),
+      ...(parsed.maxShare === undefined ? {} : { maxShare: parsed.maxShare }),
+    },
   };
 }

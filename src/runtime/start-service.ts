@@ -83,7 +83,7 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
     store,
     claims: createClaimCoalescer({ store, now }),
     provider,
-    limits: opts.limits ?? DEFAULT_LIMITS,
+    limits: opts.limits ?? config.limits ?? DEFAULT_LIMITS,
     notifyUrl: `${url}/v1/callbacks/finance`,
     now,
   };

@@ -36,6 +36,8 @@ describe('the redpkt binary', () => {
     const r = run(['serve', '--no-such-flag']);
     expect(r.status).toBe(3);
     expect(run(['token']).status).toBe(3);
+    const badPort = run(['serve', '--port', 'eighty']);
+    expect([badPort.status, badPort.stderr]).toEqual([3, expect.stringMatching(/USAGE: --port/)]);
   });
 
   it('prints a token that names the uid and verifies with the secret in the data dir', async () => {
