@@ -9,6 +9,7 @@ import { createFinanceClient } from '../finance/client.js';
 import { createFinance } from '../finance/create-finance.js';
 import { createClaimCoalescer } from '../core/claim-coalescer.js';
 import { createApp } from '../server/create-app.js';
+import { createLimiter } from './limiter.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { createStore } from '../storage/create-store.js';
 import type { ServeConfig } from '../config/serve-config.js';
@@ -87,10 +88,12 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
     notifyUrl: `${url}/v1/callbacks/finance`,
     now,
   };
+  const limiter = createLimiter(config.redis, opts.log ?? ((msg, err) => console.error(msg, err)));
   const app = createApp({
     deps,
     jwtSecret: secret,
     signSecret,
+    limiter,
     mount: [finance.app],
     ...(opts.log ? { log: opts.log } : {}),
   });
@@ -110,6 +113,7 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
           if ('closeIdleConnections' in server) server.closeIdleConnections();
         });
         await provider.close();
+        await limiter.close();
         await finance.close();
         await store.close();
       })();

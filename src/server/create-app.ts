@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { ClaimLimiter } from '../cache/claim-limiter.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { createErrorHandler, notFound } from './middleware/error-handler.js';
 import { openApiDocument } from './openapi.js';
@@ -14,6 +15,8 @@ export interface AppOptions {
   signSecret: string;
   version?: string;
   log?: (msg: string, err: unknown) => void;
+  /** The per-packet claim limiter (in process or Redis); none: claims are not limited. */
+  limiter?: ClaimLimiter;
   /** Extra apps mounted beside the packet API (the simulated finance in the all-in-one server). */
   mount?: Hono[];
 }
@@ -29,6 +32,6 @@ export function createApp(opts: AppOptions): Hono {
   app.get('/openapi.json', (c) => c.json(doc));
   for (const extra of opts.mount ?? []) app.route('/', extra);
   app.route('/', callbackRoutes(opts.deps, opts.signSecret));
-  app.route('/', packetRoutes(opts.deps, opts.jwtSecret));
+  app.route('/', packetRoutes(opts.deps, opts.jwtSecret, opts.limiter));
   return app;
 }

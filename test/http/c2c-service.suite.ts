@@ -52,9 +52,7 @@ export function c2cServiceSuite(backend: Backend) {
       }
 
       const uids = Array.from({ length: 200 }, (_, i) => `claimer${i}`);
-      const results = await Promise.all(
-        uids.map((uid) => t.call('POST', `/v1/packets/${id}/claims`, { uid })),
-      );
+      const results = await Promise.all(uids.map((uid) => t.claim(id, uid)));
       const ok = results.filter((r) => r.status === 200);
       const exhausted = results.filter((r) => r.status === 409 && r.body.error.code === 'PACKET_EXHAUSTED');
       expect(ok).toHaveLength(100);
@@ -71,6 +69,33 @@ export function c2cServiceSuite(backend: Backend) {
       expect(best[0].amount).toBe(Math.max(...list.body.claims.map((c: { amount: number }) => c.amount)));
       const packet = (await t.call('GET', `/v1/packets/${id}`, { uid: 'x' })).body;
       expect(packet).toMatchObject({ status: 'exhausted', remainingAmount: 0, remainingCount: 0 });
+    });
+
+    it('limits claims per packet to 1.5x the remaining shares a window, and says when to retry', async () => {
+      const id = await t.activePacket('sender7', {
+        outOrderNo: orderNo('lim'),
+        totalAmount: 1_000,
+        totalCount: 10,
+      });
+      const first = await t.call('POST', `/v1/packets/${id}/claims`, { uid: 'lim-first' });
+      expect(first.body.remainingCount).toBe(9);
+      const burst = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => t.call('POST', `/v1/packets/${id}/claims`, { uid: `lim${i}` })),
+      );
+      const limited = burst.filter((r) => r.status === 429);
+      expect(limited.length).toBeGreaterThan(0);
+      expect(burst.length - limited.length).toBeLessThanOrEqual(Math.ceil(9 * 1.5));
+      expect(limited[0]!.body.error).toMatchObject({
+        code: 'RATE_LIMITED',
+        retryAfterMs: expect.any(Number),
+      });
+      // once the packet is out, the gateway itself answers PACKET_EXHAUSTED
+      const rest = await Promise.all(Array.from({ length: 20 }, (_, i) => t.claim(id, `lim-late${i}`)));
+      expect(rest.every((r) => r.status === 409 || r.status === 200)).toBe(true);
+      const list = await t.call('GET', `/v1/packets/${id}/claims`, { uid: 'x' });
+      expect([list.body.claimedCount, list.body.claimedAmount]).toEqual([10, 1_000]);
+      const after = await t.call('POST', `/v1/packets/${id}/claims`, { uid: 'lim-after' });
+      expect([after.status, after.body.error.code]).toEqual([409, 'PACKET_EXHAUSTED']);
     });
 
     it('treats replayed creates, payments and claims (also concurrent) as one', async () => {
@@ -103,9 +128,7 @@ export function c2cServiceSuite(backend: Backend) {
       ) {
         await new Promise((r) => setTimeout(r, 25));
       }
-      const claims = await Promise.all(
-        Array.from({ length: 10 }, () => t.call('POST', `/v1/packets/${id}/claims`, { uid: 'twice' })),
-      );
+      const claims = await Promise.all(Array.from({ length: 10 }, () => t.claim(id, 'twice')));
       expect(new Set(claims.map((r) => r.body.claimNo)).size).toBe(1);
       expect(new Set(claims.map((r) => r.body.amount))).toEqual(new Set([100]));
       expect(claims.filter((r) => r.body.created === true)).toHaveLength(1);

@@ -19,6 +19,9 @@ export interface TestService {
     opts?: { uid?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> },
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
   ): Promise<{ status: number; body: any }>;
+  /** A claim as a real client makes it: on 429 RATE_LIMITED, wait retryAfterMs and retry (10 times at most). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
+  claim(packetId: string, uid: string): Promise<{ status: number; body: any; retries: number }>;
   /** create -> pay at the cashier -> wait until the callback made it active. */
   activePacket(sender: string, body: Record<string, unknown>): Promise<string>;
   stop(): Promise<void>;
@@ -61,6 +64,13 @@ export async function startTestService(backend: Backend): Promise<TestService> {
     }
     return { status: res.status, body };
   };
+  const claim: TestService['claim'] = async (packetId, uid) => {
+    for (let retries = 0; ; retries++) {
+      const r = await call('POST', `/v1/packets/${packetId}/claims`, { uid });
+      if (r.status !== 429 || retries === 10) return { ...r, retries };
+      await new Promise((resolve) => setTimeout(resolve, r.body.error.retryAfterMs));
+    }
+  };
   const activePacket = async (sender: string, body: Record<string, unknown>) => {
     const created = await call('POST', '/v1/c2c/packets', { uid: sender, body });
     if (created.status !== 201 && created.status !== 200)
@@ -80,6 +90,7 @@ export async function startTestService(backend: Backend): Promise<TestService> {
     url: service.url,
     token,
     call,
+    claim,
     activePacket,
     async stop() {
       await service.close();

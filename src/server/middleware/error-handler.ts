@@ -5,7 +5,7 @@ import type { ErrorCode } from '../../domain/errors.js';
 import { httpStatusFor } from '../error-status.js';
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+  error: { code: ErrorCode; message: string; retryAfterMs?: number; details?: Record<string, unknown> };
 }
 
 export function errorResponse(
@@ -14,7 +14,14 @@ export function errorResponse(
   message: string,
   details?: Record<string, unknown>,
 ) {
-  const body: ErrorBody = { error: details ? { code, message, details } : { code, message } };
+  const { retryAfterMs, ...rest } = details ?? {};
+  const body: ErrorBody = { error: { code, message } };
+  // Rate limits and degradations say when to come back, in the body and as Retry-After.
+  if (typeof retryAfterMs === 'number') {
+    body.error.retryAfterMs = retryAfterMs;
+    c.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  }
+  if (Object.keys(rest).length > 0) body.error.details = rest;
   return c.json(body, httpStatusFor(code));
 }
 

@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import type { ClaimLimiter } from '../../cache/claim-limiter.js';
+import { RedpktError, isRedpktError } from '../../domain/errors.js';
 import type { Packet } from '../../domain/packet.js';
 import { claimPacket } from '../../services/claim-packet.js';
 import { createC2cPacket } from '../../services/create-c2c-packet.js';
@@ -27,7 +29,11 @@ export function packetView(p: Packet) {
 }
 
 /** The client API: C2C send, claim, packet detail and claim list. Every route needs a bearer token. */
-export function packetRoutes(deps: ServiceDeps, secret: string) {
+/**
+ * With a limiter, claims pass the per-packet limit first (DESIGN §3 step 1) and every answer keeps
+ * the limiter's remaining count current.
+ */
+export function packetRoutes(deps: ServiceDeps, secret: string, limiter?: ClaimLimiter) {
   const app = new Hono<IdentityEnv>();
   const auth = identity(secret);
 
@@ -53,7 +59,15 @@ export function packetRoutes(deps: ServiceDeps, secret: string) {
 
   app.post('/v1/packets/:id/claims', auth, async (c) => {
     const id = parseWith(PacketIdParam, c.req.param('id'));
-    const r = await claimPacket(deps, id, c.get('uid'));
+    if (limiter) await admitClaim(limiter, id);
+    let r: Awaited<ReturnType<typeof claimPacket>>;
+    try {
+      r = await claimPacket(deps, id, c.get('uid'));
+    } catch (e) {
+      if (limiter && isRedpktError(e) && e.code === 'PACKET_EXHAUSTED') void limiter.setRemaining(id, 0);
+      throw e;
+    }
+    if (limiter) void limiter.setRemaining(id, r.remainingCount);
     return c.json({
       claimNo: r.claim.claimNo,
       packetId: id,
@@ -70,4 +84,16 @@ export function packetRoutes(deps: ServiceDeps, secret: string) {
   });
 
   return app;
+}
+
+async function admitClaim(limiter: ClaimLimiter, packetId: string): Promise<void> {
+  const decision = await limiter.admit(packetId);
+  if (decision.kind === 'limited') {
+    throw new RedpktError('RATE_LIMITED', 'too many claims on this packet right now; retry shortly', {
+      details: { retryAfterMs: decision.retryAfterMs },
+    });
+  }
+  if (decision.kind === 'exhausted') {
+    throw new RedpktError('PACKET_EXHAUSTED', 'all shares of this packet have been claimed');
+  }
 }

@@ -1,0 +1,27 @@
+/**
+ * The per-packet claim limiter at the gateway (DESIGN §3 step 1): at most
+ * ceil(remaining_count * factor) claim attempts per packet pass per window; the rest are told to
+ * retry later. Two twins: Redis (one Lua script, cluster-wide) and in process (embedded).
+ */
+export type LimitDecision =
+  | { kind: 'admitted' }
+  | { kind: 'limited'; retryAfterMs: number }
+  /** The limiter knows the packet has nothing left: the gateway can answer without the core. */
+  | { kind: 'exhausted' };
+
+export interface ClaimLimiter {
+  admit(packetId: string): Promise<LimitDecision>;
+  /** Keeps the count the limit is computed from current: after activation and after every claim. */
+  setRemaining(packetId: string, remainingCount: number): Promise<void>;
+  /** How many times the limiter could not be asked and let a claim through (Redis down). */
+  bypassed(): number;
+  close(): Promise<void>;
+}
+
+export interface LimiterSettings {
+  /** Attempts allowed per window, as a multiple of the remaining count. */
+  factor: number;
+  windowMs: number;
+}
+
+export const DEFAULT_LIMITER_SETTINGS: LimiterSettings = { factor: 1.5, windowMs: 1000 };

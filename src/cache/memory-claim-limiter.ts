@@ -1,0 +1,65 @@
+import type { ClaimLimiter, LimitDecision, LimiterSettings } from './claim-limiter.js';
+import { DEFAULT_LIMITER_SETTINGS } from './claim-limiter.js';
+
+interface Entry {
+  remaining: number;
+  windowEndsAt: number;
+  attempts: number;
+}
+
+/**
+ * The in-process twin of claim-limit-2.lua for the embedded mode. Bounded: beyond `maxPackets`
+ * the least recently touched packet is forgotten (a forgotten packet is "unknown" and admitted,
+ * exactly as with an expired Redis key), so memory stays flat however many packets pass.
+ */
+export function createMemoryClaimLimiter(
+  settings: LimiterSettings = DEFAULT_LIMITER_SETTINGS,
+  opts: { now?: () => number; maxPackets?: number } = {},
+): ClaimLimiter {
+  const now = opts.now ?? Date.now;
+  const maxPackets = opts.maxPackets ?? 100_000;
+  // A Map iterates in insertion order: re-inserting on touch makes the first key the oldest.
+  const entries = new Map<string, Entry>();
+
+  function touch(packetId: string, entry: Entry): void {
+    entries.delete(packetId);
+    entries.set(packetId, entry);
+    if (entries.size > maxPackets) {
+      const oldest = entries.keys().next().value;
+      if (oldest !== undefined) entries.delete(oldest);
+    }
+  }
+
+  return {
+    async admit(packetId): Promise<LimitDecision> {
+      const entry = entries.get(packetId);
+      if (!entry) return { kind: 'admitted' };
+      if (entry.remaining <= 0) return { kind: 'exhausted' };
+      const t = now();
+      if (t >= entry.windowEndsAt) {
+        entry.windowEndsAt = t + settings.windowMs;
+        entry.attempts = 0;
+      }
+      entry.attempts++;
+      touch(packetId, entry);
+      if (entry.attempts > Math.ceil(entry.remaining * settings.factor)) {
+        return { kind: 'limited', retryAfterMs: Math.max(1, entry.windowEndsAt - t) };
+      }
+      return { kind: 'admitted' };
+    },
+    async setRemaining(packetId, remainingCount) {
+      const entry = entries.get(packetId);
+      if (entry) {
+        // Answers of concurrent claims arrive out of order; the count only ever goes down.
+        entry.remaining = Math.min(entry.remaining, remainingCount);
+        touch(packetId, entry);
+      } else {
+        touch(packetId, { remaining: remainingCount, windowEndsAt: 0, attempts: 0 });
+      }
+    },
+    bypassed: () => 0,
+    async close() {
+      entries.clear();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createMemoryClaimLimiter } from '../../src/cache/memory-claim-limiter.js';
+import { createRedisClaimLimiter } from '../../src/cache/redis-claim-limiter.js';
+import { redisAvailable, testRedisUrl } from '../support/services.js';
+import { claimLimiterContract } from './claim-limiter.contract.js';
+
+claimLimiterContract('in process', (windowMs) => createMemoryClaimLimiter({ factor: 1.5, windowMs }));
+
+describe('the in-process limiter', () => {
+  it('forgets the least recently used packets beyond its bound, so memory stays flat', async () => {
+    const limiter = createMemoryClaimLimiter({ factor: 1.5, windowMs: 1000 }, { maxPackets: 100 });
+    for (let i = 0; i < 10_000; i++) await limiter.setRemaining(`p${i}`, 0);
+    // the newest are remembered, the oldest forgotten (unknown = admitted)
+    expect(await limiter.admit('p9999')).toEqual({ kind: 'exhausted' });
+    expect(await limiter.admit('p0')).toEqual({ kind: 'admitted' });
+  });
+});
+
+const hasRedis = await redisAvailable();
+describe.skipIf(!hasRedis)('with Redis', () => {
+  const prefix = `redpkt:test:${randomBytes(4).toString('hex')}:`;
+  const redis = new Redis(testRedisUrl, { lazyConnect: false });
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  claimLimiterContract('Redis', (windowMs) =>
+    createRedisClaimLimiter({ redis, prefix, settings: { factor: 1.5, windowMs } }),
+  );
+
+  it('lets claims through, counted, when Redis is down', async () => {
+    const dead = new Redis({
+      port: 1,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    const errors: unknown[] = [];
+    const limiter = createRedisClaimLimiter({ redis: dead, prefix, onBypass: (e) => errors.push(e) });
+    await limiter.setRemaining('P00X', 1);
+    const decisions = await Promise.all(Array.from({ length: 5 }, () => limiter.admit('P00X')));
+    expect(decisions.every((d) => d.kind === 'admitted')).toBe(true);
+    expect(limiter.bypassed()).toBe(5);
+    expect(errors.length).toBeGreaterThanOrEqual(5);
+    dead.disconnect();
+  });
+});
