@@ -24,4 +24,4 @@ export interface LimiterSettings {
   windowMs: number;
 }
 
-export const DEFAULT_LIMITER_SETTINGS: LimiterSettings = { factor: 1.5, windowMs: 1000 };
+export const DEFAULT_LIMITER_SETTINGS: LimiterSettings = { factor: 1.5, windowMs: 100 };

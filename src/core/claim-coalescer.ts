@@ -99,3 +99,19 @@ function takeBatch(waiting: Waiter[], max: number): Waiter[] {
   }
   return waiting.splice(0, end);
 }
+
+/**
+ * No queue at all: every claimer runs its own transaction and waits on the row lock (the plain
+ * row-locking path the benchmark compares against). Same interface, so nothing else changes.
+ */
+export function createDirectClaims(opts: Omit<ClaimCoalescerOptions, 'maxBatch'>): ClaimCoalescer {
+  return {
+    async claim(packetId, uid) {
+      const result = await opts.store.claimShares(packetId, [uid], opts.now(), opts.random);
+      const outcome = result.outcomes[0];
+      if (!outcome) throw new Error(`the store answered no outcome for ${uid}`);
+      return { outcome, packet: result.packet };
+    },
+    activeQueues: () => 0,
+  };
+}

@@ -7,7 +7,7 @@ import type { PacketLimits } from '../domain/limits.js';
 import type { PacketStore } from '../domain/ports.js';
 import { createFinanceClient } from '../finance/client.js';
 import { createFinance } from '../finance/create-finance.js';
-import { createClaimCoalescer } from '../core/claim-coalescer.js';
+import { createClaimCoalescer, createDirectClaims } from '../core/claim-coalescer.js';
 import { createApp } from '../server/create-app.js';
 import { createLimiter } from './limiter.js';
 import type { ServiceDeps } from '../services/deps.js';
@@ -28,6 +28,14 @@ export interface RunningService {
 
 export interface StartOptions {
   limits?: PacketLimits;
+  /**
+   * How claims reach the store; the claim benchmark compares them. `coalesce` (default): the
+   * per-packet queue batching waiting claimers; `queue`: the queue with one claimer per
+   * transaction; `direct`: no queue, every claimer waits on the row lock.
+   */
+  claimPath?: 'coalesce' | 'queue' | 'direct';
+  /** false turns the claim limiter off (benchmarks). Default on. */
+  limiter?: boolean;
   now?: () => number;
   log?: (msg: string, err: unknown) => void;
 }
@@ -82,7 +90,10 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
   const now = opts.now ?? Date.now;
   const deps: ServiceDeps = {
     store,
-    claims: createClaimCoalescer({ store, now }),
+    claims:
+      opts.claimPath === 'direct'
+        ? createDirectClaims({ store, now })
+        : createClaimCoalescer({ store, now, maxBatch: opts.claimPath === 'queue' ? 1 : 500 }),
     provider,
     limits: opts.limits ?? config.limits ?? DEFAULT_LIMITS,
     notifyUrl: `${url}/v1/callbacks/finance`,
@@ -93,7 +104,7 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
     deps,
     jwtSecret: secret,
     signSecret,
-    limiter,
+    ...(opts.limiter === false ? {} : { limiter }),
     mount: [finance.app],
     ...(opts.log ? { log: opts.log } : {}),
   });
