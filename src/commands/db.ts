@@ -3,6 +3,7 @@ import { readEnv } from '../config/env.js';
 import { resolveServeConfig } from '../config/serve-config.js';
 import { createFinanceStore } from '../finance/store/create-finance-store.js';
 import { createStore } from '../storage/create-store.js';
+import { createSwitchStore } from '../storage/switches/create-switch-store.js';
 import { ensureMysqlDatabase, financeStoreConfig, packetStoreConfig } from '../runtime/storage-config.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -24,6 +25,13 @@ export function registerDb(program: Command): void {
         await store.migrate();
       } finally {
         await store.close();
+      }
+      // issue 7: the switch, audit and mocked-order tables beside the packet tables
+      const switches = await createSwitchStore(storeConfig);
+      try {
+        await switches.migrate();
+      } finally {
+        await switches.close();
       }
       const finance = await createFinanceStore(financeConfig);
       try {

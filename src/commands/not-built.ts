@@ -3,8 +3,6 @@ import { RedpktError } from '../domain/errors.js';
 
 /** Commands whose issues have not landed yet: listed in --help, and say so plainly when run. */
 const PLANNED: ReadonlyArray<{ name: string; description: string }> = [
-  { name: 'degrade', description: 'flip degradation switches on every running instance (not built yet)' },
-  { name: 'mock', description: 'short-circuit a dependency for a rehearsal (not built yet)' },
   { name: 'recon', description: 'reconcile against the payment provider ledger (not built yet)' },
 ];
 

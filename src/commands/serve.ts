@@ -2,11 +2,14 @@ import type { Command } from 'commander';
 import { readEnv } from '../config/env.js';
 import { resolveServeConfig } from '../config/serve-config.js';
 import { startService } from '../runtime/start-service.js';
+import { startWorkerService } from '../runtime/start-worker-service.js';
+import { registerWorkerFlags, type WorkerFlagValues } from './worker-flags.js';
+import { registerOpsFlags, type OpsFlagValues } from './ops-flags.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerServe(program: Command): void {
-  program
+  const serveCommand = program
     .command('serve')
     .description(
       'run the packet service with the simulated payment provider (embedded SQLite unless --mysql)',
@@ -28,31 +31,39 @@ export function registerServe(program: Command): void {
     .option('--max-count <n>', 'most shares in one packet (default 10000)')
     .option('--max-amount <fen>', 'most fen in one packet (default 2000000 = 20,000.00 yuan)')
     .option('--max-share <fen>', 'largest average share in fen (default 20000 = 200.00 yuan)')
-    .action(
-      async (flags: {
-        port: string;
-        host: string;
-        dataDir?: string;
-        mysql: string[];
-        redis?: string;
-        secret?: string;
-        maxCount?: string;
-        maxAmount?: string;
-        maxShare?: string;
-      }) => {
-        const config = resolveServeConfig(flags, readEnv());
-        const service = await startService(config);
-        process.stdout.write(`redpkt listening on ${service.url}\n`);
-        await new Promise<void>((resolve) => {
-          const stop = (signal: NodeJS.Signals) => {
-            process.stderr.write(`redpkt: ${signal}, shutting down\n`);
-            process.off('SIGINT', stop);
-            process.off('SIGTERM', stop);
-            service.close().then(resolve, resolve);
-          };
-          process.on('SIGINT', stop);
-          process.on('SIGTERM', stop);
-        });
-      },
-    );
+    .option('--booking-rate <n>', 'subsidy grants booked per second from the grant queue (default 2000)');
+  registerWorkerFlags(serveCommand);
+  registerOpsFlags(serveCommand); // issue 7
+  serveCommand.action(
+    async (
+      flags: WorkerFlagValues &
+        OpsFlagValues & {
+          port: string;
+          host: string;
+          dataDir?: string;
+          mysql: string[];
+          redis?: string;
+          secret?: string;
+          maxCount?: string;
+          maxAmount?: string;
+          maxShare?: string;
+          bookingRate?: string;
+        },
+    ) => {
+      const config = resolveServeConfig(flags, readEnv());
+      const service =
+        config.role === 'worker' ? await startWorkerService(config) : await startService(config);
+      process.stdout.write(`redpkt listening on ${service.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: NodeJS.Signals) => {
+          process.stderr.write(`redpkt: ${signal}, shutting down\n`);
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          service.close().then(resolve, resolve);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    },
+  );
 }

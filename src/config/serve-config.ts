@@ -3,6 +3,9 @@ import { RedpktError } from '../domain/errors.js';
 import { DEFAULT_LIMITS } from '../domain/limits.js';
 import type { PacketLimits } from '../domain/limits.js';
 import type { Env } from './env.js';
+import { OpsFlagsShape, resolveOpsConfig, type OpsConfig } from './ops-config.js';
+import { SubsidyFlagsShape, resolveSubsidyConfig, type SubsidyConfig } from './subsidy-config.js';
+import { WorkerFlagsShape, resolveWorkerConfig, type WorkerConfig } from './worker-config.js';
 
 export const ServeFlagsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -14,11 +17,14 @@ export const ServeFlagsSchema = z.object({
   maxCount: z.coerce.number().int().min(1).max(1_000_000).optional(),
   maxAmount: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
   maxShare: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  ...WorkerFlagsShape, // issue 4
+  ...SubsidyFlagsShape, // issue 3
+  ...OpsFlagsShape, // issue 7
 });
 
 export type ServeFlags = z.input<typeof ServeFlagsSchema>;
 
-export interface ServeConfig {
+export interface ServeConfig extends WorkerConfig, SubsidyConfig, OpsConfig {
   port: number;
   host: string;
   dataDir: string;
@@ -51,5 +57,8 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
       ...(parsed.maxAmount === undefined ? {} : { maxAmount: parsed.maxAmount }),
       ...(parsed.maxShare === undefined ? {} : { maxShare: parsed.maxShare }),
     },
+    ...resolveWorkerConfig(parsed, env),
+    ...resolveSubsidyConfig(parsed),
+    ...resolveOpsConfig(parsed, env), // issue 7
   };
 }

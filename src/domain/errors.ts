@@ -25,6 +25,12 @@ export const ERROR_CODES = [
   'NOT_IMPLEMENTED',
   'USAGE',
   'INTERNAL',
+  // issue 3: B2C subsidies
+  'SUBSIDY_INVALID',
+  'SUBSIDY_NOT_OWNER',
+  'SUBSIDY_EXPIRED',
+  'SUBSIDY_USED',
+  'SUBSIDY_CONFLICT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -9,6 +9,14 @@ import type { Packet } from './packet.js';
 import type { PaymentOrder, RefundOrder } from './order.js';
 import type { SplitMode } from './split.js';
 import type { RandomInt } from './split.js';
+import type {
+  B2cReturn,
+  SealedGrant,
+  Subsidy,
+  SubsidyBalance,
+  SubsidyCredit,
+  Withdrawal,
+} from './subsidy.js';
 
 // ---------------------------------------------------------------- packet store
 
@@ -23,6 +31,8 @@ export interface NewC2cPacket {
   expiresAt: number;
   payOrderNo: string;
   now: number;
+  /** Issue 4: when the payment's first re-check is due (default now + 30 s). */
+  recheckAt?: number;
 }
 
 export interface CreatePacketResult {
@@ -54,7 +64,14 @@ export interface ClaimSharesResult {
 }
 
 /** Follow-up work written in the same transaction as the state change that needs it (outbox). */
-export const TASK_KINDS = ['transfer', 'payment_recheck', 'expire', 'refund'] as const;
+export const TASK_KINDS = [
+  'transfer',
+  'payment_recheck',
+  'expire',
+  'refund',
+  // issue 3: a subsidy withdrawal's transfer to the wallet (ref: withdrawalNo)
+  'withdrawal',
+] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 export type TaskStatus = 'pending' | 'done' | 'dead';
 
@@ -67,11 +84,14 @@ export interface Task {
   dueAt: number;
   attempts: number;
   lastError: string | null;
+  /** The worker holding the task while `leaseUntil` is in the future (issue 4); null when free. */
+  leaseOwner: string | null;
+  leaseUntil: number | null;
   createdAt: number;
   updatedAt: number;
 }
 
-export interface PacketStore {
+export interface PacketStore extends SettlementStore, SubsidyStore {
   /** Creates the tables if they are missing; safe to run again. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -167,4 +187,311 @@ export interface PaymentProvider {
   }): Promise<ProviderOrder>;
   /** null when the provider has never heard of the order. */
   queryOrder(orderNo: string): Promise<ProviderOrder | null>;
+  /**
+   * Issue 4: closes a pending payment order so that it can no longer be paid. Idempotent: a closed
+   * order is returned as is, and so is a succeeded one (it was paid meanwhile: the caller marks it
+   * paid instead). ORDER_NOT_FOUND when the provider has never heard of it.
+   */
+  closePayOrder(payOrderNo: string): Promise<ProviderOrder>;
+}
+
+// ---------------------------------------------------------------- issue 4: outbox worker, settlements, sweeper, alerts
+
+/** Asks for due tasks. Two callers never get the same task while its lease lasts. */
+export interface LeaseRequest {
+  /** Who holds the leases (a worker id); only the holder may finish a task. */
+  owner: string;
+  now: number;
+  /** The lease ends at now + leaseMs; after that another worker may take the task over. */
+  leaseMs: number;
+  limit: number;
+  /** Only tasks of these kinds (default: every kind). */
+  kinds?: readonly TaskKind[];
+}
+
+export interface EnsureTaskInput {
+  kind: TaskKind;
+  ref: string;
+  dueAt: number;
+  now: number;
+}
+
+export interface EnsureTaskResult {
+  task: Task;
+  /** true when the task was missing (inserted) or `done` (revived to pending). */
+  changed: boolean;
+}
+
+/** A claim's transfer, a packet's refund or a payment moved on; changed=false for a replay. */
+export interface Settled<T> {
+  value: T;
+  changed: boolean;
+}
+
+export type ExpireOutcome =
+  /** active -> expired -> refunding, with a pending refund order and its `refund` task. */
+  | 'refunding'
+  /** Still active and expiresAt is in the future (`notBefore` says when to come back). */
+  | 'not_due'
+  /** Nothing to do: exhausted, already expiring or refunded, closed, or not C2C. */
+  | 'nothing';
+
+export interface ExpireResult {
+  outcome: ExpireOutcome;
+  packet: Packet | null;
+  refund: RefundOrder | null;
+}
+
+/** The orders whose final state comes from the provider: our payment, transfer and refund orders. */
+export type OrderKind = 'payment' | 'transfer' | 'refund';
+
+export const TASK_OF_ORDER: Readonly<Record<OrderKind, TaskKind>> = {
+  payment: 'payment_recheck',
+  transfer: 'transfer',
+  refund: 'refund',
+};
+
+/** A payment, claim (its transfer) or refund not in a final state yet, with the task that finishes it. */
+export interface UnsettledOrder {
+  kind: OrderKind;
+  /** payOrderNo, claimNo or refundNo. */
+  ref: string;
+  status: string;
+  createdAt: number;
+  task: Task | null;
+}
+
+export interface UnsettledQuery {
+  kind: OrderKind;
+  /** Only orders created before this instant. */
+  createdBefore: number;
+  /** Keyset cursor: orders after this one in (createdAt, ref) order. */
+  after?: { createdAt: number; ref: string };
+  limit: number;
+}
+
+export interface Alert {
+  id: number;
+  /** The order kind (payment, transfer, refund); unique with ref: one alert per order. */
+  kind: OrderKind;
+  ref: string;
+  message: string;
+  attempts: number;
+  createdAt: number;
+}
+
+export type NewAlert = Omit<Alert, 'id'>;
+
+/** What the worker and the sweeper need from the packet store (DESIGN §6). */
+export interface SettlementStore {
+  /** Leases due pending tasks (unleased or with an expired lease); each lease counts one attempt. */
+  leaseTasks(request: LeaseRequest): Promise<Task[]>;
+  /** pending -> done and the lease released; false (nothing written) when `owner` no longer holds it. */
+  completeTask(taskId: number, owner: string, now: number): Promise<boolean>;
+  /** Stays pending, due again at dueAt, the error recorded, the lease released; false as above. */
+  rescheduleTask(
+    taskId: number,
+    owner: string,
+    retry: { dueAt: number; error: string; now: number },
+  ): Promise<boolean>;
+  /** pending -> dead (given up: the sweeper alerts), the lease released; false as above. */
+  killTask(taskId: number, owner: string, error: string, now: number): Promise<boolean>;
+  /**
+   * Idempotent by (kind, ref): inserts the task when it is missing and revives a `done` one
+   * (pending, due at dueAt). A pending task is left as it is; a dead one stays dead.
+   */
+  ensureTask(input: EnsureTaskInput): Promise<EnsureTaskResult>;
+  getTask(kind: TaskKind, ref: string): Promise<Task | null>;
+
+  getClaimByNo(claimNo: string): Promise<Claim | null>;
+  /**
+   * Moves a claim's transfer towards `to` (transferring, transferred or failed), through
+   * `transferring` when needed. A final or equal state, or an out-of-order step, changes nothing.
+   * ORDER_NOT_FOUND for an unknown claim.
+   */
+  advanceClaim(claimNo: string, to: Claim['status'], now: number): Promise<Settled<Claim>>;
+
+  /**
+   * The expiry of a C2C packet, under the packet lock: when it is active and now >= expiresAt,
+   * active -> expired -> refunding, a pending refund order (refundNoFor(id), the remaining amount
+   * read under the lock, to the sender) and its `refund` task, in one transaction. The packet keeps
+   * its remaining amount and count. Claims after it get PACKET_EXPIRED.
+   */
+  expirePacket(packetId: string, now: number): Promise<ExpireResult>;
+  /**
+   * Moves a refund towards `to` (pending, succeeded or failed; a failed one goes back to pending
+   * to be retried). Succeeded also moves its packet refunding -> refunded, in the same transaction.
+   * A final or equal state changes nothing. ORDER_NOT_FOUND for an unknown refund.
+   */
+  advanceRefund(refundNo: string, to: RefundOrder['status'], now: number): Promise<Settled<RefundOrder>>;
+  /**
+   * Closes an unpaid packet's payment: payment pending -> closed, packet unpaid -> closed, in one
+   * transaction. A payment that is no longer pending is returned as is (changed=false).
+   */
+  closePayment(payOrderNo: string, now: number): Promise<Settled<PaymentOrder>>;
+
+  /** Non-final orders of one kind created before a cut-off, oldest first, with their tasks. */
+  listUnsettled(query: UnsettledQuery): Promise<UnsettledOrder[]>;
+  /** true when this is the order's first alert (kind, ref); false when it was already raised. */
+  raiseAlert(alert: NewAlert): Promise<boolean>;
+  listAlerts(): Promise<Alert[]>;
+}
+
+// ---------------------------------------------------------------- issue 3: B2C subsidies
+
+export interface NewB2cPacket {
+  id: string;
+  senderUid: string;
+  outOrderNo: string;
+  /** The opened (authenticated) token; its amount is the packet's total. */
+  grant: SealedGrant;
+  totalCount: number;
+  splitMode: SplitMode;
+  greeting: string;
+  expiresAt: number;
+  now: number;
+}
+
+export interface CreateB2cResult {
+  /** Active at once: the subsidy paid for it. */
+  packet: Packet;
+  /** The subsidy that funded it, now `used`. */
+  subsidy: Subsidy;
+  /** false when (senderUid, outOrderNo) already existed with the same body and token. */
+  created: boolean;
+}
+
+/** booked: written now; duplicate: already booked, same grant; conflict: the grant belongs to another. */
+export type BookingOutcome = 'booked' | 'duplicate' | 'conflict';
+
+export interface BookingResult {
+  tokenId: string;
+  outGrantNo: string;
+  outcome: BookingOutcome;
+}
+
+export type CreditResult =
+  | { status: 'credited'; credit: SubsidyCredit; balance: SubsidyBalance; created: boolean }
+  /** A claim on a C2C packet: nothing written, the caller transfers it through finance. */
+  | { status: 'not_b2c' };
+
+export interface NewWithdrawal {
+  withdrawalNo: string;
+  uid: string;
+  outOrderNo: string;
+  amount: Fen;
+  now: number;
+  /** When the `withdrawal` task (the re-check that finishes it) is due. */
+  dueAt: number;
+}
+
+export interface CreateWithdrawalResult {
+  withdrawal: Withdrawal;
+  balance: SubsidyBalance;
+  /** false for a replay of (uid, outOrderNo) with the same amount. */
+  created: boolean;
+}
+
+export interface WithdrawalSettled {
+  withdrawal: Withdrawal;
+  /** false when it was final already (nothing written). */
+  changed: boolean;
+}
+
+/** returning: a pending return exists (now or before); not_due: still active; nothing: no remainder. */
+export type B2cReturnOutcome = 'returning' | 'not_due' | 'nothing';
+
+export interface StartB2cReturnResult {
+  outcome: B2cReturnOutcome;
+  packet: Packet | null;
+  b2cReturn: B2cReturn | null;
+}
+
+/** The packet service's subsidy tables: booked grants, guard, balances, credits, withdrawals, returns. */
+export interface SubsidyStore {
+  /**
+   * Books grants in one transaction, idempotent by out_grant_no: each grant's guard row (keyed by
+   * out_grant_no alone) is taken first; a grant whose guard names another uid or token is a
+   * `conflict` and writes nothing of it. Results in the order given.
+   */
+  bookSubsidies(grants: readonly SealedGrant[], now: number): Promise<BookingResult[]>;
+  /**
+   * Books the grant if it is not yet, spends it, and creates an ACTIVE b2c packet with its `expire`
+   * task, in one transaction. Idempotent by (senderUid, outOrderNo): the same body and token return
+   * the stored packet (created=false), even after the token expired. Throws SUBSIDY_CONFLICT (the
+   * grant is booked for another uid or token), SUBSIDY_USED (another packet spent it),
+   * SUBSIDY_EXPIRED, IDEMPOTENCY_CONFLICT (the order exists with another body or token).
+   */
+  createB2cPacket(input: NewB2cPacket): Promise<CreateB2cResult>;
+  getSubsidy(tokenId: string): Promise<Subsidy | null>;
+  /** A user's booked subsidies, newest first. */
+  listSubsidies(uid: string): Promise<Subsidy[]>;
+  /** Booked grants of a campaign (for tests and reconciliation). */
+  countSubsidies(campaign: string): Promise<{ count: number; amount: Fen }>;
+
+  /**
+   * A claim on a B2C packet credits its claimer's withdrawable balance, and the claim becomes
+   * `transferred` (from claimed, transferring or failed), in one transaction; idempotent by claimNo.
+   * A claim on a C2C packet writes nothing (`not_b2c`). ORDER_NOT_FOUND for an unknown claim.
+   */
+  creditSubsidyBalance(claimNo: string, now: number): Promise<CreditResult>;
+  /** Zeros for a user who never had one. */
+  getSubsidyBalance(uid: string): Promise<SubsidyBalance>;
+  /**
+   * Holds `amount` of the balance (available -> held), writes the pending withdrawal and its
+   * `withdrawal` task, in one transaction. Idempotent by (uid, outOrderNo); another amount is
+   * IDEMPOTENCY_CONFLICT; more than available is INSUFFICIENT_BALANCE (nothing written).
+   */
+  createWithdrawal(input: NewWithdrawal): Promise<CreateWithdrawalResult>;
+  /**
+   * pending -> succeeded (the held amount leaves) or failed (it returns to available), in one
+   * transaction. A final withdrawal is returned as is. ORDER_NOT_FOUND for an unknown one.
+   */
+  settleWithdrawal(
+    withdrawalNo: string,
+    to: 'succeeded' | 'failed',
+    providerTxnId: string | null,
+    now: number,
+  ): Promise<WithdrawalSettled>;
+  getWithdrawal(withdrawalNo: string): Promise<Withdrawal | null>;
+  /** Newest first. */
+  listWithdrawals(uid: string): Promise<Withdrawal[]>;
+
+  /**
+   * The expiry of a B2C packet, under the packet lock: when it is active (or expired) and
+   * now >= expiresAt, -> refunding with a pending return of the remaining amount (read under the
+   * lock) to its campaign, in one transaction. An existing return is returned as is.
+   */
+  startB2cReturn(packetId: string, now: number): Promise<StartB2cReturnResult>;
+  /** The issuer took the return: return pending -> succeeded, packet refunding -> refunded. */
+  settleB2cReturn(packetId: string, now: number): Promise<{ b2cReturn: B2cReturn; changed: boolean }>;
+  getB2cReturn(packetId: string): Promise<B2cReturn | null>;
+}
+
+/** The reward issuer as the packet service sees it (finance's rain API). */
+export interface SubsidyIssuer {
+  /** Every token the issuer granted to uid, newest first. Throws when the issuer is down. */
+  listTokens(uid: string): Promise<SealedGrant[]>;
+  /** Idempotent by returnNo: an expired B2C packet's remainder goes back to its campaign's budget. */
+  returnRemainder(input: { returnNo: string; campaign: string; amount: Fen }): Promise<void>;
+}
+
+export interface QueueMessage {
+  /** The queue's id of this delivery, for ack. */
+  id: string;
+  payload: string;
+}
+
+/**
+ * The grant queue between the issuer and the booking worker: at-least-once. A received message
+ * not acknowledged within the queue's visibility timeout is delivered again (to any consumer).
+ */
+export interface GrantQueue {
+  publish(payloads: readonly string[]): Promise<void>;
+  /** Up to `max` messages; waits up to `waitMs` when there are none. */
+  receive(max: number, waitMs: number): Promise<QueueMessage[]>;
+  ack(ids: readonly string[]): Promise<void>;
+  /** Messages published and not yet acknowledged. */
+  depth(): Promise<number>;
+  close(): Promise<void>;
 }

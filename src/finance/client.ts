@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { PaymentProvider, ProviderOrder } from '../domain/ports.js';
 import { createCaller, errorFromAnswer, expectOk } from './http-caller.js';
+import { RAIN_LEDGER_KINDS } from './rain/types.js';
 import type { CallerOptions } from './http-caller.js';
 import type { Account, LedgerEntry, LedgerQuery } from './store/types.js';
 import { ProviderOrderSchema } from './wire.js';
@@ -28,7 +29,7 @@ const LedgerAnswer = z.object({
       id: z.number().int(),
       txnId: z.string(),
       orderNo: z.string(),
-      kind: z.enum(['funding', 'payment', 'transfer', 'refund']),
+      kind: z.enum(['funding', 'payment', 'transfer', 'refund', ...RAIN_LEDGER_KINDS]),
       account: z.string(),
       direction: z.enum(['debit', 'credit']),
       amount: z.number().int(),
@@ -55,6 +56,7 @@ export function createFinanceClient(opts: FinanceClientOptions): FinanceClient {
     async createPayOrder(input) {
       return expectOk(await caller.send('POST', '/finance/pay-orders', input), PayOrderAnswer);
     },
+    closePayOrder: (payOrderNo) => order(`/finance/pay-orders/${encodeURIComponent(payOrderNo)}/close`, {}),
     transfer: (input) => order('/finance/transfers', input),
     refund: (input) => order('/finance/refunds', input),
 

@@ -4,12 +4,15 @@
  */
 import type { Hono } from 'hono';
 import type { Fen } from '../domain/money.js';
+import { subsidyTokenKey } from '../auth/subsidy-token.js';
 import { createFinanceApp } from './http/create-finance-app.js';
 import { createKnobs } from './knobs.js';
 import type { Knobs, KnobsPatch } from './knobs.js';
 import { createNotifier } from './notifier.js';
 import type { Notifier } from './notifier.js';
 import type { Random } from './random.js';
+import { createRainService } from './rain/rain-service.js';
+import type { RainOptions, RainService } from './rain/rain-service.js';
 import { createFinanceService } from './service.js';
 import type { FinanceService } from './service.js';
 import { createStats } from './stats.js';
@@ -39,6 +42,8 @@ export interface FinanceConfig {
   /** Callback retry shape; tests shorten it. */
   callbacks?: { attempts?: number; backoffMs?: number; timeoutMs?: number };
   log?: (msg: string, err: unknown) => void;
+  /** Issue 3: the reward issuer's token key and grant queue (see rain/rain-service.ts). */
+  rain?: RainOptions;
 }
 
 export interface Finance {
@@ -48,6 +53,8 @@ export interface Finance {
   stats: Stats;
   notifier: Notifier;
   service: FinanceService;
+  /** Issue 3: the reward issuer (red-packet rain). */
+  rain: RainService;
   close(): Promise<void>;
 }
 
@@ -79,8 +86,23 @@ export async function createFinance(config: FinanceConfig): Promise<Finance> {
     initialBalance: config.initialBalance ?? DEFAULT_INITIAL_BALANCE,
     merchantInitialBalance: config.merchantInitialBalance ?? DEFAULT_MERCHANT_INITIAL_BALANCE,
   });
+  const rain = createRainService({
+    store,
+    // the packet service opens tokens with the key derived from the same service secret
+    tokenKey: config.rain?.tokenKey ?? subsidyTokenKey(config.jwtSecret),
+    queue: config.rain?.queue,
+    random,
+    now,
+    merchantInitialBalance: config.merchantInitialBalance ?? DEFAULT_MERCHANT_INITIAL_BALANCE,
+    log: config.log ?? ((msg, err) => console.error(msg, err)),
+    ...(config.rain?.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: config.rain.sweepIntervalMs }),
+    ...(config.rain?.republishAfterMs === undefined
+      ? {}
+      : { republishAfterMs: config.rain.republishAfterMs }),
+  });
   const app = createFinanceApp({
     service,
+    rain,
     store,
     knobs,
     stats,
@@ -100,8 +122,10 @@ export async function createFinance(config: FinanceConfig): Promise<Finance> {
     stats,
     notifier,
     service,
+    rain,
     close() {
       closing ??= (async () => {
+        await rain.close();
         await notifier.close();
         await store.close();
       })();

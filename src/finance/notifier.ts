@@ -2,6 +2,7 @@
  * Signed callbacks: after an order reaches a final state, POST a ProviderEvent to its notifyUrl.
  * Fire and forget (the API answer never waits), retried with backoff, shaped by the callback knobs.
  */
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import type { ProviderEvent } from '../domain/ports.js';
@@ -55,6 +56,8 @@ export function createNotifier(opts: NotifierOptions): Notifier {
   const log = opts.log ?? (() => {});
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 32 });
   const stopping = new AbortController();
+  // every pending delivery listens on it (duplicated and delayed callbacks: many at once)
+  setMaxListeners(0, stopping.signal);
   const inFlight = new Set<Promise<void>>();
   const counters: CallbackStats = { events: 0, dropped: 0, delivered: 0, failedAttempts: 0, givenUp: 0 };
 

@@ -31,6 +31,8 @@ export interface FinanceServiceDeps {
 export interface FinanceService {
   createPayOrder(input: NewPayOrder): Promise<StoredOrder>;
   pay(payOrderNo: string, uid: string): Promise<StoredOrder>;
+  /** Issue 4: the packet service gives up on an unpaid order; a succeeded one comes back as is. */
+  closePayOrder(payOrderNo: string): Promise<StoredOrder>;
   transfer(input: NewTransfer): Promise<StoredOrder>;
   refund(input: NewRefund): Promise<StoredOrder>;
 }
@@ -61,6 +63,10 @@ export function createFinanceService(deps: FinanceServiceDeps): FinanceService {
       await open(userAccount(uid), deps.initialBalance);
       await open(MERCHANT_ACCOUNT, deps.merchantInitialBalance);
       return announce(await store.payOrder(payOrderNo, uid, writeOpts()));
+    },
+
+    async closePayOrder(payOrderNo) {
+      return announce(await store.closePayOrder(payOrderNo, deps.now()));
     },
 
     async transfer(input) {

@@ -4,8 +4,11 @@ import type { ClaimLimiter } from '../cache/claim-limiter.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { createErrorHandler, notFound } from './middleware/error-handler.js';
 import { openApiDocument } from './openapi.js';
+import { installOpsLayer, type OpsAppOptions } from './ops-layer.js';
 import { callbackRoutes } from './routes/callbacks.js';
+import { meRoutes } from './routes/me.js';
 import { packetRoutes } from './routes/packets.js';
+import { subsidyRoutes } from './routes/subsidies.js';
 
 export interface AppOptions {
   deps: ServiceDeps;
@@ -19,6 +22,11 @@ export interface AppOptions {
   limiter?: ClaimLimiter;
   /** Extra apps mounted beside the packet API (the simulated finance in the all-in-one server). */
   mount?: Hono[];
+  /**
+   * Issue 7: request ids, JSON logs, /metrics, the /admin API, the degrade gate and the endpoint
+   * limiter (src/server/ops-layer.ts). Absent: none of them (apps built in tests).
+   */
+  ops?: OpsAppOptions;
 }
 
 export function createApp(opts: AppOptions): Hono {
@@ -26,6 +34,7 @@ export function createApp(opts: AppOptions): Hono {
   const log = opts.log ?? ((msg, err) => console.error(msg, err));
   app.onError(createErrorHandler(log));
   app.notFound(notFound);
+  if (opts.ops) installOpsLayer(app, opts.ops, opts.jwtSecret); // issue 7: before any route
   app.use('*', bodyLimit({ maxSize: 64 * 1024 }));
   app.get('/healthz', (c) => c.json({ ok: true }));
   const doc = openApiDocument(opts.version ?? '0.1.0');
@@ -33,5 +42,10 @@ export function createApp(opts: AppOptions): Hono {
   for (const extra of opts.mount ?? []) app.route('/', extra);
   app.route('/', callbackRoutes(opts.deps, opts.signSecret));
   app.route('/', packetRoutes(opts.deps, opts.jwtSecret, opts.limiter));
+  // issue 3: B2C subsidies, where this process serves them
+  if (opts.deps.subsidy) {
+    app.route('/', subsidyRoutes(opts.deps, opts.jwtSecret, log));
+    app.route('/', meRoutes(opts.deps, opts.jwtSecret, log));
+  }
   return app;
 }

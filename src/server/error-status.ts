@@ -23,6 +23,13 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   NOT_IMPLEMENTED: 501,
   DEGRADED: 503,
   DEPENDENCY_FAILED: 503,
+  // issue 3: a tampered or unreadable token; someone else's; past its expiry; already spent on a
+  // packet; a grant already booked for another uid or token
+  SUBSIDY_INVALID: 400,
+  SUBSIDY_NOT_OWNER: 403,
+  SUBSIDY_EXPIRED: 410,
+  SUBSIDY_USED: 409,
+  SUBSIDY_CONFLICT: 409,
 };
 
 export function httpStatusFor(code: ErrorCode): ContentfulStatusCode {

@@ -1,5 +1,14 @@
 import { z } from 'zod';
 import {
+  BalanceResponse,
+  CreateB2cBody,
+  CreateB2cResponse,
+  SubsidyListResponse,
+  WithdrawBody,
+  WithdrawalListResponse,
+  WithdrawalResponse,
+} from './subsidy-schemas.js';
+import {
   ClaimListResponse,
   ClaimResponse,
   CreateC2cBody,
@@ -56,6 +65,53 @@ const OPS: Op[] = [
     auth: 'signature',
     ok: { status: 200 },
     errors: ['INVALID_SIGNATURE', 'VALIDATION_FAILED'],
+  },
+  // issue 3: B2C subsidies
+  {
+    method: 'get',
+    path: '/v1/subsidies',
+    summary: "My subsidies: the issuer's tokens merged with booked ones; partial when the issuer is down",
+    ok: { status: 200, schema: SubsidyListResponse },
+    errors: ['UNAUTHENTICATED'],
+  },
+  {
+    method: 'post',
+    path: '/v1/b2c/packets',
+    summary: 'Send an active B2C packet funded by a subsidy token (idempotent by outOrderNo)',
+    body: CreateB2cBody,
+    ok: { status: 201, schema: CreateB2cResponse },
+    errors: [
+      'VALIDATION_FAILED',
+      'UNAUTHENTICATED',
+      'SUBSIDY_INVALID',
+      'SUBSIDY_NOT_OWNER',
+      'SUBSIDY_EXPIRED',
+      'SUBSIDY_USED',
+      'SUBSIDY_CONFLICT',
+      'IDEMPOTENCY_CONFLICT',
+    ],
+  },
+  {
+    method: 'get',
+    path: '/v1/me/balance',
+    summary: 'My withdrawable subsidy balance (held: on its way to the wallet)',
+    ok: { status: 200, schema: BalanceResponse },
+    errors: ['UNAUTHENTICATED'],
+  },
+  {
+    method: 'post',
+    path: '/v1/me/withdrawals',
+    summary: 'Withdraw subsidy balance to the wallet through a finance transfer (idempotent by outOrderNo)',
+    body: WithdrawBody,
+    ok: { status: 201, schema: WithdrawalResponse },
+    errors: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'INSUFFICIENT_BALANCE', 'IDEMPOTENCY_CONFLICT'],
+  },
+  {
+    method: 'get',
+    path: '/v1/me/withdrawals',
+    summary: 'My withdrawals, newest first',
+    ok: { status: 200, schema: WithdrawalListResponse },
+    errors: ['UNAUTHENTICATED'],
   },
 ];
 

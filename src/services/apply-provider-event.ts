@@ -1,5 +1,9 @@
 import type { ProviderEvent } from '../domain/ports.js';
 import type { ServiceDeps } from './deps.js';
+import { settlePayment } from './settlement/recheck-payment.js';
+import { settleRefund } from './settlement/refund-packet.js';
+import { settleTransfer } from './settlement/transfer-claim.js';
+import { applyWithdrawalEvent } from './subsidy/withdrawals.js';
 
 export interface ApplyResult {
   /** true when the event changed our records; replays and events for later issues are false. */
@@ -24,6 +28,19 @@ export async function applyProviderEvent(
     );
     return { changed };
   }
-  // Failed payments, transfers and refunds are finished by the worker's re-check tasks.
-  return { changed: false };
+  // Issue 4: closed payments, transfers and refunds. Each step refuses to go backwards, so a
+  // duplicate or late event changes nothing; a pending one never comes (finance sends final states).
+  if (order.status === 'pending') return { changed: false };
+  switch (order.kind) {
+    case 'payment':
+      return { changed: (await settlePayment(deps, { payOrderNo: order.orderNo }, order)).changed };
+    case 'transfer': {
+      // Withdrawals (B2C subsidy balance -> wallet) are transfers too, numbered WDR…
+      const before = await deps.store.getWithdrawal(order.orderNo);
+      if (before) return { changed: (await applyWithdrawalEvent(deps, order))?.status !== before.status };
+      return { changed: (await settleTransfer(deps, order.orderNo, order)).changed };
+    }
+    case 'refund':
+      return { changed: (await settleRefund(deps, order.orderNo, order)).changed };
+  }
 }

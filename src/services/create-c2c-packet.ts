@@ -4,6 +4,7 @@ import type { Fen } from '../domain/money.js';
 import type { Packet } from '../domain/packet.js';
 import type { SplitMode } from '../domain/split.js';
 import type { ServiceDeps } from './deps.js';
+import { payOrderSubject } from './settlement/recheck-payment.js';
 
 export interface CreateC2cInput {
   senderUid: string;
@@ -20,6 +21,8 @@ export interface CreateC2cResult {
   payOrderNo: string;
   cashierUrl: string;
   created: boolean;
+  /** Issue 7: the payment was answered by `mock payment` (no cashier: the packet is active already). */
+  mocked?: boolean;
 }
 
 /**
@@ -44,12 +47,20 @@ export async function createC2cPacket(deps: ServiceDeps, input: CreateC2cInput):
     expiresAt: now + expiresInSec * 1000,
     payOrderNo: newOrderNo('PAY', now),
     now,
+    ...(deps.paymentRecheckDelayMs === undefined ? {} : { recheckAt: now + deps.paymentRecheckDelayMs }),
   });
+  // Issue 7: with `mock payment` on, the provider's answer is built here (no call to finance, the
+  // order recorded as mocked) and the packet is active at once; replays of it stay mocked.
+  const mocked = await deps.paymentMock?.payOrder(payment, created);
+  if (mocked) {
+    const paid = await deps.store.markPaid(payment.payOrderNo, mocked.amount, mocked.txnId ?? '', deps.now());
+    return { packet: paid.packet, payOrderNo: payment.payOrderNo, cashierUrl: '', created, mocked: true };
+  }
   const { cashierUrl } = await deps.provider.createPayOrder({
     payOrderNo: payment.payOrderNo,
     payerUid: payment.payerUid,
     amount: payment.amount,
-    subject: `red packet ${packet.id}`,
+    subject: payOrderSubject(packet.id),
     notifyUrl: deps.notifyUrl,
   });
   return { packet, payOrderNo: payment.payOrderNo, cashierUrl, created };

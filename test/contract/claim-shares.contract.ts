@@ -98,6 +98,8 @@ export function claimSharesContract(h: () => StoreHarness): void {
         dueAt: T,
         attempts: 0,
         lastError: null,
+        leaseOwner: null,
+        leaseUntil: null,
         createdAt: T,
         updatedAt: T,
       },

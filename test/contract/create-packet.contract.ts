@@ -57,6 +57,8 @@ export function createPacketContract(h: () => StoreHarness): void {
         dueAt: NOW + 30_000,
         attempts: 0,
         lastError: null,
+        leaseOwner: null,
+        leaseUntil: null,
         createdAt: NOW,
         updatedAt: NOW,
       },

@@ -26,6 +26,8 @@ export function markPaidContract(h: () => StoreHarness): void {
         dueAt: input.expiresAt,
         attempts: 0,
         lastError: null,
+        leaseOwner: null,
+        leaseUntil: null,
         createdAt: PAID_AT,
         updatedAt: PAID_AT,
       },

@@ -9,6 +9,12 @@ import type { StoreFactory, StoreHarness } from './contract-fixtures.js';
 import { createPacketContract } from './create-packet.contract.js';
 import { markPaidContract } from './mark-paid.contract.js';
 import { readsContract } from './reads.contract.js';
+import { expiryContract } from './expiry.contract.js';
+import { leasesContract } from './leases.contract.js';
+import { settleContract } from './settle.contract.js';
+import { sweepStoreContract } from './sweep-store.contract.js';
+import { subsidyBalanceContract } from './subsidy-balance.contract.js';
+import { subsidyBookingContract } from './subsidy-booking.contract.js';
 
 export type { StoreFactory, StoreHarness } from './contract-fixtures.js';
 
@@ -33,5 +39,12 @@ export function packetStoreContract(adapter: string, factory: StoreFactory): voi
     describe('createC2cPacket', () => createPacketContract(h));
     describe('markPaid', () => markPaidContract(h));
     describe('claimShares', () => claimSharesContract(h));
+    // issue 4
+    describe('task leases', () => leasesContract(h));
+    describe('expiry under the packet lock', () => expiryContract(h));
+    describe('transfers, refunds and closing payments', () => settleContract(h));
+    describe('the sweeper scan and alerts', () => sweepStoreContract(h));
+    describe('subsidies: booking and B2C send (issue 3)', () => subsidyBookingContract(h));
+    describe('subsidies: balance, withdrawals, returns (issue 3)', () => subsidyBalanceContract(h));
   });
 }

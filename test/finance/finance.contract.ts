@@ -1,6 +1,7 @@
 /** The whole finance contract on one backend: one store, one server, one receiver for all suites. */
 import { afterAll, beforeAll, describe } from 'vitest';
 import { callbacksContract } from './callbacks.contract.js';
+import { closePayOrderContract } from './close-pay-order.contract.js';
 import { httpEdgesContract } from './http-edges.contract.js';
 import { knobsContract } from './knobs.contract.js';
 import { paymentsContract } from './payments.contract.js';
@@ -29,5 +30,6 @@ export function financeContract(backend: Backend) {
     knobsContract(get);
     callbacksContract(backend, get);
     httpEdgesContract(get);
+    closePayOrderContract(get); // issue 4
   });
 }

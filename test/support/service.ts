@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueToken } from '../../src/auth/tokens.js';
 import { startService } from '../../src/runtime/start-service.js';
-import type { RunningService } from '../../src/runtime/start-service.js';
+import type { RunningService, StartOptions } from '../../src/runtime/start-service.js';
+import type { ServeConfig } from '../../src/config/serve-config.js';
 import { createTestMysql } from './services.js';
 
 export type Backend = 'sqlite' | 'mysql';
@@ -30,12 +31,24 @@ export interface TestService {
 const SECRET = 'test-secret-0123456789abcdef';
 
 /** A real `serve` (HTTP on an ephemeral port) over a fresh store: a temp dir, or a fresh MariaDB database. */
-export async function startTestService(backend: Backend): Promise<TestService> {
+export async function startTestService(
+  backend: Backend,
+  /** Issue 3: more serve config (e.g. --redis, --booking-rate) and start options. */
+  extra: { config?: Partial<ServeConfig>; opts?: StartOptions } = {},
+): Promise<TestService> {
   const dataDir = await mkdtemp(join(tmpdir(), 'redpkt-test-'));
   const db = backend === 'mysql' ? await createTestMysql('svc') : undefined;
   const service = await startService(
-    { port: 0, host: '127.0.0.1', dataDir, mysql: db ? [db.url] : [], redis: undefined, secret: SECRET },
-    { log: () => {} },
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      mysql: db ? [db.url] : [],
+      redis: undefined,
+      secret: SECRET,
+      ...extra.config,
+    },
+    { log: () => {}, ...extra.opts },
   );
   const tokens = new Map<string, string>();
   const token = async (uid: string) => {

@@ -8,6 +8,8 @@ import { createErrorHandler, errorResponse } from '../../server/middleware/error
 import type { Knobs } from '../knobs.js';
 import type { Notifier } from '../notifier.js';
 import type { Random } from '../random.js';
+import { rainRoutes } from '../rain/rain-routes.js';
+import type { RainService } from '../rain/rain-service.js';
 import type { FinanceService } from '../service.js';
 import type { Stats } from '../stats.js';
 import type { FinanceStore } from '../store/types.js';
@@ -29,6 +31,8 @@ export interface FinanceAppDeps {
   /** Verifies service calls' signatures. */
   signSecret: string;
   publicUrl?: string;
+  /** Issue 3: the reward issuer's routes (/finance/rain/*, /finance/admin/rain/*). */
+  rain?: RainService;
   now?: () => number;
   log?: (msg: string, err: unknown) => void;
 }
@@ -53,5 +57,11 @@ export function createFinanceApp(deps: FinanceAppDeps): Hono {
   );
   app.route('/', cashierRoutes({ service: deps.service, jwtSecret: deps.jwtSecret }));
   app.route('/', adminRoutes({ ...deps, now }));
+  if (deps.rain) {
+    app.route(
+      '/',
+      rainRoutes({ rain: deps.rain, jwtSecret: deps.jwtSecret, signSecret: deps.signSecret, now }),
+    );
+  }
   return app;
 }

@@ -30,6 +30,12 @@ export function serviceRoutes(deps: ServiceRoutesDeps): Hono {
     });
   });
 
+  // Issue 4: an unpaid order the packet service gave up on; paying it afterwards is refused.
+  app.post('/finance/pay-orders/:payOrderNo/close', signed, async (c) => {
+    const order = await deps.service.closePayOrder(c.req.param('payOrderNo'));
+    return c.json({ order: toProviderOrder(order) });
+  });
+
   app.post('/finance/transfers', signed, async (c) => {
     const order = await deps.service.transfer(await jsonBody(c, TransferBody));
     return c.json({ order: toProviderOrder(order) });

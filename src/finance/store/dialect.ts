@@ -3,13 +3,16 @@
  * dialect (sqlite/, mysql/). Kept internal to the store: the port is FinanceStore.
  */
 import type { Fen } from '../../domain/money.js';
+import type { RainReads, RainTxOps } from './rain-dialect.js';
 import type { Account, BooksCheck, LedgerEntry, LedgerQuery, StoredOrder } from './types.js';
 
-export interface TxOps {
+export interface TxOps extends RainTxOps {
   /** The order, locked until commit (`SELECT … FOR UPDATE` on MySQL; SQLite writers are serialized). */
   lockOrder(orderNo: string): Promise<StoredOrder | null>;
   insertOrder(order: StoredOrder): Promise<void>;
   settleOrder(orderNo: string, txnId: string, now: number): Promise<void>;
+  /** A pending order becomes closed (issue 4: an unpaid payment order the payer may no longer pay). */
+  closeOrder(orderNo: string, now: number): Promise<void>;
   /** Locks the accounts one by one in id order (so two transactions never wait on each other in a cycle). */
   lockAccounts(ids: readonly string[]): Promise<Map<string, Account>>;
   insertAccount(account: Account): Promise<void>;
@@ -19,7 +22,7 @@ export interface TxOps {
   sumRefunds(payOrderNo: string): Promise<Fen>;
 }
 
-export interface Dialect {
+export interface Dialect extends RainReads {
   readonly kind: 'sqlite' | 'mysql';
   /** Runs fn in one write transaction: serialized (SQLite) or retried on lock races (MySQL). */
   write<T>(fn: (tx: TxOps) => Promise<T>): Promise<T>;

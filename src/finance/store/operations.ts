@@ -4,6 +4,7 @@
  */
 import { RedpktError } from '../../domain/errors.js';
 import type { Fen } from '../../domain/money.js';
+import { createRainOperations } from '../rain/rain-operations.js';
 import type { Dialect, TxOps } from './dialect.js';
 import type {
   Account,
@@ -77,9 +78,14 @@ function conflict(orderNo: string, field: string): never {
   });
 }
 
-/** Throws IDEMPOTENCY_CONFLICT when a replay differs from the stored order in any field it names. */
+/**
+ * Throws IDEMPOTENCY_CONFLICT when a replay differs from the stored order in any field it names.
+ * `notifyUrl` is where to call back, not what the order is: a caller whose address changed (a
+ * restarted service on another port) replays the same order, and the first URL is kept.
+ */
 function assertSameRequest(stored: StoredOrder, expected: Partial<StoredOrder>): void {
   for (const [field, value] of Object.entries(expected)) {
+    if (field === 'notifyUrl') continue;
     if (stored[field as keyof StoredOrder] !== value) conflict(stored.orderNo, field);
   }
 }
@@ -101,6 +107,7 @@ function newOrder(
 
 export function createOperations(d: Dialect): FinanceStore {
   return {
+    ...createRainOperations(d), // issue 3: the reward issuer
     kind: d.kind,
     migrate: () => d.migrate(),
     close: () => d.close(),
@@ -169,6 +176,18 @@ export function createOperations(d: Dialect): FinanceStore {
           });
         }
         return { order: await settle(tx, order, userAccount(uid), MERCHANT_ACCOUNT, opts), changed: true };
+      });
+    },
+
+    closePayOrder(payOrderNo, now): Promise<OrderResult> {
+      return d.write(async (tx) => {
+        const order = await tx.lockOrder(payOrderNo);
+        if (!order || order.kind !== 'payment') {
+          throw new RedpktError('ORDER_NOT_FOUND', `no payment order ${payOrderNo}`);
+        }
+        if (order.status !== 'pending') return { order, changed: false };
+        await tx.closeOrder(payOrderNo, now);
+        return { order: { ...order, status: 'closed', updatedAt: now }, changed: true };
       });
     },
 

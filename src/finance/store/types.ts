@@ -4,6 +4,7 @@
  */
 import type { Fen } from '../../domain/money.js';
 import type { ProviderOrder, ProviderOrderKind } from '../../domain/ports.js';
+import type { RainLedgerKind, RainStore } from '../rain/types.js';
 
 export type FinanceStoreConfig = { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
 
@@ -26,7 +27,7 @@ export interface Account {
   updatedAt: number;
 }
 
-export type LedgerEntryKind = 'funding' | ProviderOrderKind;
+export type LedgerEntryKind = 'funding' | ProviderOrderKind | RainLedgerKind;
 
 /**
  * One side of a money movement. Every movement writes two entries with the same txnId:
@@ -101,7 +102,7 @@ export interface WriteOptions {
   newTxnId: () => string;
 }
 
-export interface FinanceStore {
+export interface FinanceStore extends RainStore {
   readonly kind: FinanceStoreConfig['kind'];
   /** Creates missing tables (recorded in schema_migrations) and the issuer account; safe to run again. */
   migrate(): Promise<void>;
@@ -126,6 +127,13 @@ export interface FinanceStore {
    * failed), INSUFFICIENT_BALANCE (nothing changes). The payer's account must be open.
    */
   payOrder(payOrderNo: string, uid: string, opts: Omit<WriteOptions, 'hold'>): Promise<OrderResult>;
+
+  /**
+   * Closes a pending payment order: the payer can no longer pay it (paying is ILLEGAL_TRANSITION).
+   * Idempotent: a closed, failed or succeeded order is returned as it is (changed=false), so a
+   * caller learns that it was paid meanwhile. ORDER_NOT_FOUND for an unknown or non-payment order.
+   */
+  closePayOrder(payOrderNo: string, now: number): Promise<OrderResult>;
 
   /** merchant → user:<uid>, idempotent by transferNo. Both accounts must be open. */
   transfer(input: NewTransfer, opts: WriteOptions): Promise<OrderResult>;

@@ -2,7 +2,7 @@
  * Applies the MySQL migrations not yet recorded. A named lock (GET_LOCK) keeps two processes
  * from migrating at once; the statements themselves are re-runnable (see ./migrations.ts).
  */
-import type { Pool } from 'mysql2/promise';
+import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2/promise';
 import { pendingMigrations } from '../shared/migration.js';
 import { MYSQL_MIGRATIONS, MYSQL_MIGRATIONS_TABLE } from './migrations.js';
@@ -23,7 +23,7 @@ export async function migrateMysql(pool: Pool, now: () => number = Date.now): Pr
       const [rows] = await conn.query<RowDataPacket[]>('SELECT version FROM schema_migrations');
       const applied = new Set(rows.map((r) => Number(r['version'])));
       for (const migration of pendingMigrations(MYSQL_MIGRATIONS, applied)) {
-        for (const statement of migration.statements) await conn.query(statement);
+        for (const statement of migration.statements) await runStatement(conn, statement);
         await conn.query(
           'INSERT IGNORE INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
           [migration.version, migration.name, now()],
@@ -34,5 +34,25 @@ export async function migrateMysql(pool: Pool, now: () => number = Date.now): Pr
     }
   } finally {
     conn.release();
+  }
+}
+
+/** MySQL errors that mean "this ALTER already ran": a crash between a statement and its record. */
+const ALREADY_APPLIED = new Set([
+  1060, // ER_DUP_FIELDNAME: duplicate column name
+  1061, // ER_DUP_KEYNAME: duplicate key name
+]);
+
+/**
+ * MySQL DDL commits on its own, so a migration interrupted half way runs again from its first
+ * statement; MySQL 8 has no ADD COLUMN / ADD KEY IF NOT EXISTS, so those errors are skipped here.
+ */
+async function runStatement(conn: PoolConnection, statement: string): Promise<void> {
+  try {
+    await conn.query(statement);
+  } catch (e) {
+    const errno = (e as { errno?: unknown }).errno;
+    if (typeof errno === 'number' && ALREADY_APPLIED.has(errno)) return;
+    throw e;
   }
 }

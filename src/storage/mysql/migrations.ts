@@ -8,6 +8,7 @@
  * only in letter case are different orders on both adapters.
  */
 import type { Migration } from '../shared/migration.js';
+import { MYSQL_SUBSIDY_MIGRATION } from './subsidy-migrations.js';
 
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
 
@@ -104,4 +105,27 @@ export const MYSQL_MIGRATIONS: readonly Migration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 2,
+    // ALTERs cannot say IF NOT EXISTS on MySQL 8: migrate.ts skips a column or index that exists.
+    name: 'issue 4: task leases, alerts, indexes for the sweeper',
+    statements: [
+      `ALTER TABLE tasks ADD COLUMN lease_owner VARCHAR(128) NULL, ADD COLUMN lease_until BIGINT NULL`,
+      `ALTER TABLE payment_orders ADD KEY payment_orders_status_created_idx (status, created_at)`,
+      `ALTER TABLE claims ADD KEY claims_status_created_idx (status, created_at)`,
+      `ALTER TABLE refund_orders ADD KEY refund_orders_status_created_idx (status, created_at)`,
+      `CREATE TABLE IF NOT EXISTS alerts (
+        id BIGINT NOT NULL AUTO_INCREMENT,
+        kind VARCHAR(16) NOT NULL,
+        ref VARCHAR(96) NOT NULL,
+        message TEXT NOT NULL,
+        attempts INT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (id),
+        UNIQUE KEY alerts_kind_ref_uq (kind, ref),
+        CONSTRAINT alerts_kind_ck CHECK (kind IN ('payment', 'transfer', 'refund'))
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
+  MYSQL_SUBSIDY_MIGRATION,
 ];

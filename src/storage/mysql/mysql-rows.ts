@@ -11,6 +11,8 @@ import type { Packet } from '../../domain/packet.js';
 import type { Task } from '../../domain/ports.js';
 import { chunks, taskRow, type StoreReads, type StoreTx } from '../shared/store-dialect.js';
 import { claims, packets, paymentOrders, refundOrders, tasks } from './schema.js';
+import { createMysqlSettlementRows } from './mysql-settlement-rows.js';
+import { createMysqlSubsidyRows } from './subsidy-rows.js';
 
 const first = <T>(rows: T[]): T | null => rows[0] ?? null;
 
@@ -21,6 +23,8 @@ export function createMysqlRows(db: MySql2Database): StoreReads & StoreTx {
     db.select().from(paymentOrders).where(eq(paymentOrders.payOrderNo, payOrderNo)).limit(1);
 
   return {
+    ...createMysqlSettlementRows(db), // issue 4
+    ...createMysqlSubsidyRows(db), // issue 3
     packet: async (packetId): Promise<Packet | null> => first(await packetQuery(packetId)),
     payment: async (payOrderNo): Promise<PaymentOrder | null> => first(await paymentQuery(payOrderNo)),
     lockPacket: async (packetId): Promise<Packet | null> => first(await packetQuery(packetId).for('update')),

@@ -3,10 +3,12 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestMysql, mysqlAvailable, type TestMysql } from '../../../test/support/services.js';
 import { migrateMysql } from './migrate.js';
+import { MYSQL_MIGRATIONS } from './migrations.js';
 import { createMysqlPool } from './mysql-store.js';
 import * as schema from './schema.js';
+import * as subsidySchema from './subsidy-schema.js';
 
-const tables: MySqlTable[] = Object.values(schema);
+const tables: MySqlTable[] = [...Object.values(schema), ...Object.values(subsidySchema)];
 
 describe.skipIf(!(await mysqlAvailable()))('mysql schema.ts and migrations.ts', () => {
   let db: TestMysql;
@@ -48,6 +50,6 @@ describe.skipIf(!(await mysqlAvailable()))('mysql schema.ts and migrations.ts', 
   it('records each migration once however often it runs, even concurrently', async () => {
     await Promise.all([migrateMysql(pool), migrateMysql(pool)]);
     const [versions] = await pool.query<RowDataPacket[]>('SELECT version FROM schema_migrations');
-    expect(versions.map((r) => r['version'])).toStrictEqual([1]);
+    expect(versions.map((r) => r['version'])).toStrictEqual(MYSQL_MIGRATIONS.map((m) => m.version));
   });
 });

@@ -48,7 +48,10 @@ export const paymentOrders = mysqlTable(
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),
   },
-  (t) => [index('payment_orders_packet_idx').on(t.packetId)],
+  (t) => [
+    index('payment_orders_packet_idx').on(t.packetId),
+    index('payment_orders_status_created_idx').on(t.status, t.createdAt),
+  ],
 );
 
 export const claims = mysqlTable(
@@ -66,6 +69,7 @@ export const claims = mysqlTable(
   (t) => [
     uniqueIndex('claims_packet_uid_uq').on(t.packetId, t.uid),
     uniqueIndex('claims_packet_seq_uq').on(t.packetId, t.seq),
+    index('claims_status_created_idx').on(t.status, t.createdAt),
   ],
 );
 
@@ -81,7 +85,10 @@ export const refundOrders = mysqlTable(
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),
   },
-  (t) => [index('refund_orders_packet_idx').on(t.packetId)],
+  (t) => [
+    index('refund_orders_packet_idx').on(t.packetId),
+    index('refund_orders_status_created_idx').on(t.status, t.createdAt),
+  ],
 );
 
 export const tasks = mysqlTable(
@@ -94,6 +101,8 @@ export const tasks = mysqlTable(
     dueAt: epochMs('due_at').notNull(),
     attempts: int('attempts').notNull(),
     lastError: text('last_error'),
+    leaseOwner: varchar('lease_owner', { length: 128 }),
+    leaseUntil: epochMs('lease_until'),
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),
   },
@@ -101,4 +110,18 @@ export const tasks = mysqlTable(
     uniqueIndex('tasks_kind_ref_uq').on(t.kind, t.ref),
     index('tasks_status_due_idx').on(t.status, t.dueAt),
   ],
+);
+
+/** Issue 4: one alert per stuck order (kind, ref). */
+export const alerts = mysqlTable(
+  'alerts',
+  {
+    id: bigint('id', { mode: 'number' }).autoincrement().primaryKey(),
+    kind: varchar('kind', { length: 16, enum: ['payment', 'transfer', 'refund'] }).notNull(),
+    ref: varchar('ref', { length: 96 }).notNull(),
+    message: text('message').notNull(),
+    attempts: int('attempts').notNull(),
+    createdAt: epochMs('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('alerts_kind_ref_uq').on(t.kind, t.ref)],
 );

@@ -44,7 +44,7 @@ export function c2cPacketRows(input: NewC2cPacket): C2cPacketRows {
   const recheck: NewTask = {
     kind: 'payment_recheck',
     ref: input.payOrderNo,
-    dueAt: input.now + PAYMENT_RECHECK_DELAY_MS,
+    dueAt: input.recheckAt ?? input.now + PAYMENT_RECHECK_DELAY_MS,
     now: input.now,
   };
   return { packet, payment, recheck };

@@ -20,6 +20,8 @@ import { c2cPacketRows, sameC2cBody } from './c2c-packet-rows.js';
 import { assertC2cFieldsFit, assertUidsFit } from './field-limits.js';
 import { distinct, planClaims } from './plan-claims.js';
 import type { NewTask, StoreDialect, StoreReads, StoreTx } from './store-dialect.js';
+import { createSettlementStore } from './settlement-store.js';
+import { createSubsidyOps } from './subsidy-store.js';
 
 export function createPacketStore(dialect: StoreDialect): PacketStore {
   const { reads } = dialect;
@@ -132,6 +134,8 @@ export function createPacketStore(dialect: StoreDialect): PacketStore {
   }
 
   return {
+    ...createSettlementStore(dialect), // issue 4
+    ...createSubsidyOps(dialect), // issue 3
     migrate: () => dialect.migrate(),
     close: () => dialect.close(),
 

@@ -7,6 +7,8 @@ import type { Claim } from '../../domain/claim.js';
 import type { PaymentOrder, PaymentStatus, RefundOrder } from '../../domain/order.js';
 import type { Packet, PacketStatus } from '../../domain/packet.js';
 import type { Task, TaskKind, TaskStatus } from '../../domain/ports.js';
+import type { SettlementReads, SettlementTx } from './settlement-dialect.js';
+import type { SubsidyReads, SubsidyTx } from './subsidy-dialect.js';
 
 export const TASK_STATUSES = ['pending', 'done', 'dead'] as const satisfies readonly TaskStatus[];
 
@@ -24,7 +26,7 @@ export interface TaskFilter {
 }
 
 /** Plain reads of committed rows; no locks. */
-export interface StoreReads {
+export interface StoreReads extends SettlementReads, SubsidyReads {
   packet(packetId: string): Promise<Packet | null>;
   packetByOrder(senderUid: string, outOrderNo: string): Promise<Packet | null>;
   payment(payOrderNo: string): Promise<PaymentOrder | null>;
@@ -59,7 +61,7 @@ export interface PaymentChange {
  * The work of one write transaction. `lock*` reads the latest committed row and holds it until
  * commit (`FOR UPDATE` on MySQL; on SQLite the transaction already holds the database's write lock).
  */
-export interface StoreTx {
+export interface StoreTx extends SettlementTx, SubsidyTx {
   packetByOrder(senderUid: string, outOrderNo: string): Promise<Packet | null>;
   lockPacket(packetId: string): Promise<Packet | null>;
   lockPayment(payOrderNo: string): Promise<PaymentOrder | null>;
@@ -106,6 +108,8 @@ export function taskRow(task: NewTask): Omit<Task, 'id'> {
     dueAt: task.dueAt,
     attempts: 0,
     lastError: null,
+    leaseOwner: null,
+    leaseUntil: null,
     createdAt: task.now,
     updatedAt: task.now,
   };

@@ -4,6 +4,7 @@
  * Append new versions; never edit one that has shipped.
  */
 import type { Migration } from '../shared/migration.js';
+import { SQLITE_SUBSIDY_MIGRATION } from './subsidy-migrations.js';
 
 export const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY NOT NULL,
@@ -85,4 +86,25 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX IF NOT EXISTS tasks_status_due_idx ON tasks (status, due_at)`,
     ],
   },
+  {
+    version: 2,
+    name: 'issue 4: task leases, alerts, indexes for the sweeper',
+    statements: [
+      `ALTER TABLE tasks ADD COLUMN lease_owner TEXT`,
+      `ALTER TABLE tasks ADD COLUMN lease_until INTEGER`,
+      `CREATE INDEX IF NOT EXISTS payment_orders_status_created_idx ON payment_orders (status, created_at)`,
+      `CREATE INDEX IF NOT EXISTS claims_status_created_idx ON claims (status, created_at)`,
+      `CREATE INDEX IF NOT EXISTS refund_orders_status_created_idx ON refund_orders (status, created_at)`,
+      `CREATE TABLE IF NOT EXISTS alerts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('payment', 'transfer', 'refund')),
+        ref TEXT NOT NULL,
+        message TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT`,
+      `CREATE UNIQUE INDEX IF NOT EXISTS alerts_kind_ref_uq ON alerts (kind, ref)`,
+    ],
+  },
+  SQLITE_SUBSIDY_MIGRATION,
 ];

@@ -6,9 +6,11 @@ import { createClient, type Client } from '@libsql/client';
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateSqlite } from './migrate.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
 import * as schema from './schema.js';
+import * as subsidySchema from './subsidy-schema.js';
 
-const tables: SQLiteTable[] = Object.values(schema);
+const tables: SQLiteTable[] = [...Object.values(schema), ...Object.values(subsidySchema)];
 
 describe('sqlite schema.ts and migrations.ts', () => {
   let dir = '';
@@ -46,6 +48,6 @@ describe('sqlite schema.ts and migrations.ts', () => {
   it('records each migration once however often it runs', async () => {
     await migrateSqlite(client);
     const versions = await client.execute('SELECT version FROM schema_migrations');
-    expect(versions.rows.map((r) => r['version'])).toStrictEqual([1]);
+    expect(versions.rows.map((r) => r['version'])).toStrictEqual(SQLITE_MIGRATIONS.map((m) => m.version));
   });
 });

@@ -47,7 +47,10 @@ export const paymentOrders = sqliteTable(
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),
   },
-  (t) => [index('payment_orders_packet_idx').on(t.packetId)],
+  (t) => [
+    index('payment_orders_packet_idx').on(t.packetId),
+    index('payment_orders_status_created_idx').on(t.status, t.createdAt),
+  ],
 );
 
 export const claims = sqliteTable(
@@ -65,6 +68,7 @@ export const claims = sqliteTable(
   (t) => [
     uniqueIndex('claims_packet_uid_uq').on(t.packetId, t.uid),
     uniqueIndex('claims_packet_seq_uq').on(t.packetId, t.seq),
+    index('claims_status_created_idx').on(t.status, t.createdAt),
   ],
 );
 
@@ -80,7 +84,10 @@ export const refundOrders = sqliteTable(
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),
   },
-  (t) => [index('refund_orders_packet_idx').on(t.packetId)],
+  (t) => [
+    index('refund_orders_packet_idx').on(t.packetId),
+    index('refund_orders_status_created_idx').on(t.status, t.createdAt),
+  ],
 );
 
 export const tasks = sqliteTable(
@@ -93,6 +100,8 @@ export const tasks = sqliteTable(
     dueAt: epochMs('due_at').notNull(),
     attempts: integer('attempts', { mode: 'number' }).notNull(),
     lastError: text('last_error'),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: epochMs('lease_until'),
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),
   },
@@ -100,4 +109,18 @@ export const tasks = sqliteTable(
     uniqueIndex('tasks_kind_ref_uq').on(t.kind, t.ref),
     index('tasks_status_due_idx').on(t.status, t.dueAt),
   ],
+);
+
+/** Issue 4: one alert per stuck order (kind, ref). */
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: integer('id', { mode: 'number' }).primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['payment', 'transfer', 'refund'] }).notNull(),
+    ref: text('ref').notNull(),
+    message: text('message').notNull(),
+    attempts: integer('attempts', { mode: 'number' }).notNull(),
+    createdAt: epochMs('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('alerts_kind_ref_uq').on(t.kind, t.ref)],
 );

@@ -12,6 +12,8 @@ import type { Packet } from '../../domain/packet.js';
 import type { Task } from '../../domain/ports.js';
 import { chunks, taskRow, type StoreReads, type StoreTx } from '../shared/store-dialect.js';
 import { claims, packets, paymentOrders, refundOrders, tasks } from './schema.js';
+import { createSqliteSettlementRows } from './sqlite-settlement-rows.js';
+import { createSqliteSubsidyRows } from './subsidy-rows.js';
 
 export type SqliteDb = BaseSQLiteDatabase<'async', ResultSet>;
 
@@ -24,6 +26,8 @@ export function createSqliteRows(db: SqliteDb): StoreReads & StoreTx {
     first(await db.select().from(paymentOrders).where(eq(paymentOrders.payOrderNo, payOrderNo)).limit(1));
 
   return {
+    ...createSqliteSettlementRows(db), // issue 4
+    ...createSqliteSubsidyRows(db), // issue 3
     packet,
     payment,
     lockPacket: packet,

@@ -13,12 +13,14 @@ import { lockOrderOf } from '../dialect.js';
 import type { Account, BooksCheck, LedgerEntry, LedgerQuery, StoredOrder } from '../types.js';
 import { MYSQL_MIGRATIONS, MYSQL_MIGRATIONS_TABLE } from './migrations.js';
 import { withRetry } from './retry.js';
+import { mysqlRainReads, mysqlRainTxOps } from './rain-ops.js';
 import { accounts, ledgerEntries, orders } from './schema.js';
 
 type Db = MySqlDatabase<MySql2QueryResultHKT, MySql2PreparedQueryHKT>;
 
 function txOps(tx: Db): TxOps {
   return {
+    ...mysqlRainTxOps(tx), // issue 3
     async lockOrder(orderNo) {
       const rows = await tx.select().from(orders).where(eq(orders.orderNo, orderNo)).limit(1).for('update');
       return rows[0] ?? null;
@@ -31,6 +33,12 @@ function txOps(tx: Db): TxOps {
         .update(orders)
         .set({ status: 'succeeded', txnId, updatedAt: now })
         .where(eq(orders.orderNo, orderNo));
+    },
+    async closeOrder(orderNo, now) {
+      await tx
+        .update(orders)
+        .set({ status: 'closed', updatedAt: now })
+        .where(and(eq(orders.orderNo, orderNo), eq(orders.status, 'pending')));
     },
     async lockAccounts(ids) {
       const found = new Map<string, Account>();
@@ -82,6 +90,7 @@ export function openMysql(url: string): Dialect {
   const db: Db = drizzle({ client: pool });
 
   return {
+    ...mysqlRainReads(db), // issue 3
     kind: 'mysql',
 
     write: (fn) =>

@@ -4,6 +4,7 @@
  * as they are in SQLite.
  */
 import type { Migration } from '../dialect.js';
+import { MYSQL_RAIN_MIGRATION } from './rain-migrations.js';
 
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
 
@@ -64,4 +65,5 @@ export const MYSQL_MIGRATIONS: readonly Migration[] = [
       `INSERT IGNORE INTO accounts (id, balance, created_at, updated_at) VALUES ('issuer', 0, 0, 0)`,
     ],
   },
+  MYSQL_RAIN_MIGRATION,
 ];

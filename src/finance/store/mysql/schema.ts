@@ -1,4 +1,5 @@
 import { bigint, mysqlTable, varchar } from 'drizzle-orm/mysql-core';
+import { RAIN_LEDGER_KINDS } from '../../rain/types.js';
 
 // Mirrors migrations.ts (the SQL is the source of truth; these give drizzle the column types).
 export const accounts = mysqlTable('accounts', {
@@ -26,7 +27,10 @@ export const ledgerEntries = mysqlTable('ledger_entries', {
   id: bigint('id', { mode: 'number' }).autoincrement().primaryKey(),
   txnId: varchar('txn_id', { length: 40 }).notNull(),
   orderNo: varchar('order_no', { length: 80 }).notNull(),
-  kind: varchar('kind', { length: 16, enum: ['funding', 'payment', 'transfer', 'refund'] }).notNull(),
+  kind: varchar('kind', {
+    length: 16,
+    enum: ['funding', 'payment', 'transfer', 'refund', ...RAIN_LEDGER_KINDS],
+  }).notNull(),
   account: varchar('account', { length: 128 }).notNull(),
   direction: varchar('direction', { length: 8, enum: ['debit', 'credit'] }).notNull(),
   amount: bigint('amount', { mode: 'number' }).notNull(),

@@ -15,6 +15,7 @@ import { lockOrderOf } from '../dialect.js';
 import { createMutex } from '../mutex.js';
 import type { Account, BooksCheck, LedgerEntry, LedgerQuery, StoredOrder } from '../types.js';
 import { SQLITE_MIGRATIONS, SQLITE_MIGRATIONS_TABLE } from './migrations.js';
+import { sqliteRainReads, sqliteRainTxOps } from './rain-ops.js';
 import { accounts, ledgerEntries, orders } from './schema.js';
 
 type Db = BaseSQLiteDatabase<'async', ResultSet>;
@@ -23,6 +24,7 @@ const BUSY_TIMEOUT_MS = 5_000;
 
 function txOps(tx: Db): TxOps {
   return {
+    ...sqliteRainTxOps(tx), // issue 3
     async lockOrder(orderNo) {
       const rows = await tx.select().from(orders).where(eq(orders.orderNo, orderNo)).limit(1);
       return rows[0] ?? null;
@@ -35,6 +37,12 @@ function txOps(tx: Db): TxOps {
         .update(orders)
         .set({ status: 'succeeded', txnId, updatedAt: now })
         .where(eq(orders.orderNo, orderNo));
+    },
+    async closeOrder(orderNo, now) {
+      await tx
+        .update(orders)
+        .set({ status: 'closed', updatedAt: now })
+        .where(and(eq(orders.orderNo, orderNo), eq(orders.status, 'pending')));
     },
     async lockAccounts(ids) {
       const rows = await tx
@@ -95,6 +103,7 @@ export function openSqlite(file: string): Dialect {
   };
 
   return {
+    ...sqliteRainReads(db), // issue 3
     kind: 'sqlite',
     write,
 

@@ -1,5 +1,6 @@
 /** Finance's SQLite schema, one statement per string. Applied versions go to schema_migrations. */
 import type { Migration } from '../dialect.js';
+import { SQLITE_RAIN_MIGRATION } from './rain-migrations.js';
 
 export const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY,
@@ -56,4 +57,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
        ON CONFLICT (id) DO NOTHING`,
     ],
   },
+  SQLITE_RAIN_MIGRATION,
 ];

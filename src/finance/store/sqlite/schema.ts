@@ -1,4 +1,5 @@
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { RAIN_LEDGER_KINDS } from '../../rain/types.js';
 
 // Mirrors migrations.ts (the SQL is the source of truth; these give drizzle the column types).
 export const accounts = sqliteTable('accounts', {
@@ -26,7 +27,7 @@ export const ledgerEntries = sqliteTable('ledger_entries', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   txnId: text('txn_id').notNull(),
   orderNo: text('order_no').notNull(),
-  kind: text('kind', { enum: ['funding', 'payment', 'transfer', 'refund'] }).notNull(),
+  kind: text('kind', { enum: ['funding', 'payment', 'transfer', 'refund', ...RAIN_LEDGER_KINDS] }).notNull(),
   account: text('account').notNull(),
   direction: text('direction', { enum: ['debit', 'credit'] }).notNull(),
   amount: integer('amount').notNull(),

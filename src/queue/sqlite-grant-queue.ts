@@ -1,0 +1,129 @@
+/**
+ * The embedded grant queue: a table in its own SQLite file (`<data-dir>/queue.db`), owned by
+ * neither finance nor the packet service. At-least-once with a visibility timeout: `receive`
+ * hides the messages it hands out until `visibleAt`; a message not acknowledged by then is handed
+ * out again (to any consumer, in this process or another on the same file).
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { createClient } from '@libsql/client';
+import type { InValue } from '@libsql/client';
+import type { GrantQueue } from '../domain/ports.js';
+import { chunks } from '../storage/shared/store-dialect.js';
+import { createWriteQueue } from '../storage/shared/write-queue.js';
+
+export interface SqliteGrantQueueOptions {
+  file: string;
+  /** How long a received message stays hidden before it is delivered again. Default 30 s. */
+  visibilityMs?: number;
+  /** How often an empty queue is looked at again while a receive waits. Default 20 ms. */
+  pollMs?: number;
+  now?: () => number;
+}
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS grant_queue (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    payload TEXT NOT NULL,
+    enqueued_at INTEGER NOT NULL,
+    visible_at INTEGER NOT NULL,
+    deliveries INTEGER NOT NULL
+  ) STRICT`,
+  `CREATE INDEX IF NOT EXISTS grant_queue_visible_idx ON grant_queue (visible_at, id)`,
+];
+
+export async function createSqliteGrantQueue(options: SqliteGrantQueueOptions): Promise<GrantQueue> {
+  const file = resolve(options.file);
+  await mkdir(dirname(file), { recursive: true });
+  const client = createClient({ url: pathToFileURL(file).href, timeout: 5_000 });
+  const now = options.now ?? Date.now;
+  const visibilityMs = options.visibilityMs ?? 30_000;
+  const pollMs = options.pollMs ?? 20;
+  // One writer at a time in this process: concurrent callers never meet SQLITE_BUSY here.
+  const writes = createWriteQueue();
+  try {
+    await client.execute('PRAGMA journal_mode = WAL');
+    for (const statement of SCHEMA) await client.execute(statement);
+  } catch (e) {
+    client.close();
+    throw e;
+  }
+  let closed = false;
+
+  const take = (max: number) =>
+    writes.run(async () => {
+      const tx = await client.transaction('write');
+      try {
+        const at = now();
+        const rows = await tx.execute({
+          sql: 'SELECT id, payload FROM grant_queue WHERE visible_at <= ? ORDER BY visible_at, id LIMIT ?',
+          args: [at, max],
+        });
+        const ids = rows.rows.map((r) => Number(r['id']));
+        if (ids.length > 0) {
+          await tx.execute({
+            sql: `UPDATE grant_queue SET visible_at = ?, deliveries = deliveries + 1
+                  WHERE id IN (${ids.map(() => '?').join(',')})`,
+            args: [at + visibilityMs, ...ids],
+          });
+        }
+        await tx.commit();
+        return rows.rows.map((r) => ({ id: String(r['id']), payload: String(r['payload']) }));
+      } finally {
+        tx.close();
+      }
+    });
+
+  return {
+    async publish(payloads) {
+      if (payloads.length === 0) return;
+      const at = now();
+      await writes.run(async () => {
+        const statements = chunks(payloads, 300).map((part) => ({
+          sql: `INSERT INTO grant_queue (payload, enqueued_at, visible_at, deliveries) VALUES ${part
+            .map(() => '(?, ?, ?, 0)')
+            .join(',')}`,
+          args: part.flatMap((p): InValue[] => [p, at, at]),
+        }));
+        await client.batch(statements, 'write');
+      });
+    },
+
+    async receive(max, waitMs) {
+      const until = now() + waitMs;
+      for (;;) {
+        if (closed) return [];
+        const messages = await take(max);
+        if (messages.length > 0) return messages;
+        const left = until - now();
+        if (left <= 0) return [];
+        await sleep(Math.min(pollMs, left));
+      }
+    },
+
+    async ack(ids) {
+      if (ids.length === 0) return;
+      await writes.run(async () => {
+        const statements = chunks(ids, 500).map((part) => ({
+          sql: `DELETE FROM grant_queue WHERE id IN (${part.map(() => '?').join(',')})`,
+          args: part.map(Number),
+        }));
+        await client.batch(statements, 'write');
+      });
+    },
+
+    async depth() {
+      const result = await client.execute('SELECT count(*) AS n FROM grant_queue');
+      return Number(result.rows[0]?.['n'] ?? 0);
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await writes.idle();
+      client.close();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { MiddlewareHandler } from 'hono';
+import { RedpktError } from '../../domain/errors.js';
+import { DEGRADE_INFO } from '../../switches/catalog.js';
+import { DEGRADE_OF_ENDPOINT, endpointOf } from '../../switches/endpoints.js';
+import type { SwitchReader } from '../../switches/ports.js';
+
+/** How long a degraded endpoint asks clients to wait before trying again. */
+export const DEGRADED_RETRY_AFTER_MS = 10_000;
+
+/**
+ * A degraded endpoint answers `503 DEGRADED` with a friendly message, `retryAfterMs` and a
+ * Retry-After header, before identity or validation: shedding costs nothing. Reads memory only.
+ */
+export function degradeGate(
+  switches: Pick<SwitchReader, 'isOn'>,
+  retryAfterMs = DEGRADED_RETRY_AFTER_MS,
+): MiddlewareHandler {
+  return async (c, next) => {
+    const endpoint = endpointOf(c.req.method, c.req.path);
+    const gate = endpoint ? DEGRADE_OF_ENDPOINT[endpoint] : undefined;
+    if (gate && switches.isOn('degrade', gate)) {
+      throw new RedpktError('DEGRADED', DEGRADE_INFO[gate].message, {
+        details: { retryAfterMs, switch: gate },
+      });
+    }
+    await next();
+  };
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import type { Logger } from '../../metrics/logger.js';
+import type { Metrics } from '../../metrics/create-metrics.js';
+
+export type ObserveEnv = { Variables: { requestId: string; log: Logger } };
+
+/** A client's own request id is kept when it is short and plain; otherwise one is made. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The matched route pattern, never the raw path (no packet ids in metric labels): the last
+ * matched handler of a method (middleware is registered for ALL). A request a gate refused still
+ * counts under the route it asked for.
+ */
+function routeOf(c: Context): string {
+  const routes = matchedRoutes(c);
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const r = routes[i];
+    if (r && r.method !== 'ALL') return r.path;
+  }
+  return 'unmatched';
+}
+
+/**
+ * Outermost middleware: gives every request an id (`x-request-id`, echoed or generated, also on
+ * the response), a child logger carrying it (`c.get('log')`), one JSON log line when it ends
+ * (5xx at error, the rest at info), and its count and latency in the metrics.
+ */
+export function observeRequests(opts: {
+  logger?: Logger | undefined;
+  metrics?: Metrics | undefined;
+}): MiddlewareHandler<ObserveEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    const given = c.req.header('x-request-id');
+    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    c.set('requestId', requestId);
+    const log = opts.logger?.isLevelEnabled('error') ? opts.logger.child({ reqId: requestId }) : undefined;
+    if (log) c.set('log', log);
+    await next();
+    c.header('x-request-id', requestId);
+    const seconds = (performance.now() - started) / 1000;
+    const route = routeOf(c);
+    opts.metrics?.observeRequest(c.req.method, route, c.res.status, seconds);
+    if (log) {
+      const line = {
+        method: c.req.method,
+        route,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(seconds * 10_000) / 10,
+      };
+      // 503 is a degraded endpoint or a dependency down: expected while it lasts, not a bug
+      if (c.res.status >= 500 && c.res.status !== 503) log.error(line, 'request failed');
+      else if (c.res.status >= 500) log.warn(line, 'request refused');
+      else log.info(line, 'request');
+    }
+  };
+}

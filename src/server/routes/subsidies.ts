@@ -1,0 +1,35 @@
+/** Issue 3: "my subsidies" and the B2C send. Every route needs a bearer token. */
+import { Hono } from 'hono';
+import { createB2cPacket } from '../../services/subsidy/create-b2c-packet.js';
+import { listSubsidies } from '../../services/subsidy/list-subsidies.js';
+import type { ServiceDeps } from '../../services/deps.js';
+import { identity } from '../middleware/identity.js';
+import type { IdentityEnv } from '../middleware/identity.js';
+import { CreateB2cBody } from '../subsidy-schemas.js';
+import { jsonBody } from '../validate.js';
+
+export function subsidyRoutes(deps: ServiceDeps, secret: string, log: (msg: string, err: unknown) => void) {
+  const app = new Hono<IdentityEnv>();
+  const auth = identity(secret);
+
+  app.get('/v1/subsidies', auth, async (c) => c.json(await listSubsidies(deps, c.get('uid'), log)));
+
+  app.post('/v1/b2c/packets', auth, async (c) => {
+    const body = await jsonBody(c, CreateB2cBody);
+    const { packet, subsidy, created } = await createB2cPacket(deps, { ...body, senderUid: c.get('uid') });
+    return c.json(
+      {
+        packetId: packet.id,
+        status: packet.status,
+        totalAmount: packet.totalAmount,
+        totalCount: packet.totalCount,
+        expiresAt: packet.expiresAt,
+        tokenId: subsidy.tokenId,
+        created,
+      },
+      created ? 201 : 200,
+    );
+  });
+
+  return app;
+}

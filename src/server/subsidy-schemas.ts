@@ -1,0 +1,71 @@
+/** Issue 3: wire schemas of the B2C routes. Money is an integer number of fen. */
+import { z } from 'zod';
+import { PACKET_STATUSES } from '../domain/packet.js';
+import { WITHDRAWAL_STATUSES } from '../domain/subsidy.js';
+import { MAX_SUBSIDY_TOKEN_LENGTH } from '../auth/subsidy-token.js';
+import { OrderNo } from './schemas.js';
+
+const fen = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+export const CreateB2cBody = z.strictObject({
+  outOrderNo: OrderNo,
+  subsidyToken: z.string().min(1).max(MAX_SUBSIDY_TOKEN_LENGTH),
+  totalCount: z.number().int().min(1).max(1_000_000),
+  splitMode: z.enum(['random', 'fixed']).optional(),
+  expiresInSec: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24 * 3600)
+    .optional(),
+  greeting: z.string().max(140).optional(),
+});
+
+export const CreateB2cResponse = z.object({
+  packetId: z.string(),
+  status: z.enum(PACKET_STATUSES),
+  totalAmount: z.number().int(),
+  totalCount: z.number().int(),
+  expiresAt: z.number().int(),
+  tokenId: z.string(),
+  created: z.boolean(),
+});
+
+export const SubsidyListResponse = z.object({
+  subsidies: z.array(
+    z.object({
+      tokenId: z.string(),
+      outGrantNo: z.string(),
+      campaign: z.string(),
+      amount: z.number().int(),
+      status: z.enum(['available', 'used', 'expired']),
+      issuedAt: z.number().int(),
+      expiresAt: z.number().int(),
+      token: z.string().nullable(),
+      booked: z.boolean(),
+      packetId: z.string().nullable(),
+    }),
+  ),
+  partial: z.boolean(),
+});
+
+export const BalanceResponse = z.object({
+  uid: z.string(),
+  available: z.number().int(),
+  held: z.number().int(),
+  updatedAt: z.number().int(),
+});
+
+export const WithdrawBody = z.strictObject({ outOrderNo: OrderNo, amount: fen });
+
+const WithdrawalView = z.object({
+  withdrawalNo: z.string(),
+  outOrderNo: z.string(),
+  amount: z.number().int(),
+  status: z.enum(WITHDRAWAL_STATUSES),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+
+export const WithdrawalResponse = WithdrawalView.extend({ created: z.boolean() });
+export const WithdrawalListResponse = z.object({ withdrawals: z.array(WithdrawalView) });

@@ -1,0 +1,173 @@
+/**
+ * Issue 4 rows for SQLite: task leases, claim and refund settlement, the sweeper's scan, alerts.
+ * Every write transaction holds the database's write lock from its start (BEGIN IMMEDIATE), so a
+ * plain read inside one is already a locking read, and two workers can never lease one task.
+ */
+import type { ResultSet } from '@libsql/client';
+import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { BaseSQLiteDatabase, SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { Claim } from '../../domain/claim.js';
+import type { RefundOrder } from '../../domain/order.js';
+import type { Alert, Task, UnsettledQuery } from '../../domain/ports.js';
+import { UNSETTLED_STATUSES } from '../shared/settlement-rules.js';
+import type { SettlementReads, SettlementTx, UnsettledRow } from '../shared/settlement-dialect.js';
+import { alerts, claims, paymentOrders, refundOrders, tasks } from './schema.js';
+
+type Db = BaseSQLiteDatabase<'async', ResultSet>;
+
+const first = <T>(rows: T[]): T | null => rows[0] ?? null;
+
+/** The table and columns of one order kind, typed loosely so one query serves all three. */
+function orderTable(kind: UnsettledQuery['kind']): {
+  table: SQLiteTable;
+  ref: SQLiteColumn;
+  status: SQLiteColumn;
+  createdAt: SQLiteColumn;
+} {
+  switch (kind) {
+    case 'payment':
+      return {
+        table: paymentOrders,
+        ref: paymentOrders.payOrderNo,
+        status: paymentOrders.status,
+        createdAt: paymentOrders.createdAt,
+      };
+    case 'transfer':
+      return { table: claims, ref: claims.claimNo, status: claims.status, createdAt: claims.createdAt };
+    case 'refund':
+      return {
+        table: refundOrders,
+        ref: refundOrders.refundNo,
+        status: refundOrders.status,
+        createdAt: refundOrders.createdAt,
+      };
+  }
+}
+
+async function unsettledRows(db: Db, q: UnsettledQuery): Promise<UnsettledRow[]> {
+  const { table, ref, status, createdAt } = orderTable(q.kind);
+  const after = q.after;
+  const rows = await db
+    .select({ ref, status, createdAt })
+    .from(table)
+    .where(
+      and(
+        inArray(status, [...UNSETTLED_STATUSES[q.kind]]),
+        lt(createdAt, q.createdBefore),
+        after === undefined
+          ? undefined
+          : or(gt(createdAt, after.createdAt), and(eq(createdAt, after.createdAt), gt(ref, after.ref))),
+      ),
+    )
+    .orderBy(asc(createdAt), asc(ref))
+    .limit(q.limit);
+  return rows.map((r) => ({ ref: String(r.ref), status: String(r.status), createdAt: Number(r.createdAt) }));
+}
+
+export function createSqliteSettlementRows(db: Db): SettlementReads & SettlementTx {
+  const task = async (kind: Task['kind'], ref: string): Promise<Task | null> =>
+    first(
+      await db
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.kind, kind), eq(tasks.ref, ref)))
+        .limit(1),
+    );
+  const claimByNo = async (claimNo: string): Promise<Claim | null> =>
+    first(await db.select().from(claims).where(eq(claims.claimNo, claimNo)).limit(1));
+  const refundByNo = async (refundNo: string): Promise<RefundOrder | null> =>
+    first(await db.select().from(refundOrders).where(eq(refundOrders.refundNo, refundNo)).limit(1));
+
+  return {
+    claimByNo,
+    refundByNo,
+    task,
+    lockTask: task,
+    lockClaim: claimByNo,
+    lockRefund: refundByNo,
+
+    async tasksByRefs(kind, refs): Promise<Task[]> {
+      if (refs.length === 0) return [];
+      return db
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.kind, kind), inArray(tasks.ref, [...refs])));
+    },
+
+    unsettled: (q) => unsettledRows(db, q),
+
+    async alerts(): Promise<Alert[]> {
+      return db.select().from(alerts).orderBy(asc(alerts.id));
+    },
+
+    async dueTasks({ now, limit, kinds }): Promise<Task[]> {
+      return db
+        .select()
+        .from(tasks)
+        .where(
+          and(
+            eq(tasks.status, 'pending'),
+            lte(tasks.dueAt, now),
+            or(isNull(tasks.leaseUntil), lte(tasks.leaseUntil, now)),
+            kinds === undefined ? undefined : inArray(tasks.kind, [...kinds]),
+          ),
+        )
+        .orderBy(asc(tasks.dueAt), asc(tasks.id))
+        .limit(limit);
+    },
+
+    async leaseTasks(ids, owner, leaseUntil, now) {
+      if (ids.length === 0) return;
+      await db
+        .update(tasks)
+        .set({ leaseOwner: owner, leaseUntil, attempts: sql`${tasks.attempts} + 1`, updatedAt: now })
+        .where(inArray(tasks.id, [...ids]));
+    },
+
+    async endTask(id, owner, end) {
+      const result = await db
+        .update(tasks)
+        .set({
+          status: end.status,
+          ...(end.dueAt === undefined ? {} : { dueAt: end.dueAt }),
+          ...(end.lastError === undefined ? {} : { lastError: end.lastError }),
+          leaseOwner: null,
+          leaseUntil: null,
+          updatedAt: end.now,
+        })
+        .where(and(eq(tasks.id, id), eq(tasks.status, 'pending'), eq(tasks.leaseOwner, owner)));
+      return result.rowsAffected === 1;
+    },
+
+    async reviveTask(id, dueAt, now) {
+      await db
+        .update(tasks)
+        .set({ status: 'pending', dueAt, leaseOwner: null, leaseUntil: null, updatedAt: now })
+        .where(and(eq(tasks.id, id), eq(tasks.status, 'done')));
+    },
+
+    async updateClaimStatus(claimNo, guard, to, now) {
+      const result = await db
+        .update(claims)
+        .set({ status: to, updatedAt: now })
+        .where(and(eq(claims.claimNo, claimNo), eq(claims.status, guard)));
+      return result.rowsAffected === 1;
+    },
+
+    async insertRefund(refund) {
+      await db.insert(refundOrders).values(refund);
+    },
+
+    async updateRefundStatus(refundNo, guard, to, now) {
+      const result = await db
+        .update(refundOrders)
+        .set({ status: to, updatedAt: now })
+        .where(and(eq(refundOrders.refundNo, refundNo), eq(refundOrders.status, guard)));
+      return result.rowsAffected === 1;
+    },
+
+    async insertAlert(alert) {
+      await db.insert(alerts).values(alert);
+    },
+  };
+}

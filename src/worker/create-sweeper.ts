@@ -1,0 +1,119 @@
+/**
+ * Issue 4: the sweeper, the third way every order reaches a final state (DESIGN §6). It scans the
+ * payments, claims (their transfers) and refunds still unsettled a while after creation and
+ *  - gives each one a live task: a missing task is created, a `done` one revived (both idempotent
+ *    by (kind, ref), so several sweepers at once are harmless);
+ *  - raises ONE alert per order whose task died or has run `alertAfterAttempts` times: the alerts
+ *    table is unique by (kind, ref), so only the sweeper that inserts it logs and posts it.
+ */
+import type { OrderKind, PacketStore, UnsettledOrder } from '../domain/ports.js';
+import { TASK_OF_ORDER } from '../domain/ports.js';
+import type { AlertSink } from './alert-sink.js';
+import type { WorkerTimings } from './timings.js';
+
+export interface SweeperOptions {
+  store: Pick<PacketStore, 'listUnsettled' | 'ensureTask' | 'raiseAlert'>;
+  alerts: AlertSink;
+  timings: Pick<WorkerTimings, 'sweepEveryMs' | 'sweepAfterMs' | 'paymentTimeoutMs' | 'alertAfterAttempts'>;
+  now: () => number;
+  log: (msg: string, err?: unknown) => void;
+  /** Orders read per query. */
+  pageSize?: number;
+}
+
+export interface SweepReport {
+  scanned: number;
+  tasksEnsured: number;
+  alertsRaised: number;
+}
+
+export interface Sweeper {
+  runOnce(): Promise<SweepReport>;
+  /** Sweeps every sweepEveryMs until stop(); the first sweep comes after one interval. */
+  start(): void;
+  stop(): Promise<void>;
+}
+
+const ORDER_KINDS: readonly OrderKind[] = ['payment', 'transfer', 'refund'];
+
+export function createSweeper(opts: SweeperOptions): Sweeper {
+  const { store, timings, now, log } = opts;
+  const pageSize = opts.pageSize ?? 200;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+
+  /** Payments are legitimately pending until the payment timeout; the rest settle in moments. */
+  const cutOff = (kind: OrderKind, at: number) =>
+    at - timings.sweepAfterMs - (kind === 'payment' ? timings.paymentTimeoutMs : 0);
+
+  async function visit(order: UnsettledOrder, at: number, report: SweepReport): Promise<void> {
+    const task = order.task;
+    if (!task || task.status === 'done') {
+      const { changed } = await store.ensureTask({
+        kind: TASK_OF_ORDER[order.kind],
+        ref: order.ref,
+        dueAt: at,
+        now: at,
+      });
+      if (changed) {
+        report.tasksEnsured++;
+        log(`sweeper: ${order.kind} ${order.ref} (${order.status}) had no live task; one is due now`);
+      }
+      return;
+    }
+    if (task.status !== 'dead' && task.attempts < timings.alertAfterAttempts) return;
+    const message =
+      task.status === 'dead'
+        ? `${order.kind} ${order.ref} is ${order.status} and its task was given up`
+        : `${order.kind} ${order.ref} is still ${order.status} after ${task.attempts} attempts`;
+    const alert = { kind: order.kind, ref: order.ref, message, attempts: task.attempts, createdAt: at };
+    if (await store.raiseAlert(alert)) {
+      report.alertsRaised++;
+      await opts.alerts.send({ ...alert, id: 0, taskStatus: task.status, lastError: task.lastError });
+    }
+  }
+
+  async function runOnce(): Promise<SweepReport> {
+    const at = now();
+    const report: SweepReport = { scanned: 0, tasksEnsured: 0, alertsRaised: 0 };
+    for (const kind of ORDER_KINDS) {
+      let after: { createdAt: number; ref: string } | undefined;
+      for (;;) {
+        const page = await store.listUnsettled({
+          kind,
+          createdBefore: cutOff(kind, at),
+          limit: pageSize,
+          ...(after ? { after } : {}),
+        });
+        for (const order of page) await visit(order, at, report);
+        report.scanned += page.length;
+        const last = page.at(-1);
+        if (page.length < pageSize || !last) break;
+        after = { createdAt: last.createdAt, ref: last.ref };
+      }
+    }
+    return report;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = runOnce()
+        .catch((e: unknown) => log('sweep failed', e))
+        .finally(schedule);
+    }, timings.sweepEveryMs);
+  }
+
+  return {
+    runOnce,
+    start() {
+      if (!timer && !stopped) schedule();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { RedpktError } from '../domain/errors.js';
+import type { Task } from '../domain/ports.js';
+import { createWorker, type WorkerOptions } from './create-worker.js';
+
+const task = (id: number, kind: Task['kind'], attempts = 1): Task => ({
+  id,
+  kind,
+  ref: `ref-${id}`,
+  status: 'pending',
+  dueAt: 0,
+  attempts,
+  lastError: null,
+  leaseOwner: 'w',
+  leaseUntil: 1000,
+  createdAt: 0,
+  updatedAt: 0,
+});
+
+/** A store stand-in that hands out the given tasks once and records how each ended. */
+function fakeStore(tasks: Task[]) {
+  const ended: string[] = [];
+  let leased = false;
+  const store: WorkerOptions['store'] = {
+    async leaseTasks(req) {
+      if (leased) return [];
+      leased = true;
+      return tasks.filter((t) => req.kinds?.includes(t.kind) ?? true);
+    },
+    async completeTask(id) {
+      ended.push(`${id}:done`);
+      return true;
+    },
+    async rescheduleTask(id, _owner, { dueAt, error }) {
+      ended.push(`${id}:retry@${dueAt}:${error}`);
+      return true;
+    },
+    async killTask(id, _owner, error) {
+      ended.push(`${id}:dead:${error}`);
+      return true;
+    },
+  };
+  return { store, ended };
+}
+
+const timings = { pollMs: 10, leaseMs: 1000, batchSize: 10, retryBaseMs: 100, retryMaxMs: 1000 };
+
+describe('the outbox worker', () => {
+  it('records each task as its handler ended it: done, retried with backoff or at a time, dead', async () => {
+    const { store, ended } = fakeStore([
+      task(1, 'transfer'),
+      task(2, 'refund', 3),
+      task(3, 'expire'),
+      task(4, 'payment_recheck'),
+      task(5, 'transfer'),
+    ]);
+    const worker = createWorker({
+      store,
+      timings,
+      now: () => 5000,
+      random: () => 0.999999,
+      log: () => {},
+      owner: 'w',
+      handlers: {
+        transfer: async (t) => {
+          if (t.id === 5) throw new RedpktError('IDEMPOTENCY_CONFLICT', 'amounts differ');
+          return { kind: 'done' };
+        },
+        refund: async () => {
+          throw new RedpktError('DEPENDENCY_FAILED', 'finance is down');
+        },
+        expire: async () => ({ kind: 'retry', reason: 'not yet', at: 9000 }),
+        payment_recheck: async () => ({ kind: 'dead', reason: 'no such order' }),
+      },
+    });
+
+    expect(await worker.runOnce()).toBe(5);
+
+    expect(ended.sort()).toStrictEqual([
+      '1:done',
+      '2:retry@5400:DEPENDENCY_FAILED: finance is down', // attempt 3: 100 * 2^2
+      '3:retry@9000:not yet',
+      '4:dead:no such order',
+      '5:dead:IDEMPOTENCY_CONFLICT: amounts differ',
+    ]);
+  });
+
+  it('leases only the kinds it has handlers for', async () => {
+    const { store, ended } = fakeStore([task(1, 'transfer'), task(2, 'refund')]);
+    const worker = createWorker({
+      store,
+      timings,
+      now: () => 0,
+      log: () => {},
+      handlers: { refund: async () => ({ kind: 'done' }) },
+    });
+    expect(await worker.runOnce()).toBe(1);
+    expect(ended).toStrictEqual(['2:done']);
+  });
+
+  it('stops polling promptly and waits for the tasks in hand', async () => {
+    const { store, ended } = fakeStore([task(1, 'transfer')]);
+    let release: () => void = () => {};
+    const worker = createWorker({
+      store,
+      timings: { ...timings, pollMs: 60_000 },
+      now: () => 0,
+      log: () => {},
+      handlers: { transfer: () => new Promise((r) => (release = () => r({ kind: 'done' }))) },
+    });
+    worker.start();
+    await new Promise((r) => setTimeout(r, 20));
+    const stopped = worker.stop();
+    release();
+    await stopped;
+    expect(ended).toStrictEqual(['1:done']);
+  });
+});

@@ -1,0 +1,41 @@
+/** Issue 4: every delay of the worker and the sweeper. Production defaults; tests use milliseconds. */
+export interface WorkerTimings {
+  /** How often an idle worker looks for due tasks. */
+  pollMs: number;
+  /** How long a leased task is the worker's alone; then another worker may take it over. */
+  leaseMs: number;
+  /** Tasks leased per poll (run concurrently). */
+  batchSize: number;
+  /** The first retry of a failed task; each further one waits twice as long (jittered). */
+  retryBaseMs: number;
+  /** No retry or re-check waits longer than this. */
+  retryMaxMs: number;
+  /** The first re-check of a new payment at finance; later ones back off from it. */
+  recheckAfterMs: number;
+  /** How long a payer has to pay; then the packet and its payment order are closed. */
+  paymentTimeoutMs: number;
+  /** How often the sweeper scans for unsettled orders. */
+  sweepEveryMs: number;
+  /** An order still unsettled this long after creation (payments: after the payment timeout) is swept. */
+  sweepAfterMs: number;
+  /** A swept order whose task has run this many times (or died) raises its one alert. */
+  alertAfterAttempts: number;
+}
+
+export const DEFAULT_WORKER_TIMINGS: Readonly<WorkerTimings> = Object.freeze({
+  pollMs: 500,
+  leaseMs: 30_000,
+  batchSize: 32,
+  retryBaseMs: 1_000,
+  retryMaxMs: 300_000,
+  recheckAfterMs: 30_000,
+  paymentTimeoutMs: 15 * 60_000,
+  sweepEveryMs: 60_000,
+  sweepAfterMs: 5 * 60_000,
+  alertAfterAttempts: 5,
+});
+
+export function workerTimings(overrides: Partial<WorkerTimings> = {}): WorkerTimings {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_WORKER_TIMINGS, ...defined };
+}

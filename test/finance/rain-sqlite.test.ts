@@ -1,0 +1,3 @@
+import { rainContract } from './rain.contract.js';
+
+rainContract('sqlite');

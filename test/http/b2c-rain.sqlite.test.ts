@@ -1,0 +1,3 @@
+import { b2cRainSuite } from './b2c-rain.suite.js';
+
+b2cRainSuite('sqlite');

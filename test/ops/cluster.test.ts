@@ -1,0 +1,278 @@
+/**
+ * Two real `redpkt serve` processes on one fresh MariaDB database and Redis: switches set through
+ * one instance (or straight in the database) reach both within a second, and an endpoint limit
+ * holds over the pair.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deriveAdminKey } from '../../src/auth/admin-key.js';
+import { issueToken } from '../../src/auth/tokens.js';
+import { createTestMysql, mysqlAvailable, redisAvailable, testRedisUrl } from '../support/services.js';
+import type { TestMysql } from '../support/services.js';
+import { runCli } from './support/cli.js';
+import { sleep } from './support/ops-service.js';
+import type { ServeProcess } from './support/serve-process.js';
+import { startServeProcess } from './support/serve-process.js';
+
+const SECRET = 'cluster-secret-0123456789abcdef';
+const ready = (await mysqlAvailable()) && (await redisAvailable());
+
+describe.skipIf(!ready)('two instances on one MariaDB + Redis', () => {
+  let db: TestMysql;
+  let dir: string;
+  let a: ServeProcess;
+  let b: ServeProcess;
+  const token = (uid: string) => issueToken(SECRET, uid);
+
+  beforeAll(async () => {
+    db = await createTestMysql('ops');
+    dir = await mkdtemp(join(tmpdir(), 'redpkt-cluster-'));
+    const args = (name: string) => [
+      '--mysql',
+      db.url,
+      '--redis',
+      testRedisUrl,
+      '--secret',
+      SECRET,
+      '--data-dir',
+      join(dir, name),
+      '--log-level',
+      'warn',
+      '--poll-ms',
+      '100',
+    ];
+    // one after the other: the first creates the tables
+    a = await startServeProcess(args('a'));
+    b = await startServeProcess(args('b'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await rm(dir, { recursive: true, force: true });
+    if (db) {
+      const conn = await mysql.createConnection({ uri: db.url });
+      await conn.query(`DROP DATABASE IF EXISTS \`${db.database}_finance\``);
+      await conn.end();
+      await db.drop();
+    }
+  });
+
+  async function call(base: string, method: string, path: string, uid?: string, body?: unknown) {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (uid) headers.authorization = `Bearer ${await token(uid)}`;
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
+    let parsed: any = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // keep the text
+    }
+    return { status: res.status, body: parsed };
+  }
+
+  async function activePacket(base: string, outOrderNo: string, count: number): Promise<string> {
+    const created = await call(base, 'POST', '/v1/c2c/packets', 'sender', {
+      outOrderNo,
+      totalAmount: count * 100,
+      totalCount: count,
+    });
+    expect(created.status).toBe(201);
+    expect(
+      (await call(base, 'POST', `/finance/cashier/${created.body.payOrderNo}/pay`, 'sender')).status,
+    ).toBe(200);
+    for (let i = 0; i < 200; i++) {
+      if (
+        (await call(base, 'GET', `/v1/packets/${created.body.packetId}`, 'sender')).body.status === 'active'
+      )
+        return created.body.packetId;
+      await sleep(25);
+    }
+    throw new Error('never active');
+  }
+
+  /** A send attempt that cannot create anything: 400 when sends are open, 503 when degraded. */
+  const sendProbe = (base: string) =>
+    call(base, 'POST', '/v1/c2c/packets', 'sender', {}).then((r) => r.status);
+
+  /** Milliseconds until every instance answers `status` to the probe (null: not within 3 s). */
+  async function untilAll(status: number, probe: (base: string) => Promise<number>): Promise<number | null> {
+    const started = Date.now();
+    while (Date.now() - started < 3000) {
+      const statuses = await Promise.all([a.url, b.url].map(probe));
+      if (statuses.every((s) => s === status)) return Date.now() - started;
+      await sleep(10);
+    }
+    return null;
+  }
+
+  it('degrades C2C sends on both within 1 s of `redpkt degrade c2c-send on`; B2C sends and claims keep working; off restores', async () => {
+    const packetId = await activePacket(a.url, 'cluster-1', 4);
+    expect(await untilAll(400, sendProbe)).not.toBeNull();
+
+    const on = await runCli([
+      'degrade',
+      'c2c-send',
+      'on',
+      '--target',
+      a.url,
+      '--secret',
+      SECRET,
+      '--reason',
+      'finance slow',
+      '--actor',
+      'oncall',
+    ]);
+    expect([on.status, on.stderr]).toEqual([0, '']);
+    const reached = await untilAll(503, sendProbe);
+    expect(reached).not.toBeNull();
+    expect(reached).toBeLessThan(1000);
+    const degraded = await call(b.url, 'POST', '/v1/c2c/packets', 'sender', {
+      outOrderNo: 'x',
+      totalAmount: 100,
+      totalCount: 1,
+    });
+    expect(degraded.body.error).toMatchObject({ code: 'DEGRADED', retryAfterMs: expect.any(Number) });
+
+    // B2C sends are not gated by it (an empty body is refused by validation, not by the switch)
+    for (const base of [a.url, b.url])
+      expect((await call(base, 'POST', '/v1/b2c/packets', 'sender', {})).status).toBe(400);
+    // claims on either instance keep working
+    expect((await call(a.url, 'POST', `/v1/packets/${packetId}/claims`, 'claimer-a')).status).toBe(200);
+    expect((await call(b.url, 'POST', `/v1/packets/${packetId}/claims`, 'claimer-b')).status).toBe(200);
+
+    const off = await runCli([
+      'degrade',
+      'c2c-send',
+      'off',
+      '--target',
+      b.url,
+      '--secret',
+      SECRET,
+      '--actor',
+      'oncall',
+    ]);
+    expect(off.status).toBe(0);
+    const restored = await untilAll(400, sendProbe);
+    expect(restored).not.toBeNull();
+    expect(restored).toBeLessThan(1000);
+  }, 30_000);
+
+  it('reaches both from a change written straight to the database (with --redis), and audits every change', async () => {
+    const packetId = await activePacket(b.url, 'cluster-2', 4);
+    const claimProbe = (uid: string) => (base: string) =>
+      call(base, 'POST', `/v1/packets/${packetId}/claims`, uid).then((r) => r.status);
+    const on = await runCli([
+      'degrade',
+      'claim',
+      'on',
+      '--mysql',
+      db.url,
+      '--redis',
+      testRedisUrl,
+      '--actor',
+      'dba',
+    ]);
+    expect([on.status, on.stderr]).toEqual([0, '']);
+    const reached = await untilAll(503, claimProbe('probe-1'));
+    expect(reached).not.toBeNull();
+    expect(reached).toBeLessThan(1000);
+    await runCli(['degrade', 'claim', 'off', '--mysql', db.url, '--redis', testRedisUrl, '--actor', 'dba']);
+    expect(await untilAll(200, claimProbe('probe-2'))).toBeLessThan(1000);
+
+    const audit = await runCli(['degrade', 'audit', '--target', b.url, '--secret', SECRET, '--json']);
+    const { entries } = JSON.parse(audit.stdout) as { entries: Array<Record<string, unknown>> };
+    expect(entries.slice(0, 4).map((e) => [e.name, e.oldValue, e.newValue, e.actor, e.via])).toEqual([
+      ['claim', 1, 0, 'dba', 'direct'],
+      ['claim', 0, 1, 'dba', 'direct'],
+      ['c2c-send', 1, 0, 'oncall', 'admin-api'],
+      ['c2c-send', 0, 1, 'oncall', 'admin-api'],
+    ]);
+    expect(entries[3]).toMatchObject({ reason: 'finance slow' });
+  }, 30_000);
+
+  it('answers 401 without the admin key and 403 to a user token, on both', async () => {
+    for (const base of [a.url, b.url]) {
+      expect((await call(base, 'GET', '/admin/switches')).status).toBe(401);
+      expect((await call(base, 'GET', '/admin/switches', 'alice')).status).toBe(403);
+      const ok = await fetch(`${base}/admin/switches`, {
+        headers: { 'x-admin-key': deriveAdminKey(SECRET) },
+      });
+      expect(ok.status).toBe(200);
+    }
+    const refused = await runCli([
+      'degrade',
+      'status',
+      '--target',
+      a.url,
+      '--admin-key',
+      'wrong-key-0123456789abcdef',
+    ]);
+    expect([refused.status, refused.stderr]).toEqual([3, expect.stringMatching(/refused the admin key/)]);
+  });
+
+  it('holds a limit of N/s over both instances within 10%', async () => {
+    const perSecond = 40;
+    const packetId = await activePacket(a.url, 'cluster-3', 1);
+    const set = await runCli([
+      'limit',
+      'set',
+      'query-details',
+      String(perSecond),
+      '--target',
+      a.url,
+      '--secret',
+      SECRET,
+    ]);
+    expect(set.status).toBe(0);
+    expect(
+      await untilAll(429, async (base) => {
+        // drain the budget until this instance refuses
+        for (let i = 0; i < perSecond * 2; i++) {
+          const r = await call(base, 'GET', `/v1/packets/${packetId}`, 'reader');
+          if (r.status === 429) return 429;
+        }
+        return 200;
+      }),
+    ).not.toBeNull();
+
+    // steady overload from both sides; count what passes in a window after a warm-up
+    const warmUpMs = 1200;
+    const windowMs = 3000;
+    const started = Date.now();
+    const passed = { a: 0, b: 0 };
+    let refused = 0;
+    const auth = { authorization: `Bearer ${await token('reader')}` };
+    const worker = async (name: 'a' | 'b', base: string) => {
+      while (Date.now() - started < warmUpMs + windowMs) {
+        const res = await fetch(`${base}/v1/packets/${packetId}`, { headers: auth });
+        await res.arrayBuffer();
+        const at = Date.now() - started;
+        if (at >= warmUpMs && at < warmUpMs + windowMs) {
+          if (res.status === 200) passed[name]++;
+          else if (res.status === 429) refused++;
+        }
+        await sleep(15);
+      }
+    };
+    await Promise.all([
+      ...Array.from({ length: 5 }, () => worker('a', a.url)),
+      ...Array.from({ length: 5 }, () => worker('b', b.url)),
+    ]);
+    const ratio = (passed.a + passed.b) / ((perSecond * windowMs) / 1000);
+    expect(refused).toBeGreaterThan(passed.a + passed.b); // the limit was what held it
+    expect(passed.a).toBeGreaterThan(0);
+    expect(passed.b).toBeGreaterThan(0);
+    expect(ratio).toBeGreaterThan(0.9);
+    expect(ratio).toBeLessThan(1.1);
+    await runCli(['limit', 'clear', 'query-details', '--target', a.url, '--secret', SECRET]);
+  }, 30_000);
+});

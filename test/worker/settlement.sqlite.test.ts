@@ -1,0 +1,3 @@
+import { settlementSuite } from './settlement.suite.js';
+
+settlementSuite('sqlite');
