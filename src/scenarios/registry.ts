@@ -1,4 +1,7 @@
 import { RedpktError } from '../domain/errors.js';
+import { b2cScenario } from './b2c/b2c-scenario.js';
+import { B2C_STEPS } from './b2c/b2c-state.js';
+import { prepareCampaign } from './b2c/prepare-campaign.js';
 import { c2cScenario } from './c2c/c2c-scenario.js';
 import type { C2cOptions } from './c2c/c2c-state.js';
 import { c2cStepNames } from './c2c/c2c-state.js';
@@ -10,9 +13,8 @@ import { runScenario } from './runner.js';
 import type { UserPool } from './user-pool.js';
 
 /**
- * The scenarios `redpkt load <name>` knows. To add one (b2c, once the B2C issue lands its
- * endpoints): write `src/scenarios/b2c/b2c-scenario.ts` with `defineScenario`, give it a
- * `stepNames(options)` for threshold validation, and replace the entry below.
+ * The scenarios `redpkt load <name>` knows. To add one: write `src/scenarios/<name>/` with
+ * `defineScenario`, give it a `stepNames(options)` for threshold validation, and an entry below.
  */
 export type ScenarioOptions = C2cOptions;
 
@@ -20,6 +22,8 @@ export interface ScenarioDeps {
   users: UserPool;
   money: MoneyCheck;
   options: ScenarioOptions;
+  /** Where the load goes, and its secret when known (b2c signs its campaign set-up with it). */
+  target: { url: string; secret: string | undefined };
 }
 
 /** A scenario with its state type hidden: what the load command needs to run any of them. */
@@ -40,13 +44,6 @@ export function runnable<S>(scenario: Scenario<S>): RunnableScenario {
   return { name: scenario.name, stepNames: stepNames(scenario), run: (opts) => runScenario(scenario, opts) };
 }
 
-const needsB2cIssue = (): never => {
-  throw new RedpktError(
-    'USAGE',
-    'the b2c scenario needs the B2C issue (rain grant, my subsidies, send with subsidy): its endpoints do not exist yet; run "redpkt load c2c"',
-  );
-};
-
 export const SCENARIOS: Readonly<Record<string, ScenarioEntry>> = {
   c2c: {
     description:
@@ -55,10 +52,18 @@ export const SCENARIOS: Readonly<Record<string, ScenarioEntry>> = {
     build: (deps) => runnable(c2cScenario(deps)),
   },
   b2c: {
-    description:
-      'rain grant -> my subsidies -> send with subsidy -> M concurrent claimers -> claim list (needs the B2C issue)',
-    stepNames: needsB2cIssue,
-    build: needsB2cIssue,
+    description: 'rain draw -> my subsidies -> send with subsidy -> M concurrent claimers -> claim list',
+    stepNames: () => [...B2C_STEPS, FLOW_STEP],
+    build: (deps) => {
+      const campaign = `load-${deps.options.runId}`;
+      return runnable(
+        b2cScenario({
+          ...deps,
+          campaign,
+          prepare: () => prepareCampaign(deps.target, campaign, deps.options.shares),
+        }),
+      );
+    },
   },
 };
 

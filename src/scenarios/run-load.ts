@@ -62,7 +62,12 @@ export async function runLoad(config: LoadConfig, io: LoadIo): Promise<LoadOutco
   try {
     const pool = await createUserPool(users, target.secret);
     const money = createMoneyCheck();
-    const scenario = entry.build({ users: pool, money, options });
+    const scenario = entry.build({
+      users: pool,
+      money,
+      options,
+      target: { url: target.url, secret: target.secret },
+    });
     const client = createHttpClient({
       url: target.url,
       connections: config.connections,

@@ -68,7 +68,7 @@ describe('load configuration', () => {
       );
   });
 
-  it('knows the c2c steps (with refund under --expire) and sends b2c to its issue', () => {
+  it('knows the c2c steps (with refund under --expire) and the b2c steps', () => {
     const base = { shares: 1, claimers: 1, seed: 's', runId: 'r', activeTimeoutMs: 1 };
     expect(scenarioEntry('c2c').stepNames(base)).toEqual([
       'create',
@@ -81,7 +81,14 @@ describe('load configuration', () => {
     expect(
       scenarioEntry('c2c').stepNames({ ...base, expire: { afterSec: 1, refundTimeoutMs: 1 } }),
     ).toContain('refund');
-    expect(() => scenarioEntry('b2c').stepNames(base)).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    expect(scenarioEntry('b2c').stepNames(base)).toEqual([
+      'draw',
+      'subsidies',
+      'send',
+      'claim',
+      'claim-list',
+      'flow',
+    ]);
     expect(() => scenarioEntry('toString')).toThrow(/unknown scenario/);
   });
 });

@@ -5,7 +5,8 @@ import type { MoneyCheck } from '../money-check.js';
 import type { UserPool } from '../user-pool.js';
 import type { C2cOptions, C2cState } from './c2c-state.js';
 import { C2C_EXPIRE_STEP } from './c2c-state.js';
-import { readClaim, readClaimList, readCreated, readPacket, retryAfterMs } from './wire.js';
+import { claimListStep, claimStep, packetIdOf } from '../claim-steps.js';
+import { readCreated, readPacket } from './wire.js';
 
 /**
  * c2c: create (unpaid) -> pay at the cashier as the sender -> wait until the signed callback
@@ -18,14 +19,12 @@ export interface C2cDeps {
   options: C2cOptions;
 }
 
-const MAX_RATE_LIMIT_RETRIES = 10;
-
 type Ctx = StepContext<C2cState>;
 
 export function c2cScenario(deps: C2cDeps): Scenario<C2cState> {
   const { users, money, options } = deps;
   const auth = (uid: string) => ({ authorization: users.auth(uid) });
-  const packetId = (s: C2cState) => s.packetId ?? abort('NO_PACKET');
+  const packetId = packetIdOf;
 
   const create: Step<C2cState> = {
     name: 'create',
@@ -47,6 +46,8 @@ export function c2cScenario(deps: C2cDeps): Scenario<C2cState> {
       const created = readCreated(r.body) ?? abort('BAD_RESPONSE');
       state.packetId = created.packetId;
       state.payOrderNo = created.payOrderNo;
+      // `redpkt mock payment on`: the service answered the payment itself; nothing to pay.
+      state.paid = created.status === 'active';
       money.touch(created.packetId);
     },
   };
@@ -54,6 +55,7 @@ export function c2cScenario(deps: C2cDeps): Scenario<C2cState> {
   const pay: Step<C2cState> = {
     name: 'pay',
     async run({ state, http }: Ctx) {
+      if (state.paid) return;
       const payOrderNo = state.payOrderNo ?? abort('NO_PAY_ORDER');
       const r = await http.request({
         method: 'POST',
@@ -107,45 +109,8 @@ export function c2cScenario(deps: C2cDeps): Scenario<C2cState> {
       ),
   };
 
-  const claim: Step<C2cState> = {
-    name: 'claim',
-    async run(ctx: Ctx) {
-      const { state, http } = ctx;
-      const path = `/v1/packets/${encodeURIComponent(packetId(state))}/claims`;
-      await Promise.all(
-        state.claimers.map(async (uid) => {
-          for (let attempt = 0; ; attempt++) {
-            const r = await http.request({ method: 'POST', path, headers: auth(uid) });
-            if (r.ok) {
-              const c = readClaim(r.body);
-              if (c) state.answered.push({ uid, amount: c.amount, claimNo: c.claimNo });
-              return;
-            }
-            if (r.code === 'RATE_LIMITED' && attempt < MAX_RATE_LIMIT_RETRIES) {
-              await ctx.sleep(retryAfterMs(r.body));
-              continue;
-            }
-            // A lost response (status 0) may or may not have claimed: not "refused".
-            if (r.status > 0) state.refused.push(uid);
-            return;
-          }
-        }),
-      );
-    },
-  };
-
-  const claimList: Step<C2cState> = {
-    name: 'claim-list',
-    async run({ state, http }: Ctx) {
-      const r = await http.request({
-        method: 'GET',
-        path: `/v1/packets/${encodeURIComponent(packetId(state))}/claims`,
-        headers: auth(state.sender),
-      });
-      if (!r.ok) abort(r.code ?? 'FAILED');
-      state.list = readClaimList(r.body) ?? abort('BAD_RESPONSE');
-    },
-  };
+  const claim = claimStep<C2cState>(users);
+  const claimList = claimListStep<C2cState>(users);
 
   const refund: Step<C2cState> = {
     name: C2C_EXPIRE_STEP,

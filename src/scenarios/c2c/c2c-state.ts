@@ -1,17 +1,13 @@
-import type { ClaimAnswer, ListedClaim } from '../money-check.js';
+import type { ClaimingState } from '../claim-steps.js';
 
 /** What one c2c iteration carries from step to step (ids flow forward). */
-export interface C2cState {
+export interface C2cState extends ClaimingState {
   iteration: number;
-  sender: string;
-  claimers: string[];
   amount: number;
   outOrderNo: string;
-  packetId?: string;
   payOrderNo?: string;
-  answered: ClaimAnswer[];
-  refused: string[];
-  list?: { status: string; totalAmount: number; claims: ListedClaim[] };
+  /** Active at creation (payment mocked): the pay step has nothing to do. */
+  paid?: boolean;
   refund?: number;
 }
 

@@ -6,11 +6,14 @@ const obj = (v: unknown): Record<string, unknown> | undefined =>
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const int = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined);
 
-export function readCreated(body: unknown): { packetId: string; payOrderNo: string } | undefined {
+export function readCreated(
+  body: unknown,
+): { packetId: string; payOrderNo: string; status: string } | undefined {
   const b = obj(body);
   const packetId = str(b?.packetId);
   const payOrderNo = str(b?.payOrderNo);
-  return packetId && payOrderNo ? { packetId, payOrderNo } : undefined;
+  const status = str(b?.status) ?? 'unpaid';
+  return packetId && payOrderNo ? { packetId, payOrderNo, status } : undefined;
 }
 
 export function readPacket(
