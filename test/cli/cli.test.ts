@@ -1,11 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyToken } from '../../src/auth/tokens.js';
+import { BIN, startServe } from '../support/serve-process.js';
 
-const BIN = join(import.meta.dirname, '../../dist/bin/redpkt.js');
 // No MySQL or Redis configured: the embedded default must need neither.
 const ENV = { ...process.env, REDPKT_MYSQL: undefined, REDPKT_REDIS: undefined, REDPKT_SECRET: undefined };
 
@@ -59,28 +59,10 @@ describe('the redpkt binary', () => {
   });
 
   it('serves on the embedded store with --port 0, answers healthz, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', join(dir, 'serve')], {
-      env: ENV,
-    });
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL printed; stderr: ${err}`)), 20_000);
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m?.[1]) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-    });
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const health = await fetch(`${url}/healthz`);
-    expect(await health.json()).toEqual({ ok: true });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    const serve = await startServe(['--port', '0', '--data-dir', join(dir, 'serve')], ENV);
+    expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const health = await fetch(`${serve.url}/healthz`);
+    expect(await health.json()).toMatchObject({ ok: true });
+    expect(await serve.stop()).toBe(0);
   });
 });

@@ -19,7 +19,7 @@ import { createSeededRandom, type Random } from '../../src/finance/random.js';
 import { financeSignSecret } from '../../src/runtime/secret.js';
 import { createStore } from '../../src/storage/create-store.js';
 import { allLedger, creditsByOrder } from './support/ledger.js';
-import { BIN, startServe, type ServeProcess } from './support/serve-process.js';
+import { BIN, startServe, type ServeProcess } from '../support/serve-process.js';
 import { booksOf, claimedSum, isSettled, type PacketBooks } from './support/settled.js';
 import { waitFor } from './support/settlement-harness.js';
 

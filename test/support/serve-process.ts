@@ -1,8 +1,8 @@
-/** Issue 4: a real `redpkt serve` child process (the built binary), started and killed by tests. */
+/** A real `redpkt serve` child process (the built binary), started, stopped and killed by tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-export const BIN = join(import.meta.dirname, '../../../dist/bin/redpkt.js');
+export const BIN = join(import.meta.dirname, '../../dist/bin/redpkt.js');
 
 export interface ServeProcess {
   url: string;
@@ -41,7 +41,7 @@ export async function startServe(args: readonly string[], env: NodeJS.ProcessEnv
       await exited;
     },
     async stop() {
-      child.kill('SIGTERM');
+      if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
     },
   };
