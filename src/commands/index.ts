@@ -7,6 +7,7 @@ import { registerLimit } from './limit.js';
 import { registerLoad } from './load.js';
 import { registerMock } from './mock.js';
 import { registerNotBuilt } from './not-built.js';
+import { registerRecon } from './recon.js';
 import { registerServe } from './serve.js';
 import { registerToken } from './token.js';
 
@@ -21,5 +22,7 @@ export function registerCommands(program: Command): void {
   registerMock(program);
   registerLimit(program);
   registerAdminKey(program);
+  // issue 8: reconciliation
+  registerRecon(program);
   registerNotBuilt(program);
 }

@@ -2,9 +2,7 @@ import type { Command } from 'commander';
 import { RedpktError } from '../domain/errors.js';
 
 /** Commands whose issues have not landed yet: listed in --help, and say so plainly when run. */
-const PLANNED: ReadonlyArray<{ name: string; description: string }> = [
-  { name: 'recon', description: 'reconcile against the payment provider ledger (not built yet)' },
-];
+const PLANNED: ReadonlyArray<{ name: string; description: string }> = [];
 
 export function registerNotBuilt(program: Command): void {
   for (const { name, description } of PLANNED) {

@@ -495,3 +495,94 @@ export interface GrantQueue {
   depth(): Promise<number>;
   close(): Promise<void>;
 }
+
+// ---------------------------------------------------------------- issue 8: reconciliation reads
+
+export type ReconScope = 'c2c' | 'b2c';
+
+/** One of our orders as reconciliation reads it (see src/recon/). */
+export interface ReconOrderRow {
+  /** payOrderNo, claimNo, refundNo or withdrawalNo: the provider's order number. */
+  orderNo: string;
+  kind: 'payment' | 'transfer' | 'refund';
+  packetId: string | null;
+  amount: Fen;
+  status: string;
+  /** Answered by the service itself (provider txn id `MOCK-…` or a row in ops_mocked_orders). */
+  mocked: boolean;
+  createdAt: number;
+}
+
+export interface ReconOrderQuery {
+  scope: ReconScope;
+  kind: ReconOrderRow['kind'];
+  /** Inclusive. */
+  fromMs: number;
+  /** Exclusive. */
+  toMs: number;
+  /** Keyset cursor: rows after this one in (createdAt, orderNo) order. */
+  after?: { createdAt: number; orderNo: string };
+  limit: number;
+}
+
+/** One C2C packet's orders, summed (successful money only). */
+export interface ReconPacketRow {
+  packetId: string;
+  status: string;
+  totalAmount: Fen;
+  paid: Fen;
+  transferred: Fen;
+  refunded: Fen;
+  claims: number;
+  transfers: number;
+  openOrders: number;
+  mocked: boolean;
+  createdAt: number;
+}
+
+export interface ReconPacketQuery {
+  fromMs: number;
+  toMs: number;
+  after?: { createdAt: number; packetId: string };
+  limit: number;
+}
+
+/** What the packet store can say about B2C money in a window. */
+export interface ReconB2cTotals {
+  packets: number;
+  packetAmount: Fen;
+  /** Subsidies spent on those packets. */
+  usedSubsidies: number;
+  usedAmount: Fen;
+  /** Subsidies booked (issued at) in the window. */
+  booked: number;
+  bookedAmount: Fen;
+}
+
+export interface StoredReconReport {
+  windowKey: string;
+  type: 'c2c' | 'b2c' | 'all';
+  fromMs: number;
+  toMs: number;
+  clean: boolean;
+  discrepancies: number;
+  /** The report as JSON text. */
+  report: string;
+  ranAt: number;
+}
+
+/** Keyset-paginated, lock-free reads of a window, and the report history (issue 8). */
+export interface ReconStore {
+  /** Orders of one kind created in [fromMs, toMs), in (createdAt, orderNo) order. */
+  listOrders(query: ReconOrderQuery): Promise<ReconOrderRow[]>;
+  /** Any order of that number (payment, claim, refund or withdrawal), in any window. */
+  findOrder(orderNo: string): Promise<{ kind: ReconOrderRow['kind']; createdAt: number } | null>;
+  /** C2C packets created in [fromMs, toMs), in (createdAt, id) order, with their orders summed. */
+  listPacketTotals(query: ReconPacketQuery): Promise<ReconPacketRow[]>;
+  b2cTotals(fromMs: number, toMs: number): Promise<ReconB2cTotals>;
+  /** Replaces the report of the same window and type. */
+  saveReport(report: StoredReconReport): Promise<void>;
+  /** Newest first. */
+  listReports(limit: number): Promise<StoredReconReport[]>;
+  close(): Promise<void>;
+}

@@ -22,14 +22,14 @@ describe('the redpkt binary', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('lists every command in --help, and planned ones say plainly they are not built yet (exit 5)', () => {
+  it('lists every command in --help; recon without a store to read exits 4 (issue 8: built)', () => {
     const help = run(['--help']);
     expect(help.status).toBe(0);
     for (const name of ['serve', 'token', 'db', 'fixtures', 'load', 'degrade', 'mock', 'recon'])
       expect(help.stdout).toContain(name);
-    const recon = run(['recon', '--date', '2026-02-11']);
-    expect(recon.status).toBe(5);
-    expect(recon.stderr).toMatch(/not built yet/);
+    const recon = run(['recon', '--date', '2026-02-11', '--data-dir', join(dir, 'no-store')]);
+    expect(recon.status).toBe(4);
+    expect(recon.stderr).toMatch(/no packet store/);
   });
 
   it('exits 3 on a usage error', () => {

@@ -9,6 +9,7 @@
  */
 import type { Migration } from '../shared/migration.js';
 import { MYSQL_SUBSIDY_MIGRATION } from './subsidy-migrations.js';
+import { MYSQL_RECON_MIGRATION } from '../recon/recon-migrations.js';
 
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
 
@@ -128,4 +129,5 @@ export const MYSQL_MIGRATIONS: readonly Migration[] = [
     ],
   },
   MYSQL_SUBSIDY_MIGRATION,
+  MYSQL_RECON_MIGRATION,
 ];

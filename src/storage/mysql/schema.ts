@@ -33,7 +33,11 @@ export const packets = mysqlTable(
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('packets_sender_order_uq').on(t.senderUid, t.outOrderNo)],
+  (t) => [
+    uniqueIndex('packets_sender_order_uq').on(t.senderUid, t.outOrderNo),
+    // issue 8: recon walks a window of C2C packets
+    index('packets_type_created_idx').on(t.type, t.createdAt, t.id),
+  ],
 );
 
 export const paymentOrders = mysqlTable(
@@ -51,6 +55,7 @@ export const paymentOrders = mysqlTable(
   (t) => [
     index('payment_orders_packet_idx').on(t.packetId),
     index('payment_orders_status_created_idx').on(t.status, t.createdAt),
+    index('payment_orders_created_idx').on(t.createdAt, t.payOrderNo), // issue 8: recon
   ],
 );
 
@@ -70,6 +75,7 @@ export const claims = mysqlTable(
     uniqueIndex('claims_packet_uid_uq').on(t.packetId, t.uid),
     uniqueIndex('claims_packet_seq_uq').on(t.packetId, t.seq),
     index('claims_status_created_idx').on(t.status, t.createdAt),
+    index('claims_created_idx').on(t.createdAt, t.claimNo), // issue 8: recon
   ],
 );
 
@@ -88,6 +94,7 @@ export const refundOrders = mysqlTable(
   (t) => [
     index('refund_orders_packet_idx').on(t.packetId),
     index('refund_orders_status_created_idx').on(t.status, t.createdAt),
+    index('refund_orders_created_idx').on(t.createdAt, t.refundNo), // issue 8: recon
   ],
 );
 

@@ -32,7 +32,11 @@ export const packets = sqliteTable(
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('packets_sender_order_uq').on(t.senderUid, t.outOrderNo)],
+  (t) => [
+    uniqueIndex('packets_sender_order_uq').on(t.senderUid, t.outOrderNo),
+    // issue 8: recon walks a window of C2C packets
+    index('packets_type_created_idx').on(t.type, t.createdAt, t.id),
+  ],
 );
 
 export const paymentOrders = sqliteTable(
@@ -50,6 +54,7 @@ export const paymentOrders = sqliteTable(
   (t) => [
     index('payment_orders_packet_idx').on(t.packetId),
     index('payment_orders_status_created_idx').on(t.status, t.createdAt),
+    index('payment_orders_created_idx').on(t.createdAt, t.payOrderNo), // issue 8: recon
   ],
 );
 
@@ -69,6 +74,7 @@ export const claims = sqliteTable(
     uniqueIndex('claims_packet_uid_uq').on(t.packetId, t.uid),
     uniqueIndex('claims_packet_seq_uq').on(t.packetId, t.seq),
     index('claims_status_created_idx').on(t.status, t.createdAt),
+    index('claims_created_idx').on(t.createdAt, t.claimNo), // issue 8: recon
   ],
 );
 
@@ -87,6 +93,7 @@ export const refundOrders = sqliteTable(
   (t) => [
     index('refund_orders_packet_idx').on(t.packetId),
     index('refund_orders_status_created_idx').on(t.status, t.createdAt),
+    index('refund_orders_created_idx').on(t.createdAt, t.refundNo), // issue 8: recon
   ],
 );
 

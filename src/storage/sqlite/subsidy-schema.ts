@@ -73,6 +73,7 @@ export const withdrawals = sqliteTable(
   (t) => [
     uniqueIndex('withdrawals_uid_order_uq').on(t.uid, t.outOrderNo),
     index('withdrawals_status_created_idx').on(t.status, t.createdAt),
+    index('withdrawals_created_idx').on(t.createdAt, t.withdrawalNo), // issue 8: recon
   ],
 );
 

@@ -1,0 +1,131 @@
+/**
+ * Issue 8: the two sides as streams. Ours: the packet store's orders of the window, one keyset
+ * page at a time per kind, merged by creation time. Theirs: finance's ledger (its export API or
+ * its own store), one page at a time, reduced to one movement per transaction (the credit side).
+ */
+import type { LedgerEntry, LedgerQuery } from '../finance/store/types.js';
+import type { ReconOrderRow, ReconScope, ReconStore } from '../domain/ports.js';
+import type { OurOrder, OurState, ProviderMove } from './types.js';
+
+export const PAGE_SIZE = 1000;
+
+const SUCCEEDED = new Set(['paid', 'transferred', 'succeeded']);
+/** Final without money: a closed or failed payment, a failed transfer or withdrawal. A failed refund is retried. */
+const FAILED_BY_KIND: Record<ReconOrderRow['kind'], ReadonlySet<string>> = {
+  payment: new Set(['closed', 'failed']),
+  transfer: new Set(['failed']),
+  refund: new Set(),
+};
+
+export function stateOf(row: Pick<ReconOrderRow, 'kind' | 'status'>): OurState {
+  if (SUCCEEDED.has(row.status)) return 'succeeded';
+  return FAILED_BY_KIND[row.kind].has(row.status) ? 'failed' : 'open';
+}
+
+/** The (scope, kind) streams a recon type reads. */
+export function streamsOf(type: 'c2c' | 'b2c' | 'all'): { scope: ReconScope; kind: ReconOrderRow['kind'] }[] {
+  const c2c = [
+    { scope: 'c2c' as const, kind: 'payment' as const },
+    { scope: 'c2c' as const, kind: 'transfer' as const },
+    { scope: 'c2c' as const, kind: 'refund' as const },
+  ];
+  const b2c = [{ scope: 'b2c' as const, kind: 'transfer' as const }];
+  return type === 'c2c' ? c2c : type === 'b2c' ? b2c : [...c2c, ...b2c];
+}
+
+async function* ordersOfKind(
+  store: Pick<ReconStore, 'listOrders'>,
+  scope: ReconScope,
+  kind: ReconOrderRow['kind'],
+  fromMs: number,
+  toMs: number,
+  pageSize: number,
+): AsyncGenerator<OurOrder> {
+  let after: { createdAt: number; orderNo: string } | undefined;
+  for (;;) {
+    const page = await store.listOrders({
+      scope,
+      kind,
+      fromMs,
+      toMs,
+      limit: pageSize,
+      ...(after ? { after } : {}),
+    });
+    for (const row of page) yield { ...row, state: stateOf(row) };
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) return;
+    after = { createdAt: last.createdAt, orderNo: last.orderNo };
+  }
+}
+
+/** Merges streams that are each in time order into one in time order. */
+export async function* mergeByTime<T extends { createdAt: number }>(
+  sources: readonly AsyncIterable<T>[],
+): AsyncGenerator<T> {
+  const its = sources.map((s) => s[Symbol.asyncIterator]());
+  const heads = await Promise.all(its.map((it) => it.next()));
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i];
+      if (
+        h &&
+        !h.done &&
+        (best < 0 || h.value.createdAt < (heads[best] as IteratorYieldResult<T>).value.createdAt)
+      )
+        best = i;
+    }
+    if (best < 0) return;
+    const head = heads[best] as IteratorYieldResult<T>;
+    yield head.value;
+    heads[best] = await (its[best] as AsyncIterator<T>).next();
+  }
+}
+
+export function ourOrders(
+  store: Pick<ReconStore, 'listOrders'>,
+  type: 'c2c' | 'b2c' | 'all',
+  fromMs: number,
+  toMs: number,
+  pageSize = PAGE_SIZE,
+): AsyncIterable<OurOrder> {
+  return mergeByTime(
+    streamsOf(type).map((s) => ordersOfKind(store, s.scope, s.kind, fromMs, toMs, pageSize)),
+  );
+}
+
+/** One page of finance's ledger: its store's `listLedger`, or the client's wrapped to the same shape. */
+export type LedgerPager = (query: LedgerQuery) => Promise<LedgerEntry[]>;
+
+const MOVE_KINDS = new Set(['payment', 'transfer', 'refund']);
+
+/** The provider's payment, transfer and refund movements in [fromMs, toMs), one per transaction. */
+export async function* providerMoves(
+  page: LedgerPager,
+  fromMs: number,
+  toMs: number,
+  pageSize = PAGE_SIZE,
+  /** Sees every other credit (funding, budget, grant, grant_return), e.g. to sum grants issued. */
+  onOther?: (entry: LedgerEntry) => void,
+): AsyncGenerator<ProviderMove> {
+  let afterId: number | undefined;
+  for (;;) {
+    const entries = await page({
+      fromMs,
+      toMs,
+      limit: pageSize,
+      ...(afterId === undefined ? {} : { afterId }),
+    });
+    for (const e of entries) {
+      if (e.direction !== 'credit') continue;
+      if (!MOVE_KINDS.has(e.kind)) {
+        onOther?.(e);
+        continue;
+      }
+      yield { orderNo: e.orderNo, kind: e.kind, txnId: e.txnId, amount: e.amount, createdAt: e.createdAt };
+    }
+    const last = entries.at(-1);
+    if (!last || entries.length < pageSize) return;
+    afterId = last.id;
+  }
+}

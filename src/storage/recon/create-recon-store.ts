@@ -1,0 +1,47 @@
+/** Issue 8: opens the recon reads on the packet store's database (its own connection or pool). */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createClient, type InValue } from '@libsql/client';
+import type { RowDataPacket } from 'mysql2/promise';
+import type { ReconStore } from '../../domain/ports.js';
+import type { StoreConfig } from '../create-store.js';
+import { createMysqlPool } from '../mysql/mysql-store.js';
+import { createReconStore, type SqlRunner } from './recon-store.js';
+
+function sqliteRunner(file: string): SqlRunner {
+  const client = createClient({ url: pathToFileURL(resolve(file)).href, timeout: 5000 });
+  return {
+    async all(sql, args) {
+      const result = await client.execute({ sql, args: args as InValue[] });
+      return result.rows.map((row) => ({ ...row }));
+    },
+    async run(sql, args) {
+      await client.execute({ sql, args: args as InValue[] });
+    },
+    async close() {
+      client.close();
+    },
+  };
+}
+
+function mysqlRunner(url: string): SqlRunner {
+  const pool = createMysqlPool({ url, connectionLimit: 2 });
+  return {
+    async all(sql, args) {
+      const [rows] = await pool.query<RowDataPacket[]>(sql, [...args]);
+      return rows.map((row) => ({ ...row }));
+    },
+    async run(sql, args) {
+      await pool.query(sql, [...args]);
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** The packet store's tables must exist (`store.migrate()`), the switch store's too. */
+export function openReconStore(config: StoreConfig): ReconStore {
+  if (config.kind === 'sqlite') return createReconStore(sqliteRunner(config.file));
+  const [url] = config.urls;
+  if (url === undefined) throw new Error('a MySQL store needs a database URL');
+  return createReconStore(mysqlRunner(url));
+}

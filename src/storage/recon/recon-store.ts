@@ -1,0 +1,193 @@
+/**
+ * Issue 8: the ReconStore port once, over plain SQL that SQLite and MySQL/MariaDB both accept
+ * (`?` placeholders, REPLACE INTO). Every read is a keyset page on a (created_at, key) index, so
+ * a window of any size is walked in bounded memory; nothing here takes a lock or writes an order.
+ */
+import type {
+  ReconB2cTotals,
+  ReconOrderQuery,
+  ReconOrderRow,
+  ReconPacketQuery,
+  ReconPacketRow,
+  ReconStore,
+  StoredReconReport,
+} from '../../domain/ports.js';
+
+export type SqlValue = string | number | null;
+export type SqlRow = Record<string, unknown>;
+
+/** What a dialect gives the recon store: run one statement, get plain rows back. */
+export interface SqlRunner {
+  all(sql: string, args: readonly SqlValue[]): Promise<SqlRow[]>;
+  run(sql: string, args: readonly SqlValue[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const str = (v: unknown): string => String(v);
+
+const MOCKED = (col: string) => `EXISTS (SELECT 1 FROM ops_mocked_orders m WHERE m.order_no = ${col})`;
+
+/** One SELECT per kind; every one yields order_no, packet_id, amount, status, mocked, created_at. */
+const ORDER_SELECT: Record<string, { sql: string; key: string; at: string }> = {
+  'c2c:payment': {
+    sql: `SELECT o.pay_order_no AS order_no, o.packet_id AS packet_id, o.amount AS amount, o.status AS status,
+            CASE WHEN o.provider_txn_id LIKE 'MOCK-%' OR ${MOCKED('o.pay_order_no')} THEN 1 ELSE 0 END AS mocked,
+            o.created_at AS created_at
+          FROM payment_orders o`,
+    key: 'o.pay_order_no',
+    at: 'o.created_at',
+  },
+  'c2c:transfer': {
+    sql: `SELECT o.claim_no AS order_no, o.packet_id AS packet_id, o.amount AS amount, o.status AS status,
+            CASE WHEN ${MOCKED('o.claim_no')} THEN 1 ELSE 0 END AS mocked, o.created_at AS created_at
+          FROM claims o JOIN packets p ON p.id = o.packet_id AND p.type = 'c2c'`,
+    key: 'o.claim_no',
+    at: 'o.created_at',
+  },
+  'c2c:refund': {
+    sql: `SELECT o.refund_no AS order_no, o.packet_id AS packet_id, o.amount AS amount, o.status AS status,
+            CASE WHEN ${MOCKED('o.refund_no')} THEN 1 ELSE 0 END AS mocked, o.created_at AS created_at
+          FROM refund_orders o`,
+    key: 'o.refund_no',
+    at: 'o.created_at',
+  },
+  'b2c:transfer': {
+    sql: `SELECT o.withdrawal_no AS order_no, NULL AS packet_id, o.amount AS amount, o.status AS status,
+            CASE WHEN o.provider_txn_id LIKE 'MOCK-%' THEN 1 ELSE 0 END AS mocked, o.created_at AS created_at
+          FROM withdrawals o`,
+    key: 'o.withdrawal_no',
+    at: 'o.created_at',
+  },
+};
+
+export function createReconStore(db: SqlRunner): ReconStore {
+  return {
+    async listOrders(q: ReconOrderQuery): Promise<ReconOrderRow[]> {
+      const select = ORDER_SELECT[`${q.scope}:${q.kind}`];
+      if (!select) return [];
+      const args: SqlValue[] = [q.fromMs, q.toMs];
+      let where = `${select.at} >= ? AND ${select.at} < ?`;
+      if (q.after) {
+        where += ` AND (${select.at} > ? OR (${select.at} = ? AND ${select.key} > ?))`;
+        args.push(q.after.createdAt, q.after.createdAt, q.after.orderNo);
+      }
+      const rows = await db.all(
+        `${select.sql} WHERE ${where} ORDER BY ${select.at}, ${select.key} LIMIT ${Math.floor(q.limit)}`,
+        args,
+      );
+      return rows.map((r) => ({
+        orderNo: str(r.order_no),
+        kind: q.kind,
+        packetId: r.packet_id === null || r.packet_id === undefined ? null : str(r.packet_id),
+        amount: num(r.amount),
+        status: str(r.status),
+        mocked: num(r.mocked) === 1,
+        createdAt: num(r.created_at),
+      }));
+    },
+
+    async findOrder(orderNo) {
+      const rows = await db.all(
+        `SELECT 'payment' AS kind, created_at FROM payment_orders WHERE pay_order_no = ?
+         UNION ALL SELECT 'transfer', created_at FROM claims WHERE claim_no = ?
+         UNION ALL SELECT 'refund', created_at FROM refund_orders WHERE refund_no = ?
+         UNION ALL SELECT 'transfer', created_at FROM withdrawals WHERE withdrawal_no = ?`,
+        [orderNo, orderNo, orderNo, orderNo],
+      );
+      const r = rows[0];
+      return r ? { kind: str(r.kind) as ReconOrderRow['kind'], createdAt: num(r.created_at) } : null;
+    },
+
+    async listPacketTotals(q: ReconPacketQuery): Promise<ReconPacketRow[]> {
+      const args: SqlValue[] = [q.fromMs, q.toMs];
+      let where = `p.type = 'c2c' AND p.created_at >= ? AND p.created_at < ?`;
+      if (q.after) {
+        where += ` AND (p.created_at > ? OR (p.created_at = ? AND p.id > ?))`;
+        args.push(q.after.createdAt, q.after.createdAt, q.after.packetId);
+      }
+      const rows = await db.all(
+        `SELECT p.id AS id, p.status AS status, p.total_amount AS total_amount, p.created_at AS created_at,
+           (SELECT COALESCE(SUM(o.amount), 0) FROM payment_orders o WHERE o.packet_id = p.id AND o.status = 'paid') AS paid,
+           (SELECT COUNT(*) FROM payment_orders o WHERE o.packet_id = p.id AND o.status = 'pending') AS open_payments,
+           (SELECT CASE WHEN o.provider_txn_id LIKE 'MOCK-%' THEN 1 ELSE 0 END FROM payment_orders o
+             WHERE o.pay_order_no = p.pay_order_no) AS mocked,
+           (SELECT COALESCE(SUM(c.amount), 0) FROM claims c WHERE c.packet_id = p.id AND c.status = 'transferred') AS transferred,
+           (SELECT COUNT(*) FROM claims c WHERE c.packet_id = p.id) AS claims,
+           (SELECT COUNT(*) FROM claims c WHERE c.packet_id = p.id AND c.status = 'transferred') AS transfers,
+           (SELECT COUNT(*) FROM claims c WHERE c.packet_id = p.id AND c.status IN ('claimed', 'transferring')) AS open_claims,
+           (SELECT COALESCE(SUM(r.amount), 0) FROM refund_orders r WHERE r.packet_id = p.id AND r.status = 'succeeded') AS refunded,
+           (SELECT COUNT(*) FROM refund_orders r WHERE r.packet_id = p.id AND r.status <> 'succeeded') AS open_refunds
+         FROM packets p WHERE ${where} ORDER BY p.created_at, p.id LIMIT ${Math.floor(q.limit)}`,
+        args,
+      );
+      return rows.map((r) => ({
+        packetId: str(r.id),
+        status: str(r.status),
+        totalAmount: num(r.total_amount),
+        paid: num(r.paid),
+        transferred: num(r.transferred),
+        refunded: num(r.refunded),
+        claims: num(r.claims),
+        transfers: num(r.transfers),
+        openOrders: num(r.open_payments) + num(r.open_claims) + num(r.open_refunds),
+        mocked: num(r.mocked) === 1,
+        createdAt: num(r.created_at),
+      }));
+    },
+
+    async b2cTotals(fromMs, toMs): Promise<ReconB2cTotals> {
+      const [packets] = await db.all(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(total_amount), 0) AS fen FROM packets
+         WHERE type = 'b2c' AND created_at >= ? AND created_at < ?`,
+        [fromMs, toMs],
+      );
+      const [used] = await db.all(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(s.amount), 0) AS fen FROM subsidies s
+         JOIN packets p ON p.id = s.packet_id
+         WHERE s.status = 'used' AND p.created_at >= ? AND p.created_at < ?`,
+        [fromMs, toMs],
+      );
+      const [booked] = await db.all(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS fen FROM subsidies WHERE issued_at >= ? AND issued_at < ?`,
+        [fromMs, toMs],
+      );
+      return {
+        packets: num(packets?.n),
+        packetAmount: num(packets?.fen),
+        usedSubsidies: num(used?.n),
+        usedAmount: num(used?.fen),
+        booked: num(booked?.n),
+        bookedAmount: num(booked?.fen),
+      };
+    },
+
+    async saveReport(r: StoredReconReport) {
+      await db.run(
+        `REPLACE INTO recon_reports (window_key, type, from_ms, to_ms, clean, discrepancies, report, ran_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [r.windowKey, r.type, r.fromMs, r.toMs, r.clean ? 1 : 0, r.discrepancies, r.report, r.ranAt],
+      );
+    },
+
+    async listReports(limit) {
+      const rows = await db.all(
+        `SELECT window_key, type, from_ms, to_ms, clean, discrepancies, report, ran_at FROM recon_reports
+         ORDER BY ran_at DESC, window_key DESC LIMIT ${Math.floor(limit)}`,
+        [],
+      );
+      return rows.map((r) => ({
+        windowKey: str(r.window_key),
+        type: str(r.type) as StoredReconReport['type'],
+        fromMs: num(r.from_ms),
+        toMs: num(r.to_ms),
+        clean: num(r.clean) === 1,
+        discrepancies: num(r.discrepancies),
+        report: str(r.report),
+        ranAt: num(r.ran_at),
+      }));
+    },
+
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,3 @@
+import { reconFlowsSuite } from './recon-flows.suite.js';
+
+reconFlowsSuite('sqlite');
