@@ -214,6 +214,26 @@ export function claimSharesContract(h: () => StoreHarness): void {
     expect(await transferTasksOf(store, packet.id)).toHaveLength(5);
   });
 
+  it('claims a batch larger than one insert statement, and answers it again with the same claims', async () => {
+    const { store } = h();
+    const packet = await activePacket(store, { totalAmount: 110_000, totalCount: 1100, splitMode: 'fixed' });
+    const asked = uids(1200);
+
+    const first = await store.claimShares(packet.id, asked, T);
+    const again = await store.claimShares(packet.id, asked, T + 1);
+
+    const claimed = first.outcomes.flatMap((o) => (o.ok && o.created ? [o.claim] : []));
+    expect(claimed.map((c) => c.seq)).toStrictEqual(Array.from({ length: 1100 }, (_, i) => i + 1));
+    expect(failures(first.outcomes)).toStrictEqual(
+      asked.slice(1100).map((uid) => ({ uid, code: 'PACKET_EXHAUSTED' })),
+    );
+    expect(again.outcomes.slice(0, 1100)).toStrictEqual(
+      claimed.map((claim) => ({ uid: claim.uid, ok: true, claim, created: false })),
+    );
+    expect(await store.getPacket(packet.id)).toMatchObject({ status: 'exhausted', remainingAmount: 0 });
+    expect(await transferTasksOf(store, packet.id)).toHaveLength(1100);
+  });
+
   it('draws random shares from the random source it is given', async () => {
     const { store } = h();
     const packet = await activePacket(store, { totalAmount: 1000, totalCount: 4, splitMode: 'random' });

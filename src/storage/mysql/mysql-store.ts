@@ -10,6 +10,7 @@ import { isMysqlUniqueViolation } from '../shared/db-errors.js';
 import { createPacketStore } from '../shared/packet-store.js';
 import type { StoreDialect } from '../shared/store-dialect.js';
 import { migrateMysql } from './migrate.js';
+import { writeMysqlClaims } from './mysql-claim-tx.js';
 import { createMysqlRows } from './mysql-rows.js';
 import { inTransaction } from './transaction.js';
 
@@ -29,6 +30,9 @@ export function createMysqlPool(options: MysqlStoreOptions): Pool {
     supportBigNumbers: true,
     bigNumberStrings: false,
     enableKeepAlive: true,
+    // the claim transaction sends its statements in three round trips (./mysql-claim-tx.ts);
+    // every value is still escaped by mysql2, none is concatenated into SQL
+    multipleStatements: true,
   });
 }
 
@@ -45,6 +49,7 @@ export async function createMysqlStore(options: MysqlStoreOptions): Promise<Pack
   const dialect: StoreDialect = {
     reads: createMysqlRows(drizzle(pool)),
     write: (work) => inTransaction(pool, work),
+    writeClaims: (work) => writeMysqlClaims(pool.pool, work),
     isUniqueViolation: isMysqlUniqueViolation,
     migrate: () => migrateMysql(pool),
     async close() {

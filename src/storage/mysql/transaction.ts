@@ -43,17 +43,25 @@ async function once<T>(pool: Pool, work: (tx: StoreTx) => Promise<T>): Promise<T
   }
 }
 
-export async function inTransaction<T>(
+export function inTransaction<T>(
   pool: Pool,
   work: (tx: StoreTx) => Promise<T>,
   retry: RetryPolicy = DEFAULT_RETRY,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
+  return withRetry(() => once(pool, work), retry);
+}
+
+/** Runs `attempt` again after a deadlock or lock-wait timeout (it rolled back), with jittered backoff. */
+export async function withRetry<T>(
+  attempt: () => Promise<T>,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): Promise<T> {
+  for (let n = 1; ; n++) {
     try {
-      return await once(pool, work);
+      return await attempt();
     } catch (e) {
-      if (attempt >= retry.attempts || !isMysqlRetryable(e)) throw e;
-      const ceiling = retry.baseDelayMs * 2 ** (attempt - 1);
+      if (n >= retry.attempts || !isMysqlRetryable(e)) throw e;
+      const ceiling = retry.baseDelayMs * 2 ** (n - 1);
       await sleep(ceiling / 2 + Math.random() * (ceiling / 2));
     }
   }

@@ -19,7 +19,14 @@ import { assertTransition } from '../../domain/state-machine.js';
 import { c2cPacketRows, sameC2cBody } from './c2c-packet-rows.js';
 import { assertC2cFieldsFit, assertUidsFit } from './field-limits.js';
 import { distinct, planClaims } from './plan-claims.js';
-import type { NewTask, StoreDialect, StoreReads, StoreTx } from './store-dialect.js';
+import {
+  claimTxOver,
+  type ClaimTx,
+  type NewTask,
+  type StoreDialect,
+  type StoreReads,
+  type StoreTx,
+} from './store-dialect.js';
 import { createSettlementStore } from './settlement-store.js';
 import { createSubsidyOps } from './subsidy-store.js';
 
@@ -99,15 +106,18 @@ export function createPacketStore(dialect: StoreDialect): PacketStore {
     return { packet: active, payment: paid, changed: true };
   }
 
+  function writeClaims<T>(work: (tx: ClaimTx) => Promise<T>): Promise<T> {
+    return dialect.writeClaims ? dialect.writeClaims(work) : dialect.write((tx) => work(claimTxOver(tx)));
+  }
+
   async function claimInTx(
-    tx: StoreTx,
+    tx: ClaimTx,
     packetId: string,
     uids: readonly string[],
     now: number,
     random: RandomInt | undefined,
   ): Promise<ClaimSharesResult> {
-    const packet = await tx.lockPacket(packetId);
-    const existing = packet ? await tx.claimsOf(packetId, uids) : [];
+    const { packet, existing } = await tx.lockForClaims(packetId, uids);
     const plan = planClaims(packet, existing, uids, now, random);
     if (plan.newClaims.length === 0 || !packet || !plan.packetAfter) {
       return { outcomes: plan.outcomes, packet: plan.packetAfter };
@@ -116,20 +126,20 @@ export function createPacketStore(dialect: StoreDialect): PacketStore {
     if (after.status !== packet.status) {
       assertTransition(`packet ${packet.id}`, PACKET_TRANSITIONS, packet.status, after.status);
     }
-    const updated = await tx.updatePacket(
-      packet.id,
-      { status: packet.status, remainingCount: packet.remainingCount },
-      after,
-    );
-    if (!updated) throw changedUnderLock(packet.id);
-    await tx.insertClaims(plan.newClaims);
     const transfers: NewTask[] = plan.newClaims.map((c) => ({
       kind: 'transfer',
       ref: c.claimNo,
       dueAt: now,
       now,
     }));
-    await tx.insertTasks(transfers);
+    const applied = await tx.applyClaims(
+      packet.id,
+      { status: packet.status, remainingCount: packet.remainingCount },
+      after,
+      plan.newClaims,
+      transfers,
+    );
+    if (!applied) throw changedUnderLock(packet.id);
     return { outcomes: plan.outcomes, packet: after };
   }
 
@@ -172,7 +182,7 @@ export function createPacketStore(dialect: StoreDialect): PacketStore {
       const asked = distinct(uids);
       assertUidsFit(asked);
       if (asked.length === 0) return { outcomes: [], packet: await reads.packet(packetId) };
-      return dialect.write((tx) => claimInTx(tx, packetId, asked, now, random));
+      return writeClaims((tx) => claimInTx(tx, packetId, asked, now, random));
     },
 
     getClaim: (packetId, uid) => reads.claim(packetId, uid),

@@ -77,8 +77,52 @@ export interface StoreTx extends SettlementTx, SubsidyTx {
   updatePayment(payOrderNo: string, guardStatus: PaymentStatus, change: PaymentChange): Promise<boolean>;
 }
 
+/**
+ * The claim transaction's statements (DESIGN §3 step 2), for one packet and a batch of uids. A
+ * dialect may run them faster than through StoreTx (MySQL: hand-written SQL, three round trips);
+ * `claimTxOver` builds them from any StoreTx, so the decision stays in one place either way.
+ */
+export interface ClaimTx {
+  /** Locks the packet (as `lockPacket`) and then reads these uids' claims on it (as `claimsOf`). */
+  lockForClaims(
+    packetId: string,
+    uids: readonly string[],
+  ): Promise<{ packet: Packet | null; existing: Claim[] }>;
+  /**
+   * The guarded packet UPDATE, then the claims and their tasks. false when the guard missed; the
+   * caller must then throw so that the transaction rolls back whatever was written.
+   */
+  applyClaims(
+    packetId: string,
+    guard: PacketGuard,
+    change: PacketChange,
+    claims: readonly Claim[],
+    tasks: readonly NewTask[],
+  ): Promise<boolean>;
+}
+
+export function claimTxOver(tx: StoreTx): ClaimTx {
+  return {
+    async lockForClaims(packetId, uids) {
+      const packet = await tx.lockPacket(packetId);
+      return { packet, existing: packet ? await tx.claimsOf(packetId, uids) : [] };
+    },
+    async applyClaims(packetId, guard, change, claims, tasks) {
+      if (!(await tx.updatePacket(packetId, guard, change))) return false;
+      await tx.insertClaims(claims);
+      await tx.insertTasks(tasks);
+      return true;
+    },
+  };
+}
+
 export interface StoreDialect {
   reads: StoreReads;
+  /**
+   * Optional: runs `work` in one claim transaction with the dialect's own fast statements, with
+   * the same commit/rollback/retry rules as `write`. Absent: `write` + `claimTxOver`.
+   */
+  writeClaims?<T>(work: (tx: ClaimTx) => Promise<T>): Promise<T>;
   /**
    * Runs `work` in one write transaction: commits when it resolves, rolls back when it throws.
    * The dialect serializes (SQLite) or retries on deadlock (MySQL), so `work` may run more than
