@@ -530,12 +530,18 @@ export interface ReconPacketRow {
   packetId: string;
   status: string;
   totalAmount: Fen;
+  /** The payment, when it is paid. */
   paid: Fen;
+  /** Claims whose transfer succeeded. */
   transferred: Fen;
+  /** Refunds that succeeded. */
   refunded: Fen;
   claims: number;
+  /** Claims whose transfer succeeded. */
   transfers: number;
+  /** Payment, claims or refunds not final yet. */
   openOrders: number;
+  /** Mocked packets are reported apart: their money never reached the provider. */
   mocked: boolean;
   createdAt: number;
 }

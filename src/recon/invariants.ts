@@ -4,27 +4,11 @@
  * (claims == transfers once final). Each packet is checked on its own; the report sums them.
  */
 import type { Fen } from '../domain/money.js';
+import type { ReconPacketRow } from '../domain/ports.js';
 import type { Discrepancy } from './types.js';
 
-/** One C2C packet's orders, summed by the store. */
-export interface PacketTotals {
-  packetId: string;
-  status: string;
-  totalAmount: Fen;
-  /** The payment, when it is paid. */
-  paid: Fen;
-  /** Claims whose transfer succeeded. */
-  transferred: Fen;
-  /** Refunds that succeeded. */
-  refunded: Fen;
-  claims: number;
-  /** Claims whose transfer succeeded. */
-  transfers: number;
-  /** Payment, claims or refunds not final yet. */
-  openOrders: number;
-  /** Mocked packets are reported apart: their money never reached the provider. */
-  mocked: boolean;
-}
+/** One C2C packet's orders, summed by the store (its creation time is only the page cursor). */
+export type PacketTotals = Omit<ReconPacketRow, 'createdAt'>;
 
 export interface InvariantTotals {
   packets: number;

@@ -1,6 +1,6 @@
 import type { Step, StepContext } from './define-scenario.js';
 import { abort } from './define-scenario.js';
-import type { ClaimAnswer, ListedClaim } from './money-check.js';
+import type { ClaimAnswer, ListedClaim, MoneyCheck } from './money-check.js';
 import type { UserPool } from './user-pool.js';
 import { readClaim, readClaimList, retryAfterMs } from './c2c/wire.js';
 
@@ -66,4 +66,22 @@ export function claimListStep<S extends ClaimingState>(users: UserPool): Step<S>
       state.list = readClaimList(r.body) ?? abort('BAD_RESPONSE');
     },
   };
+}
+
+/** The money check of one settled iteration: what the claimers were told against the claim list. */
+export function checkClaims(
+  money: MoneyCheck,
+  state: ClaimingState,
+  packet: { packetId: string; amount: number; shares: number; refund?: number | undefined },
+): void {
+  money.check({
+    packetId: packet.packetId,
+    amount: packet.amount,
+    shares: packet.shares,
+    claimers: state.claimers,
+    answered: state.answered,
+    refused: state.refused,
+    ...(state.list ? { list: state.list } : {}),
+    ...(packet.refund !== undefined ? { refund: packet.refund } : {}),
+  });
 }

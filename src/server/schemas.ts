@@ -3,14 +3,13 @@ import { PACKET_STATUSES } from '../domain/packet.js';
 import { CLAIM_STATUSES } from '../domain/claim.js';
 
 /** Wire schemas: money is an integer number of fen, never a float or a string. */
-const fen = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+export const fen = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 export const OrderNo = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64');
 export const PacketIdParam = z.string().regex(/^P\d{2}[0-9A-Z]{21}$/, 'not a packet id');
 
-export const CreateC2cBody = z.strictObject({
-  outOrderNo: OrderNo,
-  totalAmount: fen,
+/** The fields every packet send takes besides its money source (C2C: an amount; B2C: a subsidy). */
+export const PacketShapeFields = {
   totalCount: z.number().int().min(1).max(1_000_000),
   splitMode: z.enum(['random', 'fixed']).optional(),
   expiresInSec: z
@@ -20,6 +19,12 @@ export const CreateC2cBody = z.strictObject({
     .max(30 * 24 * 3600)
     .optional(),
   greeting: z.string().max(140).optional(),
+};
+
+export const CreateC2cBody = z.strictObject({
+  outOrderNo: OrderNo,
+  totalAmount: fen,
+  ...PacketShapeFields,
 });
 
 export const CreateC2cResponse = z.object({

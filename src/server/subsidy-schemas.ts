@@ -3,22 +3,12 @@ import { z } from 'zod';
 import { PACKET_STATUSES } from '../domain/packet.js';
 import { WITHDRAWAL_STATUSES } from '../domain/subsidy.js';
 import { MAX_SUBSIDY_TOKEN_LENGTH } from '../auth/subsidy-token.js';
-import { OrderNo } from './schemas.js';
-
-const fen = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+import { OrderNo, PacketShapeFields, fen } from './schemas.js';
 
 export const CreateB2cBody = z.strictObject({
   outOrderNo: OrderNo,
   subsidyToken: z.string().min(1).max(MAX_SUBSIDY_TOKEN_LENGTH),
-  totalCount: z.number().int().min(1).max(1_000_000),
-  splitMode: z.enum(['random', 'fixed']).optional(),
-  expiresInSec: z
-    .number()
-    .int()
-    .min(1)
-    .max(30 * 24 * 3600)
-    .optional(),
-  greeting: z.string().max(140).optional(),
+  ...PacketShapeFields,
 });
 
 export const CreateB2cResponse = z.object({

@@ -1,6 +1,6 @@
 import type { Scenario, Step, StepContext } from '../define-scenario.js';
 import { abort, defineScenario } from '../define-scenario.js';
-import { claimListStep, claimStep } from '../claim-steps.js';
+import { checkClaims, claimListStep, claimStep } from '../claim-steps.js';
 import type { MoneyCheck } from '../money-check.js';
 import type { UserPool } from '../user-pool.js';
 import type { B2cOptions, B2cState } from './b2c-state.js';
@@ -92,15 +92,7 @@ export function b2cScenario(deps: B2cDeps): Scenario<B2cState> {
     },
     settle(state) {
       if (!state.packetId || state.amount === undefined) return;
-      money.check({
-        packetId: state.packetId,
-        amount: state.amount,
-        shares: options.shares,
-        claimers: state.claimers,
-        answered: state.answered,
-        refused: state.refused,
-        ...(state.list ? { list: state.list } : {}),
-      });
+      checkClaims(money, state, { packetId: state.packetId, amount: state.amount, shares: options.shares });
     },
   });
 }

@@ -5,7 +5,7 @@ import type { MoneyCheck } from '../money-check.js';
 import type { UserPool } from '../user-pool.js';
 import type { C2cOptions, C2cState } from './c2c-state.js';
 import { C2C_EXPIRE_STEP } from './c2c-state.js';
-import { claimListStep, claimStep, packetIdOf } from '../claim-steps.js';
+import { checkClaims, claimListStep, claimStep, packetIdOf } from '../claim-steps.js';
 import { readCreated, readPacket } from './wire.js';
 
 /**
@@ -153,15 +153,11 @@ export function c2cScenario(deps: C2cDeps): Scenario<C2cState> {
     },
     settle(state) {
       if (!state.packetId) return;
-      money.check({
+      checkClaims(money, state, {
         packetId: state.packetId,
         amount: state.amount,
         shares: options.shares,
-        claimers: state.claimers,
-        answered: state.answered,
-        refused: state.refused,
-        ...(state.list ? { list: state.list } : {}),
-        ...(state.refund !== undefined ? { refund: state.refund } : {}),
+        refund: state.refund,
       });
     },
   });
