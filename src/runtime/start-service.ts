@@ -1,7 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
-import type { ServerType } from '@hono/node-server';
-import { RedpktError } from '../domain/errors.js';
 import { DEFAULT_LIMITS } from '../domain/limits.js';
 import type { PacketLimits } from '../domain/limits.js';
 import type { PacketStore } from '../domain/ports.js';
@@ -18,6 +14,7 @@ import { startBookingWorker, type BookingWorker } from '../services/subsidy/book
 import { createLimiter } from './limiter.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { createStore } from '../storage/create-store.js';
+import { listenHttp } from './http-listener.js';
 import type { ServeConfig } from '../config/serve-config.js';
 import { financeSignSecret, loadOrCreateSecret } from './secret.js';
 import { startBackground, type Background } from '../worker/start-worker.js';
@@ -59,20 +56,6 @@ export interface StartOptions {
   grantQueue?: GrantQueueTuning;
 }
 
-const LISTEN_BACKLOG = 4096;
-
-function listen(server: ServerType): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    const onError = (e: Error) =>
-      reject(new RedpktError('DEPENDENCY_FAILED', `cannot listen: ${e.message}`, { cause: e }));
-    server.once('error', onError);
-    server.once('listening', () => {
-      server.off('error', onError);
-      resolve(server.address() as AddressInfo);
-    });
-  });
-}
-
 /**
  * The all-in-one service: packet API + simulated finance in one process, on the embedded
  * store unless MySQL URLs are given. The server listens first (port 0 picks one), because
@@ -107,18 +90,14 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
     new Response(JSON.stringify({ error: { code: 'DEPENDENCY_FAILED', message: 'starting' } }), {
       status: 503,
     });
-  const server = createAdaptorServer({ fetch: (req) => handler(req), hostname: config.host });
-  // Node's default backlog (511) overflows when a burst of claimers connects at once (1,000 in
-  // the claim benchmark): the kernel drops their SYNs and they retry after 1 s, then 3 s, which
-  // was the whole p99 of a hot packet (issue 6). The kernel caps it at net.core.somaxconn.
-  server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
-  const address = await listen(server).catch(async (e: unknown) => {
-    await ops.close();
-    await store.close();
-    throw e;
-  });
-  const selfHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const url = `http://${selfHost.includes(':') ? `[${selfHost}]` : selfHost}:${address.port}`;
+  const listener = await listenHttp((req) => handler(req), config.host, config.port).catch(
+    async (e: unknown) => {
+      await ops.close();
+      await store.close();
+      throw e;
+    },
+  );
+  const { url } = listener;
 
   // issue 3: the grant queue between the reward issuer (finance) and the booking worker
   const tokenKey = subsidyTokenKey(secret);
@@ -191,7 +170,7 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
   let closing: Promise<void> | undefined;
   return {
     url,
-    port: address.port,
+    port: listener.port,
     secret,
     store,
     finance,
@@ -202,10 +181,7 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
       closing ??= (async () => {
         await booking.stop();
         await background.stop();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          if ('closeIdleConnections' in server) server.closeIdleConnections();
-        });
+        await listener.close();
         await provider.close();
         await limiter.close();
         await ops.close();

@@ -4,9 +4,6 @@
  * `redpkt serve` that hosts the simulated finance and our callback route), signed with the key
  * derived from the shared secret; finance's callbacks go to that serve's `/v1/callbacks/finance`.
  */
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import type { ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { ServeConfig } from '../config/serve-config.js';
 import { RedpktError } from '../domain/errors.js';
@@ -14,6 +11,7 @@ import type { PacketStore } from '../domain/ports.js';
 import { createFinanceClient } from '../finance/client.js';
 import { notFound } from '../server/middleware/error-handler.js';
 import { createStore } from '../storage/create-store.js';
+import { listenHttp } from './http-listener.js';
 import { createRainClient } from '../finance/rain/rain-client.js';
 import { startBackground, type Background } from '../worker/start-worker.js';
 import { financeSignSecret, loadOrCreateSecret } from './secret.js';
@@ -33,15 +31,6 @@ export interface WorkerStartOptions {
   writeLine?: (line: string) => void;
 }
 
-function listen(server: ServerType): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (e: Error) =>
-      reject(new RedpktError('DEPENDENCY_FAILED', `cannot listen: ${e.message}`, { cause: e })),
-    );
-    server.once('listening', () => resolve(server.address() as AddressInfo));
-  });
-}
-
 export async function startWorkerService(
   config: ServeConfig,
   opts: WorkerStartOptions = {},
@@ -57,13 +46,13 @@ export async function startWorkerService(
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ ok: true, role: 'worker' }));
   app.notFound(notFound);
-  const server = serve({ fetch: (req) => app.fetch(req), port: config.port, hostname: config.host });
-  const address = await listen(server).catch(async (e: unknown) => {
-    await store.close();
-    throw e;
-  });
-  const selfHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const url = `http://${selfHost.includes(':') ? `[${selfHost}]` : selfHost}:${address.port}`;
+  const listener = await listenHttp((req) => app.fetch(req), config.host, config.port).catch(
+    async (e: unknown) => {
+      await store.close();
+      throw e;
+    },
+  );
+  const { url } = listener;
 
   const provider = createFinanceClient({ baseUrl: financeUrl, secret: financeSignSecret(secret) });
   const issuer = createRainClient({
@@ -84,16 +73,13 @@ export async function startWorkerService(
   let closing: Promise<void> | undefined;
   return {
     url,
-    port: address.port,
+    port: listener.port,
     store,
     background,
     close() {
       closing ??= (async () => {
         await background.stop();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          if ('closeIdleConnections' in server) server.closeIdleConnections();
-        });
+        await listener.close();
         await provider.close();
         await issuer.close();
         await store.close();

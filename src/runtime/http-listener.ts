@@ -1,0 +1,49 @@
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
+import { RedpktError } from '../domain/errors.js';
+
+/**
+ * Node's default backlog (511) overflows when a burst of claimers connects at once (1,000 in the
+ * claim benchmark): the kernel drops their SYNs and they retry after 1 s, then 3 s, which was the
+ * whole p99 of a hot packet (issue 6). The kernel caps it at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 4096;
+
+export interface HttpListener {
+  server: ServerType;
+  port: number;
+  /** How this process reaches itself, e.g. http://127.0.0.1:8080 (a wildcard bind becomes loopback). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves `fetch` on host:port (0 picks a free port) and resolves once it listens. */
+export async function listenHttp(
+  fetch: (req: Request) => Response | Promise<Response>,
+  host: string,
+  port: number,
+): Promise<HttpListener> {
+  const server = createAdaptorServer({ fetch, hostname: host });
+  const address = await new Promise<AddressInfo>((resolve, reject) => {
+    const onError = (e: Error) =>
+      reject(new RedpktError('DEPENDENCY_FAILED', `cannot listen: ${e.message}`, { cause: e }));
+    server.once('error', onError);
+    server.once('listening', () => {
+      server.off('error', onError);
+      resolve(server.address() as AddressInfo);
+    });
+    server.listen({ port, host, backlog: LISTEN_BACKLOG });
+  });
+  const selfHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return {
+    server,
+    port: address.port,
+    url: `http://${selfHost.includes(':') ? `[${selfHost}]` : selfHost}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+      }),
+  };
+}
