@@ -13,11 +13,23 @@ function timePart(now: number): string {
 }
 
 /**
- * Packet ids: `P` + 2-digit shard + time + randomness, e.g. `P00` + 9 + 12 chars.
- * The shard rides in the id so any instance can find a packet's database without a lookup.
+ * Issue 5: shadow (load-test) traffic is kept apart from real data (DESIGN §2), and every number
+ * the shadow lane makes starts with `S`, so the provider's books, logs and reconciliation can
+ * tell it apart: shadow packet ids `S00…` (and so their claims `S00…-3` and refunds `S00…-R`),
+ * shadow orders `SPAY…`, `SWDR…`. No real number starts with `S`.
  */
-export function newPacketId(shard = 0, now = Date.now()): string {
-  return `P${String(shard).padStart(2, '0')}${timePart(now)}${base32(randomBytes(12))}`;
+export const SHADOW_MARK = 'S';
+
+export function isShadowNo(no: string): boolean {
+  return no.startsWith(SHADOW_MARK);
+}
+
+/**
+ * Packet ids: `P` (`S` for shadow) + 2-digit shard + time + randomness, e.g. `P00` + 9 + 12
+ * chars. The shard rides in the id so any instance can find a packet's database without a lookup.
+ */
+export function newPacketId(shard = 0, now = Date.now(), shadow = false): string {
+  return `${shadow ? SHADOW_MARK : 'P'}${String(shard).padStart(2, '0')}${timePart(now)}${base32(randomBytes(12))}`;
 }
 
 export function shardOfPacketId(packetId: string): number {
@@ -26,6 +38,6 @@ export function shardOfPacketId(packetId: string): number {
 }
 
 /** Order numbers we send to finance: a prefix per kind, time, randomness. */
-export function newOrderNo(prefix: 'PAY' | 'TRF' | 'RFD' | 'WDR', now = Date.now()): string {
-  return `${prefix}${timePart(now)}${base32(randomBytes(12))}`;
+export function newOrderNo(prefix: 'PAY' | 'TRF' | 'RFD' | 'WDR', now = Date.now(), shadow = false): string {
+  return `${shadow ? SHADOW_MARK : ''}${prefix}${timePart(now)}${base32(randomBytes(12))}`;
 }

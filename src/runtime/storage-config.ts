@@ -38,3 +38,30 @@ export async function ensureMysqlDatabase(url: string): Promise<void> {
     await conn.end();
   }
 }
+
+/**
+ * Issue 5: the shadow lane's databases (DESIGN §2): a `.shadow` file beside each embedded one,
+ * `<db>_shadow` beside each MySQL database (`<db>_finance_shadow` for finance). Real data never
+ * shares a table with load-test data.
+ */
+export function shadowStoreConfig(config: StoreConfig): StoreConfig {
+  return config.kind === 'sqlite'
+    ? { kind: 'sqlite', file: shadowFile(config.file) }
+    : { kind: 'mysql', urls: config.urls.map(shadowUrl) };
+}
+
+export function shadowFinanceConfig(config: FinanceStoreConfig): FinanceStoreConfig {
+  return config.kind === 'sqlite'
+    ? { kind: 'sqlite', file: shadowFile(config.file) }
+    : { kind: 'mysql', url: shadowUrl(config.url) };
+}
+
+function shadowFile(file: string): string {
+  return file.replace(/(\.db)?$/, '.shadow.db');
+}
+
+function shadowUrl(url: string): string {
+  const u = new URL(url);
+  u.pathname = `/${databaseOf(url)}_shadow`;
+  return u.toString();
+}

@@ -6,7 +6,7 @@ import { CLAIM_STATUSES } from '../domain/claim.js';
 export const fen = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 export const OrderNo = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64');
-export const PacketIdParam = z.string().regex(/^P\d{2}[0-9A-Z]{21}$/, 'not a packet id');
+export const PacketIdParam = z.string().regex(/^[PS]\d{2}[0-9A-Z]{21}$/, 'not a packet id');
 
 /** The fields every packet send takes besides its money source (C2C: an amount; B2C: a subsidy). */
 export const PacketShapeFields = {

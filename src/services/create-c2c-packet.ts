@@ -37,7 +37,7 @@ export async function createC2cPacket(deps: ServiceDeps, input: CreateC2cInput):
   validatePacketShape(input.totalAmount, input.totalCount, expiresInSec, deps.limits);
   const now = deps.now();
   const { packet, payment, created } = await deps.store.createC2cPacket({
-    id: newPacketId(0, now),
+    id: newPacketId(0, now, deps.shadow === true),
     senderUid: input.senderUid,
     outOrderNo: input.outOrderNo,
     totalAmount: input.totalAmount,
@@ -45,7 +45,7 @@ export async function createC2cPacket(deps: ServiceDeps, input: CreateC2cInput):
     splitMode: input.splitMode ?? 'random',
     greeting: input.greeting ?? '',
     expiresAt: now + expiresInSec * 1000,
-    payOrderNo: newOrderNo('PAY', now),
+    payOrderNo: newOrderNo('PAY', now, deps.shadow === true),
     now,
     ...(deps.paymentRecheckDelayMs === undefined ? {} : { recheckAt: now + deps.paymentRecheckDelayMs }),
   });

@@ -27,4 +27,10 @@ export interface ServiceDeps {
   switches?: SwitchReader;
   /** Issue 7: `mock payment`: the C2C create answers the payment itself (src/switches/mocks/). */
   paymentMock?: PaymentMock;
+  /**
+   * Issue 5: true in the shadow lane (requests marked `x-redpkt-shadow: 1`): these deps hold the
+   * shadow store, queue and provider, and every number made here carries the shadow mark
+   * (src/domain/ids.ts). Absent: the real lane.
+   */
+  shadow?: boolean;
 }
