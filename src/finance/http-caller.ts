@@ -18,6 +18,8 @@ export interface CallerOptions {
   /** Per request, headers and body included. Default 5 s. */
   timeoutMs?: number;
   now?: () => number;
+  /** Sent on every request, e.g. `x-redpkt-shadow: 1` for the shadow lane's provider (issue 5). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface Answer {
@@ -83,6 +85,7 @@ export function createCaller(opts: CallerOptions): Caller {
       const fullPath = `${prefix}${path}`;
       const raw = body === undefined ? '' : JSON.stringify(body);
       const headers: Record<string, string> = {
+        ...opts.headers,
         ...signRequest(opts.secret, { method, path: fullPath, body: raw }, now()),
       };
       if (body !== undefined) headers['content-type'] = 'application/json';

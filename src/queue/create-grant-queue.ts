@@ -20,18 +20,23 @@ export interface GrantQueueTuning {
   visibilityMs?: number | undefined;
 }
 
+/** `lane: 'shadow'` (issue 5): the shadow lane's own queue, `queue.shadow.db` or `<prefix>shadow:`. */
 export function grantQueueConfig(
   dataDir: string,
   redisUrl: string | undefined,
   tuning: GrantQueueTuning = {},
+  lane?: 'shadow',
 ): GrantQueueConfig {
   const visibility = tuning.visibilityMs === undefined ? {} : { visibilityMs: tuning.visibilityMs };
-  if (!redisUrl) return { kind: 'sqlite', file: join(dataDir, 'queue.db'), ...visibility };
+  if (!redisUrl) {
+    return { kind: 'sqlite', file: join(dataDir, lane ? 'queue.shadow.db' : 'queue.db'), ...visibility };
+  }
+  const prefix = tuning.keyPrefix ?? (lane ? 'redpkt:' : undefined);
   return {
     kind: 'redis',
     url: redisUrl,
     ...visibility,
-    ...(tuning.keyPrefix ? { keyPrefix: tuning.keyPrefix } : {}),
+    ...(prefix ? { keyPrefix: lane ? `${prefix}${lane}:` : prefix } : {}),
   };
 }
 

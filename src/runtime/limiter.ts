@@ -11,6 +11,7 @@ import { createRedisClaimLimiter } from '../cache/redis-claim-limiter.js';
 export function createLimiter(
   redisUrl: string | undefined,
   log: (msg: string, err: unknown) => void,
+  prefix = 'redpkt:',
 ): ClaimLimiter {
   if (!redisUrl) return createMemoryClaimLimiter();
   const redis = new Redis(redisUrl, {
@@ -23,7 +24,7 @@ export function createLimiter(
   redis.on('error', () => {}); // reported through onBypass when it matters
   const limiter = createRedisClaimLimiter({
     redis,
-    prefix: 'redpkt:',
+    prefix,
     onBypass: (e) => {
       if (Date.now() - lastLog < 60_000) return;
       lastLog = Date.now();

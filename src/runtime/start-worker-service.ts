@@ -15,7 +15,14 @@ import { listenHttp } from './http-listener.js';
 import { createRainClient } from '../finance/rain/rain-client.js';
 import { startBackground, type Background } from '../worker/start-worker.js';
 import { financeSignSecret, loadOrCreateSecret } from './secret.js';
-import { ensureMysqlDatabase, packetStoreConfig } from './storage-config.js';
+import { SHADOW_HEADER, SHADOW_HEADERS, type LaneName } from './lane.js';
+import {
+  ensureMysqlDatabase,
+  packetStoreConfig,
+  shadowStoreConfig,
+  storeExists,
+  type StoreConfig,
+} from './storage-config.js';
 
 export interface RunningWorker {
   url: string;
@@ -39,52 +46,104 @@ export async function startWorkerService(
   const financeUrl = config.financeUrl.replace(/\/+$/, '');
   const secret = await loadOrCreateSecret(config.dataDir, config.secret);
   const storeConfig = packetStoreConfig(config.dataDir, config.mysql);
-  if (storeConfig.kind === 'mysql') for (const url of storeConfig.urls) await ensureMysqlDatabase(url);
-  const store = await createStore(storeConfig);
-  await store.migrate();
+  const real = await startWorkerLane(config, opts, financeUrl, secret, storeConfig, 'real');
+
+  // issue 5: the shadow lane's work (a rehearsal's refunds, transfers) once its store exists
+  const shadowConfig = shadowStoreConfig(storeConfig);
+  let shadow: WorkerLane | undefined;
+  let checking = false;
+  const checkShadow = async () => {
+    if (shadow || checking) return;
+    checking = true;
+    try {
+      if (await storeExists(shadowConfig))
+        shadow = await startWorkerLane(config, opts, financeUrl, secret, shadowConfig, 'shadow');
+    } catch (e) {
+      opts.log?.('shadow lane worker failed to start', e);
+    } finally {
+      checking = false;
+    }
+  };
+  await checkShadow();
+  const shadowTimer = setInterval(() => void checkShadow(), SHADOW_CHECK_MS);
+  shadowTimer.unref();
 
   const app = new Hono();
-  app.get('/healthz', (c) => c.json({ ok: true, role: 'worker' }));
+  app.get('/healthz', (c) => c.json({ ok: true, role: 'worker', shadow: shadow !== undefined }));
   app.notFound(notFound);
   const listener = await listenHttp((req) => app.fetch(req), config.host, config.port).catch(
     async (e: unknown) => {
-      await store.close();
+      clearInterval(shadowTimer);
+      await shadow?.close();
+      await real.close();
       throw e;
     },
   );
-  const { url } = listener;
 
-  const provider = createFinanceClient({ baseUrl: financeUrl, secret: financeSignSecret(secret) });
+  let closing: Promise<void> | undefined;
+  return {
+    url: listener.url,
+    port: listener.port,
+    store: real.store,
+    background: real.background,
+    close() {
+      closing ??= (async () => {
+        clearInterval(shadowTimer);
+        while (checking) await new Promise((r) => setTimeout(r, 20));
+        await shadow?.close();
+        await real.close();
+        await listener.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+const SHADOW_CHECK_MS = 30_000;
+
+interface WorkerLane {
+  store: PacketStore;
+  background: Background;
+  close(): Promise<void>;
+}
+
+/** The outbox worker and sweeper over one lane's store, reaching finance over HTTP. */
+async function startWorkerLane(
+  config: ServeConfig,
+  opts: WorkerStartOptions,
+  financeUrl: string,
+  secret: string,
+  storeConfig: StoreConfig,
+  lane: LaneName,
+): Promise<WorkerLane> {
+  if (storeConfig.kind === 'mysql') for (const url of storeConfig.urls) await ensureMysqlDatabase(url);
+  const store = await createStore(storeConfig);
+  await store.migrate();
+  const headers = lane === 'shadow' ? SHADOW_HEADERS : {};
+  const provider = createFinanceClient({ baseUrl: financeUrl, secret: financeSignSecret(secret), headers });
   const issuer = createRainClient({
     baseUrl: financeUrl,
     secret: financeSignSecret(secret),
     timeoutMs: 2_000,
+    headers,
   });
   const background = startBackground({
     store,
     provider,
     issuer,
-    notifyUrl: `${financeUrl}/v1/callbacks/finance`,
+    notifyUrl: `${financeUrl}/v1/callbacks/finance${lane === 'shadow' ? `?${SHADOW_HEADER}=1` : ''}`,
     timings: config.worker,
     alertWebhook: config.alertWebhook,
     ...opts,
   });
-
-  let closing: Promise<void> | undefined;
   return {
-    url,
-    port: listener.port,
     store,
     background,
-    close() {
-      closing ??= (async () => {
-        await background.stop();
-        await listener.close();
-        await provider.close();
-        await issuer.close();
-        await store.close();
-      })();
-      return closing;
+    async close() {
+      await background.stop();
+      await provider.close();
+      await issuer.close();
+      await store.close();
     },
   };
 }

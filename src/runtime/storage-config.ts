@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 
@@ -64,4 +65,23 @@ function shadowUrl(url: string): string {
   const u = new URL(url);
   u.pathname = `/${databaseOf(url)}_shadow`;
   return u.toString();
+}
+
+/** Whether a store's database is already there (the shadow lane starts at boot only if so). */
+export async function storeExists(config: StoreConfig): Promise<boolean> {
+  if (config.kind === 'sqlite') return existsSync(config.file);
+  for (const url of config.urls) {
+    const u = new URL(url);
+    u.pathname = '/';
+    const conn = await mysql.createConnection({ uri: u.toString() });
+    try {
+      const [rows] = await conn.query('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [
+        databaseOf(url),
+      ]);
+      if (!Array.isArray(rows) || rows.length === 0) return false;
+    } finally {
+      await conn.end();
+    }
+  }
+  return true;
 }

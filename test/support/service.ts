@@ -21,10 +21,18 @@ export interface TestService {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
   ): Promise<{ status: number; body: any }>;
   /** A claim as a real client makes it: on 429 RATE_LIMITED, wait retryAfterMs and retry (10 times at most). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
-  claim(packetId: string, uid: string): Promise<{ status: number; body: any; retries: number }>;
-  /** create -> pay at the cashier -> wait until the callback made it active. */
-  activePacket(sender: string, body: Record<string, unknown>): Promise<string>;
+  claim(
+    packetId: string,
+    uid: string,
+    headers?: Record<string, string>,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
+  ): Promise<{ status: number; body: any; retries: number }>;
+  /** create -> pay at the cashier -> wait until the callback made it active (headers on every call). */
+  activePacket(
+    sender: string,
+    body: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -77,22 +85,30 @@ export async function startTestService(
     }
     return { status: res.status, body };
   };
-  const claim: TestService['claim'] = async (packetId, uid) => {
+  const claim: TestService['claim'] = async (packetId, uid, headers) => {
     for (let retries = 0; ; retries++) {
-      const r = await call('POST', `/v1/packets/${packetId}/claims`, { uid });
+      const r = await call('POST', `/v1/packets/${packetId}/claims`, {
+        uid,
+        ...(headers ? { headers } : {}),
+      });
       if (r.status !== 429 || retries === 10) return { ...r, retries };
       await new Promise((resolve) => setTimeout(resolve, r.body.error.retryAfterMs));
     }
   };
-  const activePacket = async (sender: string, body: Record<string, unknown>) => {
-    const created = await call('POST', '/v1/c2c/packets', { uid: sender, body });
+  const activePacket = async (
+    sender: string,
+    body: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ) => {
+    const h = headers ? { headers } : {};
+    const created = await call('POST', '/v1/c2c/packets', { uid: sender, body, ...h });
     if (created.status !== 201 && created.status !== 200)
       throw new Error(`create failed: ${JSON.stringify(created.body)}`);
-    const pay = await call('POST', `/finance/cashier/${created.body.payOrderNo}/pay`, { uid: sender });
+    const pay = await call('POST', `/finance/cashier/${created.body.payOrderNo}/pay`, { uid: sender, ...h });
     if (pay.status !== 200) throw new Error(`pay failed: ${JSON.stringify(pay.body)}`);
     const id: string = created.body.packetId;
     for (let i = 0; i < 200; i++) {
-      const p = await call('GET', `/v1/packets/${id}`, { uid: sender });
+      const p = await call('GET', `/v1/packets/${id}`, { uid: sender, ...h });
       if (p.body.status === 'active') return id;
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -111,7 +127,8 @@ export async function startTestService(
       if (db) {
         const { default: mysql } = await import('mysql2/promise');
         const conn = await mysql.createConnection({ uri: db.url });
-        await conn.query(`DROP DATABASE IF EXISTS \`${db.database}_finance\``);
+        for (const suffix of ['_finance', '_shadow', '_finance_shadow'])
+          await conn.query(`DROP DATABASE IF EXISTS \`${db.database}${suffix}\``);
         await conn.end();
         await db.drop();
       }

@@ -18,7 +18,11 @@ describe('serve --role worker', () => {
       { log: () => {} },
     );
     try {
-      expect(await (await fetch(`${worker.url}/healthz`)).json()).toStrictEqual({ ok: true, role: 'worker' });
+      expect(await (await fetch(`${worker.url}/healthz`)).json()).toStrictEqual({
+        ok: true,
+        role: 'worker',
+        shadow: false,
+      });
       expect((await fetch(`${worker.url}/v1/packets/P00AAAAAAAAAAAAAAAAAAAAA`)).status).toBe(404);
 
       const p = await main.createPacket('w1', { totalAmount: 300, totalCount: 3, expiresInSec: 1 });
@@ -38,6 +42,38 @@ describe('serve --role worker', () => {
         });
         expect((await main.finance.queryOrder(c.claimNo))?.status).toBe('succeeded');
       }
+    } finally {
+      await worker.close();
+      await main.stop();
+    }
+  });
+
+  it("works the shadow lane's tasks too once the shadow store exists (issue 5)", async () => {
+    const main = await startHarness('sqlite', { timings: { pollMs: 600_000, sweepEveryMs: 600_000 } });
+    const shadow = await main.service.shadow(); // its store exists now
+    const worker = await startWorkerService(
+      { ...main.config, port: 0, role: 'worker', financeUrl: main.url, worker: FAST },
+      { log: () => {} },
+    );
+    const h = { 'x-redpkt-shadow': '1' };
+    try {
+      expect(await (await fetch(`${worker.url}/healthz`)).json()).toMatchObject({ shadow: true });
+      const body = { outOrderNo: `sw-${Date.now()}`, totalAmount: 300, totalCount: 3, expiresInSec: 1 };
+      const created = await main.call('POST', '/v1/c2c/packets', 'sw', body, h);
+      expect(created.status).toBe(201);
+      const id: string = created.body.packetId;
+      expect(
+        (await main.call('POST', `/finance/cashier/${created.body.payOrderNo}/pay`, 'sw', undefined, h))
+          .status,
+      ).toBe(200);
+      await waitFor('active', async () => (await shadow.store.getPacket(id))?.status === 'active');
+      expect((await main.call('POST', `/v1/packets/${id}/claims`, 'a', undefined, h)).status).toBe(200);
+      await waitFor('refunded', async () => (await shadow.store.getPacket(id))?.status === 'refunded');
+      const [claim] = await shadow.store.listClaims(id);
+      expect(claim?.status).toBe('transferred');
+      // the refund went to the shadow books, not the real ones
+      expect(await shadow.finance.store.getOrder(`${id}-R`)).toMatchObject({ status: 'succeeded' });
+      expect(await main.service.finance.store.getOrder(`${id}-R`)).toBeNull();
     } finally {
       await worker.close();
       await main.stop();

@@ -1,4 +1,5 @@
 import { RedpktError } from '../../domain/errors.js';
+import { SHADOW_HEADER } from '../http-client.js';
 import { createRainAdminClient } from '../../finance/rain/rain-client.js';
 import { financeSignSecret } from '../../runtime/secret.js';
 
@@ -15,7 +16,12 @@ export async function prepareCampaign(
   if (!target.secret) {
     throw new RedpktError('USAGE', "the b2c scenario sets up its rain campaign with the target's --secret");
   }
-  const admin = createRainAdminClient({ baseUrl: target.url, secret: financeSignSecret(target.secret) });
+  // the campaign lives in the shadow lane's issuer, like every draw of the load run (issue 5)
+  const admin = createRainAdminClient({
+    baseUrl: target.url,
+    secret: financeSignSecret(target.secret),
+    headers: { [SHADOW_HEADER]: '1' },
+  });
   try {
     await admin.setCampaign(campaign, {
       budget: 1_000_000_000,

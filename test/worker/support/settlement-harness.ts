@@ -44,8 +44,14 @@ export interface Harness {
   finance: FinanceClient;
   alertLines: string[];
   /** JSON over HTTP as `uid`. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
-  call(method: string, path: string, uid?: string, body?: unknown): Promise<{ status: number; body: any }>;
+  call(
+    method: string,
+    path: string,
+    uid?: string,
+    body?: unknown,
+    extraHeaders?: Record<string, string>,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
+  ): Promise<{ status: number; body: any }>;
   /** create (and pay unless told not to): the packet id and pay order number. */
   createPacket(
     sender: string,
@@ -96,8 +102,8 @@ export async function startHarness(
   const service = await startService(config, { log: () => {}, writeLine: (l) => alertLines.push(l) });
   if (opts.knobs) service.finance.knobs.set(opts.knobs);
   const finance = createFinanceClient({ baseUrl: service.url, secret: financeSignSecret(SECRET) });
-  const call: Harness['call'] = async (method, path, uid, body) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const call: Harness['call'] = async (method, path, uid, body, extraHeaders) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...extraHeaders };
     if (uid) headers.authorization = `Bearer ${await issueToken(SECRET, uid)}`;
     const res = await fetch(`${service.url}${path}`, {
       method,
@@ -165,7 +171,8 @@ export async function startHarness(
       await rm(dataDir, { recursive: true, force: true });
       if (db) {
         const conn = await mysql.createConnection({ uri: db.url });
-        await conn.query(`DROP DATABASE IF EXISTS \`${db.database}_finance\``);
+        for (const suffix of ['_finance', '_shadow', '_finance_shadow'])
+          await conn.query(`DROP DATABASE IF EXISTS \`${db.database}${suffix}\``);
         await conn.end();
         await db.drop();
       }

@@ -1,0 +1,186 @@
+/**
+ * One lane of the all-in-one service: a packet store, a simulated finance with its own books, a
+ * grant queue, the claim path, the HTTP app over them, the outbox worker and the booking worker.
+ * `redpkt serve` runs the real lane, and the shadow lane for load-test traffic (requests marked
+ * `x-redpkt-shadow: 1`, DESIGN §2): the same code over other databases (src/runtime/shadow.ts),
+ * other Redis keys and queues, with every number it makes shadow-marked (src/domain/ids.ts), so
+ * real data never sees a rehearsal.
+ */
+import type { Hono } from 'hono';
+import { createClaimCoalescer, createDirectClaims } from '../core/claim-coalescer.js';
+import { subsidyTokenKey } from '../auth/subsidy-token.js';
+import type { ServeConfig } from '../config/serve-config.js';
+import { DEFAULT_BOOKING_RATE } from '../config/subsidy-config.js';
+import { DEFAULT_LIMITS } from '../domain/limits.js';
+import type { GrantQueue, PacketStore } from '../domain/ports.js';
+import { createFinanceClient } from '../finance/client.js';
+import { createFinance, type Finance } from '../finance/create-finance.js';
+import { createRainClient } from '../finance/rain/rain-client.js';
+import { createGrantQueue, grantQueueConfig } from '../queue/create-grant-queue.js';
+import { createApp } from '../server/create-app.js';
+import type { ServiceDeps } from '../services/deps.js';
+import { startBookingWorker, type BookingWorker } from '../services/subsidy/booking-worker.js';
+import { createStore } from '../storage/create-store.js';
+import type { Ops } from '../switches/start-ops.js';
+import { startBackground, type Background } from '../worker/start-worker.js';
+import { workerTimings } from '../worker/timings.js';
+import { createLimiter } from './limiter.js';
+import { financeSignSecret } from './secret.js';
+import type { StartOptions } from './start-service.js';
+import { ensureMysqlDatabase, type FinanceStoreConfig, type StoreConfig } from './storage-config.js';
+
+export type LaneName = 'real' | 'shadow';
+
+/** The request header that puts a request in the shadow lane (the load runner sets it). */
+export const SHADOW_HEADER = 'x-redpkt-shadow';
+
+/** Sent by the shadow lane's clients of finance, so finance's shadow books take the call. */
+export const SHADOW_HEADERS: Readonly<Record<string, string>> = { [SHADOW_HEADER]: '1' };
+
+export interface Lane {
+  name: LaneName;
+  store: PacketStore;
+  finance: Finance;
+  deps: ServiceDeps;
+  app: Hono;
+  background: Background;
+  subsidy: { queue: GrantQueue; booking: BookingWorker };
+  close(): Promise<void>;
+}
+
+export interface LaneInput {
+  name: LaneName;
+  config: ServeConfig;
+  opts: StartOptions;
+  secret: string;
+  /** The service's own address: cashier URLs, our callback URL, finance's base URL. */
+  url: string;
+  ops: Ops;
+  storeConfig: StoreConfig;
+  financeConfig: FinanceStoreConfig;
+}
+
+export async function startLane(input: LaneInput): Promise<Lane> {
+  const { name, config, opts, secret, url, ops } = input;
+  const shadow = name === 'shadow';
+  const log = opts.log ?? ((msg: string, err: unknown) => console.error(msg, err));
+  const signSecret = financeSignSecret(secret);
+  const headers = shadow ? SHADOW_HEADERS : {};
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close();
+  };
+  try {
+    if (input.storeConfig.kind === 'mysql')
+      for (const u of input.storeConfig.urls) await ensureMysqlDatabase(u);
+    if (input.financeConfig.kind === 'mysql') await ensureMysqlDatabase(input.financeConfig.url);
+    const store = await createStore(input.storeConfig);
+    closers.push(() => store.close());
+    await store.migrate();
+
+    // issue 3: the grant queue between the reward issuer (finance) and the booking worker
+    const tokenKey = subsidyTokenKey(secret);
+    const grantQueue = await createGrantQueue(
+      grantQueueConfig(config.dataDir, config.redis, opts.grantQueue, shadow ? 'shadow' : undefined),
+    );
+    closers.push(() => grantQueue.close());
+    const finance = await createFinance({
+      store: input.financeConfig,
+      jwtSecret: secret,
+      signSecret,
+      publicUrl: url,
+      rain: { tokenKey, queue: grantQueue },
+      ...(opts.log ? { log: opts.log } : {}),
+    });
+    closers.push(() => finance.close());
+    const issuer = ops.withIssuerMock(
+      createRainClient({ baseUrl: url, secret: signSecret, timeoutMs: 2_000, headers }),
+    );
+    closers.push(() => issuer.close());
+    // issue 7: a mocked packet's transfers and refund never reach finance
+    const provider = ops.withPaymentMocks(createFinanceClient({ baseUrl: url, secret: signSecret, headers }));
+    closers.push(() => provider.close());
+    const now = opts.now ?? Date.now;
+    const deps: ServiceDeps = {
+      store,
+      claims:
+        opts.claimPath === 'direct'
+          ? createDirectClaims({ store, now })
+          : createClaimCoalescer({ store, now, maxBatch: opts.claimPath === 'queue' ? 1 : 500 }),
+      provider,
+      limits: opts.limits ?? config.limits ?? DEFAULT_LIMITS,
+      // finance posts callbacks without our header: the query puts them in this lane
+      notifyUrl: `${url}/v1/callbacks/finance${shadow ? `?${SHADOW_HEADER}=1` : ''}`,
+      now,
+      paymentRecheckDelayMs: workerTimings(config.worker).recheckAfterMs,
+      subsidy: { tokenKey, issuer, issuerEnabled: ops.issuerEnabled },
+      switches: ops.switches,
+      paymentMock: ops.paymentMock,
+      ...(shadow ? { shadow: true } : {}),
+    };
+    const limiter = createLimiter(config.redis, log, shadow ? 'redpkt:shadow:' : 'redpkt:');
+    closers.push(() => limiter.close());
+    const app = createApp({
+      deps,
+      jwtSecret: secret,
+      signSecret,
+      ...(opts.limiter === false ? {} : { limiter }),
+      mount: [finance.app],
+      log: ops.log,
+      ops: ops.appOptions({
+        queues: [
+          { name: 'claim-packets', depth: () => deps.claims.activeQueues() },
+          { name: 'grants', depth: () => grantQueue.depth() },
+        ],
+        bypassed: [{ limiter: 'packet', count: () => limiter.bypassed() }],
+        ...(shadow ? { processMetrics: false } : {}),
+      }),
+    });
+    const background = startBackground({
+      store,
+      provider,
+      notifyUrl: deps.notifyUrl,
+      issuer,
+      timings: config.worker,
+      alertWebhook: config.alertWebhook,
+      now,
+      ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.writeLine ? { writeLine: opts.writeLine } : {}),
+    });
+    closers.push(() => background.stop());
+    const booking = startBookingWorker({
+      queue: grantQueue,
+      store,
+      tokenKey,
+      now,
+      ratePerSec: config.bookingRate ?? DEFAULT_BOOKING_RATE,
+      log,
+    });
+    closers.push(() => booking.stop());
+
+    let closing: Promise<void> | undefined;
+    return {
+      name,
+      store,
+      finance,
+      deps,
+      app,
+      background,
+      subsidy: { queue: grantQueue, booking },
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}
+
+/**
+ * Whether a request belongs to the shadow lane: the header (every load-test request), or the
+ * query finance's callbacks to the shadow lane carry. Reads one header on the common path.
+ */
+export function isShadowRequest(req: Request): boolean {
+  if (req.headers.get(SHADOW_HEADER) === '1') return true;
+  const q = req.url.indexOf('?');
+  return q >= 0 && new URLSearchParams(req.url.slice(q + 1)).get(SHADOW_HEADER) === '1';
+}

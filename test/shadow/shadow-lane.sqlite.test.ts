@@ -1,0 +1,3 @@
+import { shadowLaneSuite } from './shadow-lane.suite.js';
+
+shadowLaneSuite('sqlite');
