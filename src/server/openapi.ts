@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuditQuery, LimitBody, MockedQuery, ToggleBody } from './admin-schemas.js';
 import {
   BalanceResponse,
   CreateB2cBody,
@@ -18,12 +19,14 @@ import {
 } from './schemas.js';
 
 interface Op {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put';
   path: string;
   summary: string;
-  auth?: 'bearer' | 'signature' | 'none';
+  auth?: 'bearer' | 'signature' | 'admin' | 'none';
   body?: z.ZodType;
-  ok: { status: number; schema?: z.ZodType };
+  /** Query parameters, from the schema the route parses them with. */
+  query?: z.ZodObject;
+  ok: { status: number; schema?: z.ZodType; contentType?: string };
   errors?: string[];
 }
 
@@ -113,6 +116,50 @@ const OPS: Op[] = [
     ok: { status: 200, schema: WithdrawalListResponse },
     errors: ['UNAUTHENTICATED'],
   },
+  // issue 7: the operators' API (admin key) and the Prometheus scrape
+  {
+    method: 'get',
+    path: '/admin/switches',
+    summary: 'Every switch (degrade, mock, limit) with its value and last change',
+    auth: 'admin',
+    ok: { status: 200 },
+    errors: ['UNAUTHENTICATED', 'FORBIDDEN'],
+  },
+  {
+    method: 'put',
+    path: '/admin/switches/{kind}/{name}',
+    summary:
+      'Set a switch ({on} for degrade and mock, {perSecond|null} for limit); audited, pushed to every instance',
+    auth: 'admin',
+    body: z.union([ToggleBody, LimitBody]),
+    ok: { status: 200 },
+    errors: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN'],
+  },
+  {
+    method: 'get',
+    path: '/admin/audit',
+    summary: 'The switch audit trail, newest first',
+    auth: 'admin',
+    query: AuditQuery,
+    ok: { status: 200 },
+    errors: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN'],
+  },
+  {
+    method: 'get',
+    path: '/admin/mocked-orders',
+    summary: 'Orders answered by a mock (for reconciliation)',
+    auth: 'admin',
+    query: MockedQuery,
+    ok: { status: 200 },
+    errors: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN'],
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics (requests, latency, claims/transfers/refunds by state, queues, switches)',
+    auth: 'none',
+    ok: { status: 200, contentType: 'text/plain' },
+  },
 ];
 
 const json = (schema: z.ZodType) => ({
@@ -123,19 +170,34 @@ const json = (schema: z.ZodType) => ({
 export function openApiDocument(version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPS) {
-    const responses: Record<string, unknown> = {
-      [op.ok.status]: { description: 'ok', ...(op.ok.schema ? { content: json(op.ok.schema) } : {}) },
-    };
+    const content = op.ok.schema
+      ? { content: json(op.ok.schema) }
+      : op.ok.contentType
+        ? { content: { [op.ok.contentType]: { schema: { type: 'string' } } } }
+        : {};
+    const responses: Record<string, unknown> = { [op.ok.status]: { description: 'ok', ...content } };
     if (op.errors?.length) {
       responses.default = { description: `error: ${op.errors.join(', ')}`, content: json(ErrorResponse) };
     }
     const auth = op.auth ?? 'bearer';
+    const parameters = [
+      ...[...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+        name,
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      })),
+      ...Object.entries(op.query?.shape ?? {}).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        required: false,
+        schema: z.toJSONSchema(schema as z.ZodType, { io: 'input' }),
+      })),
+    ];
     (paths[op.path] ??= {})[op.method] = {
       summary: op.summary,
-      ...(auth === 'bearer' ? { security: [{ bearer: [] }] } : { security: [] }),
-      ...(op.path.includes('{id}')
-        ? { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }] }
-        : {}),
+      security: auth === 'bearer' ? [{ bearer: [] }] : auth === 'admin' ? [{ adminKey: [] }] : [],
+      ...(parameters.length > 0 ? { parameters } : {}),
       ...(op.body ? { requestBody: { required: true, content: json(op.body) } } : {}),
       responses,
     };
@@ -143,7 +205,12 @@ export function openApiDocument(version: string) {
   return {
     openapi: '3.1.0',
     info: { title: 'redpkt packet service', version },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        adminKey: { type: 'apiKey', in: 'header', name: 'x-admin-key' },
+      },
+    },
     paths,
   };
 }

@@ -26,6 +26,21 @@ export function c2cServiceSuite(backend: Backend) {
       expect(Object.keys(doc.paths)).toEqual(
         expect.arrayContaining(['/v1/c2c/packets', '/v1/packets/{id}', '/v1/packets/{id}/claims']),
       );
+      // the operators' API and the scrape are documented too, with their parameters and auth
+      const put = doc.paths['/admin/switches/{kind}/{name}'].put;
+      expect(put.security).toEqual([{ adminKey: [] }]);
+      expect(put.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual([
+        'path:kind',
+        'path:name',
+      ]);
+      expect(doc.paths['/admin/audit'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+        expect.arrayContaining(['limit', 'kind', 'name']),
+      );
+      expect(doc.paths['/metrics'].get.responses['200'].content).toHaveProperty('text/plain');
+      expect(doc.components.securitySchemes.adminKey).toMatchObject({ in: 'header', name: 'x-admin-key' });
+      // every documented /admin route answers 401 without the key (none is a stale entry)
+      for (const path of ['/admin/switches', '/admin/audit', '/admin/mocked-orders'])
+        expect((await t.call('GET', path)).status).toBe(401);
     });
 
     it('creates an unpaid packet, activates it on payment, and gives 200 racing claimers exactly 100 shares', async () => {

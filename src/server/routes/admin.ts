@@ -7,13 +7,13 @@
  *   GET  /admin/mocked-orders?since&limit    orders answered by a mock (for reconciliation)
  */
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { RedpktError, isRedpktError } from '../../domain/errors.js';
 import type { SwitchKind } from '../../switches/catalog.js';
 import { parseSwitchKind, parseSwitchName } from '../../switches/catalog.js';
 import type { SwitchStore } from '../../switches/ports.js';
 import type { SwitchBoard } from '../../switches/switch-board.js';
 import { adminAuth } from '../middleware/admin-auth.js';
+import { AuditQuery, LimitBody, MockedQuery, ToggleBody } from '../admin-schemas.js';
 import { jsonBody, parseWith } from '../validate.js';
 
 export interface AdminRoutesDeps {
@@ -22,19 +22,6 @@ export interface AdminRoutesDeps {
   adminKey: string;
   jwtSecret: string;
 }
-
-const Meta = { reason: z.string().max(255).optional(), actor: z.string().min(1).max(128).optional() };
-const ToggleBody = z.strictObject({ on: z.boolean(), ...Meta });
-const LimitBody = z.strictObject({ perSecond: z.number().int().min(1).max(10_000_000).nullable(), ...Meta });
-const AuditQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
-  kind: z.string().optional(),
-  name: z.string().optional(),
-});
-const MockedQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
-  since: z.coerce.number().int().min(0).optional(),
-});
 
 /** A bad switch name on the wire is a validation error (400), listing the valid ones. */
 function named<T>(parse: () => T): T {
