@@ -3,6 +3,8 @@ import { readEnv } from '../config/env.js';
 import { resolveServeConfig } from '../config/serve-config.js';
 import { startService } from '../runtime/start-service.js';
 import { startWorkerService } from '../runtime/start-worker-service.js';
+import { startGateway } from '../runtime/start-gateway.js';
+import { registerGatewayFlags, type GatewayFlagValues } from './gateway-flags.js';
 import { registerWorkerFlags, type WorkerFlagValues } from './worker-flags.js';
 import { registerOpsFlags, type OpsFlagValues } from './ops-flags.js';
 
@@ -34,10 +36,12 @@ export function registerServe(program: Command): void {
     .option('--booking-rate <n>', 'subsidy grants booked per second from the grant queue (default 2000)');
   registerWorkerFlags(serveCommand);
   registerOpsFlags(serveCommand); // issue 7
+  registerGatewayFlags(serveCommand); // issue 6
   serveCommand.action(
     async (
       flags: WorkerFlagValues &
-        OpsFlagValues & {
+        OpsFlagValues &
+        GatewayFlagValues & {
           port: string;
           host: string;
           dataDir?: string;
@@ -52,7 +56,11 @@ export function registerServe(program: Command): void {
     ) => {
       const config = resolveServeConfig(flags, readEnv());
       const service =
-        config.role === 'worker' ? await startWorkerService(config) : await startService(config);
+        config.role === 'worker'
+          ? await startWorkerService(config)
+          : config.role === 'gateway' // issue 6
+            ? await startGateway(config)
+            : await startService(config, config.claimLimiter === false ? { limiter: false } : {});
       process.stdout.write(`redpkt listening on ${service.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {

@@ -20,7 +20,7 @@ export function registerWorkerFlags(command: Command): void {
   command
     .option(
       '--role <role>',
-      'all (API, finance and worker in one process) or worker (worker + /healthz)',
+      'all (API, finance and worker in one process), worker (worker + /healthz) or gateway (routes to --core)',
       'all',
     )
     .option('--alert-webhook <url>', 'POST each alert (an order stuck after N attempts) here as JSON')

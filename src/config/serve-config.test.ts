@@ -39,4 +39,40 @@ describe('serve configuration', () => {
       expect(code).toBe('USAGE');
     }
   });
+
+  it('takes the gateway role with its cores as origins (issue 6)', () => {
+    const config = resolveServeConfig(
+      { mysql: [], role: 'gateway', core: ['http://10.0.0.1:8080/', 'https://core-2:9000'] },
+      env,
+    );
+    expect(config).toMatchObject({
+      role: 'gateway',
+      cores: ['http://10.0.0.1:8080', 'https://core-2:9000'],
+      coreTimeoutMs: 10_000,
+      healthEveryMs: 1_000,
+      claimLimiter: true,
+    });
+    expect(resolveServeConfig({ mysql: [], claimLimiter: false }, env).claimLimiter).toBe(false);
+  });
+
+  it('refuses a gateway without cores, a core that is not an origin or given twice, and --core elsewhere', () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ role: 'gateway' }, /--role gateway needs --core/],
+      [{ role: 'gateway', core: ['core-1:8080'] }, /--core core-1:8080/],
+      [{ role: 'gateway', core: ['not a url'] }, /not a URL/],
+      [{ role: 'gateway', core: ['http://10.0.0.1:8080/v1'] }, /origin/],
+      [{ role: 'gateway', core: ['http://10.0.0.1:8080', 'http://10.0.0.1:8080/'] }, /given twice/],
+      [{ role: 'gateway', core: ['http://a:1'], coreTimeoutMs: '0' }, /--coreTimeoutMs/],
+      [{ core: ['http://10.0.0.1:8080'] }, /--core is for --role gateway/],
+    ];
+    for (const [flags, message] of cases) {
+      let error: { code?: string; message?: string } | undefined;
+      try {
+        resolveServeConfig({ mysql: [], ...flags }, env);
+      } catch (e) {
+        error = e as { code?: string; message?: string };
+      }
+      expect([error?.code, error?.message]).toEqual(['USAGE', expect.stringMatching(message)]);
+    }
+  });
 });

@@ -6,6 +6,7 @@ import type { Env } from './env.js';
 import { OpsFlagsShape, resolveOpsConfig, type OpsConfig } from './ops-config.js';
 import { SubsidyFlagsShape, resolveSubsidyConfig, type SubsidyConfig } from './subsidy-config.js';
 import { WorkerFlagsShape, resolveWorkerConfig, type WorkerConfig } from './worker-config.js';
+import { GatewayFlagsShape, resolveGatewayConfig, type GatewayConfig } from './gateway-config.js';
 
 export const ServeFlagsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -20,11 +21,12 @@ export const ServeFlagsSchema = z.object({
   ...WorkerFlagsShape, // issue 4
   ...SubsidyFlagsShape, // issue 3
   ...OpsFlagsShape, // issue 7
+  ...GatewayFlagsShape, // issue 6: --role gateway --core URL…
 });
 
 export type ServeFlags = z.input<typeof ServeFlagsSchema>;
 
-export interface ServeConfig extends WorkerConfig, SubsidyConfig, OpsConfig {
+export interface ServeConfig extends WorkerConfig, SubsidyConfig, OpsConfig, GatewayConfig {
   port: number;
   host: string;
   dataDir: string;
@@ -60,5 +62,6 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
     ...resolveWorkerConfig(parsed, env),
     ...resolveSubsidyConfig(parsed),
     ...resolveOpsConfig(parsed, env), // issue 7
+    ...resolveGatewayConfig(parsed, parsed.role), // issue 6
   };
 }

@@ -7,7 +7,7 @@ import { RedpktError } from '../domain/errors.js';
 import type { WorkerTimings } from '../worker/timings.js';
 import type { Env } from './env.js';
 
-export const SERVE_ROLES = ['all', 'worker'] as const;
+export const SERVE_ROLES = ['all', 'worker', 'gateway'] as const;
 export type ServeRole = (typeof SERVE_ROLES)[number];
 
 const ms = z.coerce
@@ -34,7 +34,10 @@ export const WorkerFlagsShape = {
 type WorkerFlags = z.output<z.ZodObject<typeof WorkerFlagsShape>>;
 
 export interface WorkerConfig {
-  /** all: API + finance + worker in one process; worker: the worker and /healthz only. */
+  /**
+   * all: API + finance + worker in one process; worker: the worker and /healthz only; gateway
+   * (issue 6, src/config/gateway-config.ts): routes requests to cores by packet id.
+   */
   role?: ServeRole;
   alertWebhook?: string | undefined;
   /** role worker: the running `redpkt serve` whose finance (and callback route) to use. */

@@ -35,6 +35,14 @@ export async function listenHttp(
     });
     server.listen({ port, host, backlog: LISTEN_BACKLOG });
   });
+  // Issue 6: once closing, every answer ends its connection (`Connection: close`). Node keeps
+  // serving requests that arrive on kept-alive connections after server.close(), so a client that
+  // keeps one busy (a gateway's pool and its health checks) would keep a closing core answering,
+  // and close() waiting, forever.
+  let closing = false;
+  server.prependListener('request', (_req: unknown, res: { shouldKeepAlive: boolean }) => {
+    if (closing) res.shouldKeepAlive = false;
+  });
   const selfHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return {
     server,
@@ -42,6 +50,7 @@ export async function listenHttp(
     url: `http://${selfHost.includes(':') ? `[${selfHost}]` : selfHost}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        closing = true;
         server.close(() => resolve());
         if ('closeIdleConnections' in server) server.closeIdleConnections();
       }),

@@ -1,0 +1,91 @@
+/**
+ * DESIGN §3 step 1 at the gateway: identity, then the per-packet claim limiter (at most
+ * ceil(remaining × 1.5) claims per packet per 100 ms pass), before a claim is forwarded. It is
+ * the same limiter as the all-in-one service's (src/cache/claim-limiter.ts: Redis with `--redis`,
+ * so several gateways share one count; in process otherwise), kept current from the answers the
+ * cores give: a claim's `remainingCount`, a `PACKET_EXHAUSTED`, a packet detail's `remainingCount`.
+ * Cores behind a gateway run with `--no-claim-limiter`, so a claim is counted once.
+ */
+import { bearerFrom, verifyToken } from '../auth/tokens.js';
+import type { ClaimLimiter } from '../cache/claim-limiter.js';
+import { isRedpktError } from '../domain/errors.js';
+import { errorAnswer } from './error-answer.js';
+
+export interface ClaimGate {
+  /** An answer to give instead of forwarding (401, 429, 409 exhausted), or null to forward. */
+  admit(req: Request, packetId: string, shadow: boolean): Promise<Response | null>;
+  /** Reads what a core answered about a packet (a claim or its detail) into the limiter. */
+  learn(packetId: string, shadow: boolean, answer: PacketAnswer): void;
+  bypassed(): number;
+  close(): Promise<void>;
+}
+
+export interface PacketAnswer {
+  kind: 'claim' | 'detail';
+  status: number;
+  body: Buffer;
+}
+
+export interface ClaimGateOptions {
+  /** The cores' secret, to check bearer tokens before a claim takes a place in the limiter. */
+  secret: string;
+  /** The real lane's limiter and the shadow lane's (load-test traffic counts apart). */
+  limiters: { real: ClaimLimiter; shadow: ClaimLimiter };
+  now?: () => number;
+}
+
+export function createClaimGate(opts: ClaimGateOptions): ClaimGate {
+  const now = opts.now ?? Date.now;
+  const limiterOf = (shadow: boolean) => (shadow ? opts.limiters.shadow : opts.limiters.real);
+  return {
+    async admit(req, packetId, shadow) {
+      try {
+        await verifyToken(opts.secret, bearerFrom(req.headers.get('authorization') ?? undefined), now());
+      } catch (e) {
+        if (isRedpktError(e)) return errorAnswer(e.code, e.message);
+        throw e;
+      }
+      const decision = await limiterOf(shadow).admit(packetId);
+      if (decision.kind === 'limited') {
+        return errorAnswer(
+          'RATE_LIMITED',
+          'too many claims on this packet right now; retry shortly',
+          decision.retryAfterMs,
+        );
+      }
+      if (decision.kind === 'exhausted') {
+        return errorAnswer('PACKET_EXHAUSTED', 'all shares of this packet have been claimed');
+      }
+      return null;
+    },
+    learn(packetId, shadow, answer) {
+      const remaining = remainingFrom(answer);
+      if (remaining !== undefined) void limiterOf(shadow).setRemaining(packetId, remaining);
+    },
+    bypassed: () => opts.limiters.real.bypassed() + opts.limiters.shadow.bypassed(),
+    async close() {
+      await opts.limiters.real.close();
+      await opts.limiters.shadow.close();
+    },
+  };
+}
+
+/**
+ * A claim's 200 carries the packet's `remainingCount`, a 409 PACKET_EXHAUSTED means 0; an active
+ * packet's detail carries it too. Anything else teaches nothing.
+ */
+function remainingFrom({ kind, status, body }: PacketAnswer): number | undefined {
+  if (status !== 200 && !(kind === 'claim' && status === 409)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const value = parsed as { remainingCount?: unknown; status?: unknown; error?: { code?: unknown } };
+  if (status === 409) return value.error?.code === 'PACKET_EXHAUSTED' ? 0 : undefined;
+  if (kind === 'detail' && value.status !== 'active') return undefined;
+  const n = value.remainingCount;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
+}

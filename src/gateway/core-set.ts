@@ -1,0 +1,132 @@
+/**
+ * The cores behind a gateway: one keep-alive undici Pool each, and whether each is up. A core is
+ * marked down by the first request that cannot reach it (refused, reset, timed out) or by a
+ * failed health check; the health check (`GET /healthz` on every core, every `healthEveryMs`)
+ * is also what brings it back.
+ */
+import { Pool } from 'undici';
+
+export interface CoreSetOptions {
+  /** The cores' origins, e.g. http://10.0.0.1:8080; also their ids for the rendezvous hash. */
+  origins: readonly string[];
+  /** Connections per core (requests beyond it wait in the pool). */
+  connections?: number;
+  /** Opening a connection to a core. */
+  connectTimeoutMs?: number;
+  /** From sending a request until the core's answer is complete. */
+  requestTimeoutMs: number;
+  healthEveryMs: number;
+  /** Told when a core goes down or comes back. */
+  onChange?: (origin: string, up: boolean, reason: string) => void;
+}
+
+export interface CoreState {
+  origin: string;
+  up: boolean;
+  /** When `up` last changed (ms since the epoch). */
+  since: number;
+  /** Why it went down, while it is down. */
+  reason: string | undefined;
+  /** Requests this gateway has forwarded to it (answered or not). */
+  forwarded: number;
+}
+
+export interface CoreSet {
+  readonly origins: readonly string[];
+  pool(index: number): Pool;
+  isUp(index: number): boolean;
+  markDown(index: number, reason: string): void;
+  countForward(index: number): void;
+  states(): CoreState[];
+  /** Runs one health check of every core now (the timer runs them anyway). */
+  checkNow(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const HEALTH_TIMEOUT_MS = 2_000;
+
+export function createCoreSet(opts: CoreSetOptions): CoreSet {
+  const pools = opts.origins.map(
+    (origin) =>
+      new Pool(origin, {
+        connections: opts.connections ?? 256,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        connect: { timeout: opts.connectTimeoutMs ?? 1_000 },
+        headersTimeout: opts.requestTimeoutMs,
+        bodyTimeout: opts.requestTimeoutMs,
+      }),
+  );
+  // Health checks open a connection of their own each time (`reset`: closed after the answer): a
+  // core that stopped listening but still answers on connections kept alive from before (a
+  // graceful shutdown draining) must not look healthy.
+  const healthPools = opts.origins.map(
+    (origin) => new Pool(origin, { connections: 1, pipelining: 1, connect: { timeout: HEALTH_TIMEOUT_MS } }),
+  );
+  const now = Date.now();
+  // Up until told otherwise: the first health check runs at once.
+  const states: CoreState[] = opts.origins.map((origin) => ({
+    origin,
+    up: true,
+    since: now,
+    reason: undefined,
+    forwarded: 0,
+  }));
+
+  const set = (i: number, up: boolean, reason: string) => {
+    const s = states[i]!;
+    if (s.up === up) return;
+    s.up = up;
+    s.since = Date.now();
+    s.reason = up ? undefined : reason;
+    opts.onChange?.(s.origin, up, reason);
+  };
+
+  const checking = new Set<number>();
+  async function check(i: number): Promise<void> {
+    if (checking.has(i)) return;
+    checking.add(i);
+    try {
+      const res = await healthPools[i]!.request({
+        method: 'GET',
+        path: '/healthz',
+        reset: true,
+        headersTimeout: HEALTH_TIMEOUT_MS,
+        bodyTimeout: HEALTH_TIMEOUT_MS,
+      });
+      await res.body.dump();
+      if (res.statusCode === 200) set(i, true, 'health check passed');
+      else set(i, false, `health check answered ${res.statusCode}`);
+    } catch (e) {
+      set(i, false, `health check failed: ${errorText(e)}`);
+    } finally {
+      checking.delete(i);
+    }
+  }
+  const checkAll = () => Promise.all(states.map((_, i) => check(i))).then(() => undefined);
+  void checkAll();
+  const timer = setInterval(() => void checkAll(), opts.healthEveryMs);
+  timer.unref();
+
+  return {
+    origins: opts.origins,
+    pool: (i) => pools[i]!,
+    isUp: (i) => states[i]!.up,
+    markDown: (i, reason) => set(i, false, reason),
+    countForward: (i) => void states[i]!.forwarded++,
+    states: () => states.map((s) => ({ ...s })),
+    checkNow: checkAll,
+    async close() {
+      clearInterval(timer);
+      await Promise.all([...pools, ...healthPools].map((p) => p.destroy()));
+    },
+  };
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code}: ${e.message}` : e.message;
+  }
+  return String(e);
+}

@@ -1,0 +1,189 @@
+/**
+ * The gateway's request handler: `GET /healthz` is its own; every other request is forwarded to a
+ * core as it came (method, path, query, headers, body) and the core's answer goes back as it
+ * came (status, headers, body) plus `x-redpkt-core: <origin>`, the core that answered.
+ *
+ * Where a request goes: one that names a packet (`/v1/packets/:id…`) to the packet's top-ranked
+ * core that is up (rendezvous hashing, src/gateway/rendezvous.ts), so that core's per-packet
+ * claim queue is the only place the packet's claims meet; any other request round robin over the
+ * cores that are up. When an attempt fails the core is marked down and the request goes to the
+ * next core in the ranking if that is safe: always when nothing was written to the dead core,
+ * otherwise only for requests that are idempotent (src/gateway/request-class.ts). No core up, or
+ * an unsafe request lost with a core: `503 DEPENDENCY_FAILED`.
+ */
+import type { ClaimGate } from './claim-gate.js';
+import type { CoreSet } from './core-set.js';
+import { errorText } from './core-set.js';
+import { errorAnswer } from './error-answer.js';
+import { forward, type Attempt, type OutgoingRequest } from './forward.js';
+import { classifyRequest } from './request-class.js';
+import type { Rendezvous } from './rendezvous.js';
+
+/** The response header naming the core that answered. */
+export const CORE_HEADER = 'x-redpkt-core';
+/** The load runner's mark (DESIGN §2); forwarded as is, it also picks the claim limiter's lane. */
+const SHADOW_HEADER = 'x-redpkt-shadow';
+/** The cores refuse bodies above 64 KiB; the gateway refuses them before buffering more. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** Per-hop headers (RFC 9110 §7.6.1) and those undici sets itself: never forwarded either way. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+  'expect',
+]);
+
+export interface GatewayHandlerOptions {
+  cores: CoreSet;
+  ranking: Rendezvous;
+  /** Identity + per-packet limiter in front of claims; absent: claims go straight to the core. */
+  claimGate?: ClaimGate | undefined;
+}
+
+export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request) => Promise<Response> {
+  const { cores, ranking, claimGate } = opts;
+  const n = cores.origins.length;
+  let next = 0;
+
+  const candidates = (packetId: string | undefined): number[] => {
+    if (packetId !== undefined) return ranking.rank(packetId).filter((i) => cores.isUp(i));
+    const start = next++ % n;
+    const order: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const i = (start + k) % n;
+      if (cores.isUp(i)) order.push(i);
+    }
+    return order;
+  };
+
+  return async function handle(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const method = req.method;
+    if (url.pathname === '/healthz' && (method === 'GET' || method === 'HEAD'))
+      return health(cores, claimGate);
+    const cls = classifyRequest(method, url.pathname);
+    const shadow = req.headers.get(SHADOW_HEADER) === '1';
+    if (cls.claim && claimGate && cls.packetId !== undefined) {
+      const refused = await claimGate.admit(req, cls.packetId, shadow);
+      if (refused) return refused;
+    }
+    const body = await readBody(req);
+    if (body instanceof Response) return body;
+    const out: OutgoingRequest = {
+      method,
+      path: url.pathname + url.search,
+      headers: forwardHeaders(req.headers),
+      body,
+    };
+
+    const order = candidates(cls.packetId);
+    if (order.length === 0) return errorAnswer('DEPENDENCY_FAILED', 'no core is up; retry shortly', 1_000);
+    let lastFailure = '';
+    for (const i of order) {
+      if (!cores.isUp(i)) continue; // went down while an earlier attempt ran
+      cores.countForward(i);
+      const attempt: Attempt = await forward(cores.pool(i), out);
+      if (attempt.kind === 'answer') {
+        if (claimGate && cls.packetId !== undefined && attempt.status < 500) {
+          const kind = cls.claim
+            ? 'claim'
+            : method === 'GET' && url.pathname === `/v1/packets/${cls.packetId}`
+              ? 'detail'
+              : undefined;
+          if (kind)
+            claimGate.learn(cls.packetId, shadow, { kind, status: attempt.status, body: attempt.body });
+        }
+        return answer(attempt, cores.origins[i]!, method);
+      }
+      if ((attempt.error as { code?: unknown } | null)?.code === 'UND_ERR_INVALID_ARG') {
+        return errorAnswer(
+          'VALIDATION_FAILED',
+          `the request cannot be forwarded: ${errorText(attempt.error)}`,
+        );
+      }
+      lastFailure = `${cores.origins[i]}: ${errorText(attempt.error)}`;
+      cores.markDown(i, lastFailure);
+      if (attempt.sent && !cls.retrySafe) {
+        return errorAnswer(
+          'DEPENDENCY_FAILED',
+          `the core failed after the request reached it (${lastFailure}); it may or may not have been done, and it is not safe to send again`,
+        );
+      }
+    }
+    return errorAnswer('DEPENDENCY_FAILED', `no core answered (last: ${lastFailure}); retry shortly`, 1_000);
+  };
+}
+
+function forwardHeaders(incoming: Headers): Record<string, string> {
+  const dropped = new Set(HOP_BY_HOP);
+  // headers the client named in Connection are per-hop too
+  for (const name of (incoming.get('connection') ?? '').split(',')) dropped.add(name.trim().toLowerCase());
+  const out: Record<string, string> = {};
+  incoming.forEach((value, name) => {
+    if (!dropped.has(name)) out[name] = value;
+  });
+  return out;
+}
+
+async function readBody(req: Request): Promise<Uint8Array | null | Response> {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.body === null) return null;
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  const tooLarge = () => errorAnswer('VALIDATION_FAILED', 'request body too large');
+  if (declared > MAX_BODY_BYTES) return tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = req.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      return tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+function answer(attempt: Extract<Attempt, { kind: 'answer' }>, origin: string, method: string): Response {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(attempt.headers)) {
+    if (HOP_BY_HOP.has(name)) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  headers.set(CORE_HEADER, origin);
+  const empty = method === 'HEAD' || attempt.status === 204 || attempt.status === 304;
+  return new Response(empty ? null : attempt.body, { status: attempt.status, headers });
+}
+
+function health(cores: CoreSet, claimGate: ClaimGate | undefined): Response {
+  const states = cores.states();
+  const ok = states.some((s) => s.up);
+  const body = {
+    ok,
+    role: 'gateway',
+    cores: states.map((s) => ({
+      url: s.origin,
+      up: s.up,
+      since: new Date(s.since).toISOString(),
+      ...(s.reason ? { reason: s.reason } : {}),
+      forwarded: s.forwarded,
+    })),
+    claimLimiter: claimGate ? { on: true, bypassed: claimGate.bypassed() } : { on: false },
+  };
+  return new Response(JSON.stringify(body), {
+    status: ok ? 200 : 503,
+    headers: { 'content-type': 'application/json' },
+  });
+}

@@ -1,0 +1,336 @@
+/**
+ * The gateway as a reverse proxy, in front of stand-in cores (real HTTP servers, no database):
+ * what it forwards and returns, where each request goes, and what it does when a core refuses,
+ * dies with a request in hand, or never answers.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { issueToken } from '../../src/auth/tokens.js';
+import type { ServeConfig } from '../../src/config/serve-config.js';
+import { createMemoryClaimLimiter } from '../../src/cache/memory-claim-limiter.js';
+import { createClaimGate } from '../../src/gateway/claim-gate.js';
+import { createCoreSet } from '../../src/gateway/core-set.js';
+import { CORE_HEADER, createGatewayHandler } from '../../src/gateway/gateway-handler.js';
+import { createRendezvous } from '../../src/gateway/rendezvous.js';
+import { listenHttp } from '../../src/runtime/http-listener.js';
+import { startGateway } from '../../src/runtime/start-gateway.js';
+import { dropConnection, freePort, hang, packetOwnedBy, startFakeCore, type FakeCore } from './fake-core.js';
+
+const SECRET = 'gateway-test-secret-0123456789';
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function fakeCores(n: number): Promise<FakeCore[]> {
+  const cores: FakeCore[] = [];
+  for (let i = 0; i < n; i++) {
+    const core = await startFakeCore();
+    cleanups.push(() => core.close());
+    cores.push(core);
+  }
+  return cores;
+}
+
+async function gateway(origins: string[], extra: Partial<ServeConfig> = {}) {
+  const gw = await startGateway(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: '/nonexistent-redpkt-gateway-test',
+      mysql: [],
+      redis: undefined,
+      secret: SECRET,
+      cores: origins,
+      coreTimeoutMs: 2_000,
+      healthEveryMs: 100,
+      claimLimiter: false,
+      ...extra,
+    },
+    { log: () => {} },
+  );
+  cleanups.push(() => gw.close());
+  return gw;
+}
+
+async function send(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+) {
+  const res = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await res.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+const until = async (what: () => boolean, ms = 3_000) => {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('the gateway forwards requests as they came', () => {
+  it('passes method, path, query, headers and body, and returns status, headers and body', async () => {
+    const [core] = await fakeCores(1);
+    core!.behave((req, res) => {
+      res.writeHead(201, [
+        ['content-type', 'application/json'],
+        ['x-request-id', String(req.headers['x-request-id'])],
+        ['set-cookie', 'a=1'],
+        ['set-cookie', 'b=2'],
+      ]);
+      res.end(JSON.stringify(req));
+    });
+    const gw = await gateway([core!.url]);
+    const r = await send(
+      gw.url,
+      'POST',
+      '/v1/c2c/packets?trace=1&x=%20y',
+      {
+        authorization: 'Bearer abc.def.ghi',
+        'x-request-id': 'req-42',
+        'x-redpkt-shadow': '1',
+        'content-type': 'application/json',
+      },
+      '{"outOrderNo":"o-1","totalAmount":100}',
+    );
+    expect(r.status).toBe(201);
+    expect(r.headers.get('x-request-id')).toBe('req-42');
+    expect(r.headers.get('set-cookie')).toBe('a=1, b=2');
+    expect(r.headers.get(CORE_HEADER)).toBe(core!.url);
+    expect(r.json).toMatchObject({
+      method: 'POST',
+      url: '/v1/c2c/packets?trace=1&x=%20y',
+      body: '{"outOrderNo":"o-1","totalAmount":100}',
+      headers: {
+        authorization: 'Bearer abc.def.ghi',
+        'x-request-id': 'req-42',
+        'x-redpkt-shadow': '1',
+        'content-type': 'application/json',
+        host: new URL(core!.url).host,
+      },
+    });
+  });
+
+  it('refuses a body above 64 KiB itself, forwarding nothing', async () => {
+    const [core] = await fakeCores(1);
+    const gw = await gateway([core!.url]);
+    const r = await send(
+      gw.url,
+      'POST',
+      '/v1/c2c/packets',
+      { 'content-type': 'application/json' },
+      'x'.repeat(70_000),
+    );
+    expect(r.status).toBe(400);
+    expect(r.json).toEqual({ error: { code: 'VALIDATION_FAILED', message: 'request body too large' } });
+    expect(core!.received).toHaveLength(0);
+  });
+});
+
+describe('the gateway routes by packet id', () => {
+  it('sends every request of a packet to its top-ranked core, and the rest round robin', async () => {
+    const cores = await fakeCores(3);
+    const origins = cores.map((c) => c.url);
+    const gw = await gateway(origins);
+    const ranking = createRendezvous(origins);
+    const seen = new Set<string>();
+    for (let k = 0; k < 12; k++) {
+      const id = packetOwnedBy(origins, k % 3);
+      for (const [method, path] of [
+        ['GET', `/v1/packets/${id}`],
+        ['POST', `/v1/packets/${id}/claims`],
+        ['GET', `/v1/packets/${id}/claims`],
+      ] as const) {
+        const r = await send(gw.url, method, path);
+        expect(r.headers.get(CORE_HEADER)).toBe(origins[ranking.rank(id)[0]!]);
+        seen.add(r.headers.get(CORE_HEADER)!);
+      }
+    }
+    expect(seen.size).toBe(3);
+    const before = cores.map((c) => c.received.length);
+    for (let k = 0; k < 9; k++) expect((await send(gw.url, 'GET', '/v1/subsidies')).status).toBe(200);
+    expect(cores.map((c, i) => c.received.length - before[i]!)).toEqual([3, 3, 3]);
+  });
+});
+
+describe('the gateway fails over', () => {
+  it('marks a refusing core down, goes to the next in the ranking, and takes it back once healthy', async () => {
+    const [b] = await fakeCores(1);
+    const port = await freePort();
+    const deadUrl = `http://127.0.0.1:${port}`;
+    const origins = [deadUrl, b!.url];
+    const gw = await gateway(origins);
+    const id = packetOwnedBy(origins, 0);
+    const r = await send(gw.url, 'POST', `/v1/packets/${id}/claims`);
+    expect([r.status, r.headers.get(CORE_HEADER)]).toEqual([200, b!.url]);
+    const health = await send(gw.url, 'GET', '/healthz');
+    expect(health.status).toBe(200);
+    expect(health.json.cores).toEqual([
+      expect.objectContaining({ url: deadUrl, up: false, reason: expect.stringMatching(/ECONNREFUSED/) }),
+      expect.objectContaining({ url: b!.url, up: true }),
+    ]);
+
+    const revived = await startFakeCore(port);
+    cleanups.push(() => revived.close());
+    await until(() => gw.cores.isUp(0));
+    const back = await send(gw.url, 'GET', `/v1/packets/${id}`);
+    expect(back.headers.get(CORE_HEADER)).toBe(deadUrl);
+    expect(revived.received).toHaveLength(1);
+  });
+
+  it('sends an idempotent request again to the next core when one dies with it in hand', async () => {
+    const [a, b] = await fakeCores(2);
+    a!.behave(dropConnection);
+    const origins = [a!.url, b!.url];
+    const gw = await gateway(origins);
+    const id = packetOwnedBy(origins, 0);
+    const r = await send(gw.url, 'POST', `/v1/packets/${id}/claims`, { authorization: 'Bearer t' }, '');
+    expect([r.status, r.headers.get(CORE_HEADER)]).toEqual([200, b!.url]);
+    expect(a!.received).toHaveLength(1); // it did reach the dying core first
+    expect(b!.received.map((x) => x.url)).toEqual([`/v1/packets/${id}/claims`]);
+  });
+
+  it('does not send a non-idempotent request again: 503 DEPENDENCY_FAILED, sent once', async () => {
+    const [a, b] = await fakeCores(2);
+    a!.behave(dropConnection);
+    const gw = await gateway([a!.url, b!.url]);
+    // the first request without a packet id goes to the first core (round robin from 0)
+    const r = await send(gw.url, 'POST', '/finance/rain/spring/draw', { authorization: 'Bearer t' }, '');
+    expect(r.status).toBe(503);
+    expect(r.json.error.code).toBe('DEPENDENCY_FAILED');
+    expect(r.json.error.message).toMatch(/not safe to send again/);
+    expect(a!.received).toHaveLength(1);
+    expect(b!.received).toHaveLength(0);
+  });
+
+  it('marks a core that does not answer in time down and fails over an idempotent request', async () => {
+    const [a, b] = await fakeCores(2);
+    a!.behave(hang);
+    const origins = [a!.url, b!.url];
+    const gw = await gateway(origins, { coreTimeoutMs: 300, healthEveryMs: 60_000 });
+    const id = packetOwnedBy(origins, 0);
+    const started = Date.now();
+    const r = await send(gw.url, 'GET', `/v1/packets/${id}`);
+    expect([r.status, r.headers.get(CORE_HEADER)]).toEqual([200, b!.url]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(gw.cores.isUp(0)).toBe(false);
+  });
+
+  it('answers 503 DEPENDENCY_FAILED when no core is up, and /healthz says so', async () => {
+    const origins = [`http://127.0.0.1:${await freePort()}`, `http://127.0.0.1:${await freePort()}`];
+    const gw = await gateway(origins);
+    await until(() => !gw.cores.isUp(0) && !gw.cores.isUp(1));
+    const r = await send(gw.url, 'GET', `/v1/packets/${packetOwnedBy(origins, 1)}`);
+    expect(r.status).toBe(503);
+    expect(r.headers.get('retry-after')).toBe('1');
+    expect(r.json).toEqual({
+      error: { code: 'DEPENDENCY_FAILED', message: 'no core is up; retry shortly', retryAfterMs: 1000 },
+    });
+    const health = await send(gw.url, 'GET', '/healthz');
+    expect([health.status, health.json.ok, health.json.role]).toEqual([503, false, 'gateway']);
+  });
+});
+
+describe('the claim gate in front of claims', () => {
+  it("needs the cores' secret to start, from --secret or the data dir, never a new one", async () => {
+    const [core] = await fakeCores(1);
+    const dir = await mkdtemp(join(tmpdir(), 'redpkt-gw-secret-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const noSecret = { dataDir: dir, secret: undefined, claimLimiter: true };
+    await expect(gateway([core!.url], noSecret)).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/--secret/),
+    });
+    await expect(readFile(join(dir, 'secret'), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    await writeFile(join(dir, 'secret'), `${SECRET}\n`);
+    const gw = await gateway([core!.url], noSecret);
+    const id = packetOwnedBy([core!.url], 0);
+    const auth = { authorization: `Bearer ${await issueToken(SECRET, 'u1')}` };
+    const r = await send(gw.url, 'POST', `/v1/packets/${id}/claims`, auth);
+    expect([r.status, r.headers.get(CORE_HEADER)]).toEqual([200, core!.url]);
+  });
+
+  async function gatedGateway(origins: string[], windowMs: number) {
+    const cores = createCoreSet({ origins, requestTimeoutMs: 2_000, healthEveryMs: 60_000 });
+    const claimGate = createClaimGate({
+      secret: SECRET,
+      limiters: {
+        real: createMemoryClaimLimiter({ factor: 1.5, windowMs }),
+        shadow: createMemoryClaimLimiter({ factor: 1.5, windowMs }),
+      },
+    });
+    const handler = createGatewayHandler({ cores, ranking: createRendezvous(origins), claimGate });
+    const listener = await listenHttp(handler, '127.0.0.1', 0);
+    cleanups.push(async () => {
+      await listener.close();
+      await cores.close();
+      await claimGate.close();
+    });
+    return listener.url;
+  }
+
+  it('checks the token first: 401 at the gateway, nothing forwarded', async () => {
+    const [core] = await fakeCores(1);
+    const url = await gatedGateway([core!.url], 60_000);
+    const id = packetOwnedBy([core!.url], 0);
+    for (const headers of [{}, { authorization: 'Bearer not-a-token' }] as Record<string, string>[]) {
+      const r = await send(url, 'POST', `/v1/packets/${id}/claims`, headers);
+      expect(r.status).toBe(401);
+      expect(r.json.error.code).toBe('UNAUTHENTICATED');
+    }
+    expect(core!.received).toHaveLength(0);
+  });
+
+  it('limits claims per packet from the remaining count the core answered, and answers exhausted itself', async () => {
+    const [core] = await fakeCores(1);
+    const url = await gatedGateway([core!.url], 60_000);
+    const id = packetOwnedBy([core!.url], 0);
+    const auth = { authorization: `Bearer ${await issueToken(SECRET, 'u1')}` };
+    core!.behave((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ claimNo: `${id}-1`, packetId: id, amount: 5, remainingCount: 2, status: 'pending' }),
+      );
+    });
+    expect((await send(url, 'POST', `/v1/packets/${id}/claims`, auth)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 20)); // the limiter learns after the answer
+    // remaining 2 -> ceil(2 x 1.5) = 3 attempts pass this window (one window: 60 s)
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, () => send(url, 'POST', `/v1/packets/${id}/claims`, auth)),
+    );
+    expect(burst.filter((r) => r.status === 200)).toHaveLength(3);
+    const limited = burst.filter((r) => r.status === 429);
+    expect(limited).toHaveLength(7);
+    expect(limited[0]!.json.error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) });
+    expect(core!.received).toHaveLength(4);
+
+    const other = packetOwnedBy([core!.url], 0);
+    core!.behave((_req, res) => {
+      res.writeHead(409, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'PACKET_EXHAUSTED', message: 'all shares claimed' } }));
+    });
+    expect((await send(url, 'POST', `/v1/packets/${other}/claims`, auth)).status).toBe(409);
+    await new Promise((r) => setTimeout(r, 20));
+    const again = await send(url, 'POST', `/v1/packets/${other}/claims`, auth);
+    expect([again.status, again.json.error.code, again.headers.get(CORE_HEADER)]).toEqual([
+      409,
+      'PACKET_EXHAUSTED',
+      null,
+    ]);
+    expect(core!.received).toHaveLength(5);
+  });
+});
