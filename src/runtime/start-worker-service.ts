@@ -3,6 +3,9 @@
  * with no HTTP API but `GET /healthz`. Finance is reached over HTTP at `--finance-url` (a running
  * `redpkt serve` that hosts the simulated finance and our callback route), signed with the key
  * derived from the shared secret; finance's callbacks go to that serve's `/v1/callbacks/finance`.
+ * It also books subsidy grants off the grant queue (Redis with --redis, else the data dir's
+ * queue.db, so then it must share the data dir), answers mocked packets' transfers and refunds
+ * from the mocked-order records like the all-in-one does, and works the shadow lane (issue 5).
  */
 import { Hono } from 'hono';
 import type { ServeConfig } from '../config/serve-config.js';
@@ -15,6 +18,13 @@ import { listenHttp } from './http-listener.js';
 import { createRainClient } from '../finance/rain/rain-client.js';
 import { startBackground, type Background } from '../worker/start-worker.js';
 import { financeSignSecret, loadOrCreateSecret } from './secret.js';
+import { subsidyTokenKey } from '../auth/subsidy-token.js';
+import { DEFAULT_BOOKING_RATE } from '../config/subsidy-config.js';
+import { createGrantQueue, grantQueueConfig } from '../queue/create-grant-queue.js';
+import { startBookingWorker } from '../services/subsidy/booking-worker.js';
+import { createSwitchStore } from '../storage/switches/create-switch-store.js';
+import { withPaymentMocks } from '../switches/mocks/mocking-provider.js';
+import type { MockedOrderStore } from '../switches/mocks/payment-mock.js';
 import { SHADOW_HEADER, SHADOW_HEADERS, type LaneName } from './lane.js';
 import {
   ensureMysqlDatabase,
@@ -46,7 +56,17 @@ export async function startWorkerService(
   const financeUrl = config.financeUrl.replace(/\/+$/, '');
   const secret = await loadOrCreateSecret(config.dataDir, config.secret);
   const storeConfig = packetStoreConfig(config.dataDir, config.mysql);
-  const real = await startWorkerLane(config, opts, financeUrl, secret, storeConfig, 'real');
+  if (storeConfig.kind === 'mysql') for (const url of storeConfig.urls) await ensureMysqlDatabase(url);
+  // issue 7: a mocked packet's transfers and refund are answered from the mocked-order records
+  // (kept beside the real lane's switches for both lanes), never sent to finance
+  const mocks = await createSwitchStore(storeConfig);
+  await mocks.migrate();
+  const lane = (cfg: StoreConfig, name: LaneName) =>
+    startWorkerLane(config, opts, { financeUrl, secret, mocks }, cfg, name);
+  const real = await lane(storeConfig, 'real').catch(async (e: unknown) => {
+    await mocks.close();
+    throw e;
+  });
 
   // issue 5: the shadow lane's work (a rehearsal's refunds, transfers) once its store exists
   const shadowConfig = shadowStoreConfig(storeConfig);
@@ -56,8 +76,7 @@ export async function startWorkerService(
     if (shadow || checking) return;
     checking = true;
     try {
-      if (await storeExists(shadowConfig))
-        shadow = await startWorkerLane(config, opts, financeUrl, secret, shadowConfig, 'shadow');
+      if (await storeExists(shadowConfig)) shadow = await lane(shadowConfig, 'shadow');
     } catch (e) {
       opts.log?.('shadow lane worker failed to start', e);
     } finally {
@@ -76,6 +95,7 @@ export async function startWorkerService(
       clearInterval(shadowTimer);
       await shadow?.close();
       await real.close();
+      await mocks.close();
       throw e;
     },
   );
@@ -92,6 +112,7 @@ export async function startWorkerService(
         while (checking) await new Promise((r) => setTimeout(r, 20));
         await shadow?.close();
         await real.close();
+        await mocks.close();
         await listener.close();
       })();
       return closing;
@@ -111,16 +132,19 @@ interface WorkerLane {
 async function startWorkerLane(
   config: ServeConfig,
   opts: WorkerStartOptions,
-  financeUrl: string,
-  secret: string,
+  shared: { financeUrl: string; secret: string; mocks: MockedOrderStore },
   storeConfig: StoreConfig,
   lane: LaneName,
 ): Promise<WorkerLane> {
+  const { financeUrl, secret } = shared;
   if (storeConfig.kind === 'mysql') for (const url of storeConfig.urls) await ensureMysqlDatabase(url);
   const store = await createStore(storeConfig);
   await store.migrate();
   const headers = lane === 'shadow' ? SHADOW_HEADERS : {};
-  const provider = createFinanceClient({ baseUrl: financeUrl, secret: financeSignSecret(secret), headers });
+  const provider = withPaymentMocks(
+    createFinanceClient({ baseUrl: financeUrl, secret: financeSignSecret(secret), headers }),
+    { store: shared.mocks, now: opts.now ?? Date.now },
+  );
   const issuer = createRainClient({
     baseUrl: financeUrl,
     secret: financeSignSecret(secret),
@@ -136,10 +160,24 @@ async function startWorkerLane(
     alertWebhook: config.alertWebhook,
     ...opts,
   });
+  // issue 3: grants off this lane's queue into its store, at --booking-rate per process
+  const queue = await createGrantQueue(
+    grantQueueConfig(config.dataDir, config.redis, undefined, lane === 'shadow' ? 'shadow' : undefined),
+  );
+  const booking = startBookingWorker({
+    queue,
+    store,
+    tokenKey: subsidyTokenKey(secret),
+    now: opts.now ?? Date.now,
+    ratePerSec: config.bookingRate ?? DEFAULT_BOOKING_RATE,
+    log: opts.log ?? ((msg, err) => console.error(msg, err)),
+  });
   return {
     store,
     background,
     async close() {
+      await booking.stop();
+      await queue.close();
       await background.stop();
       await provider.close();
       await issuer.close();
