@@ -1,7 +1,14 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
+import { readEnv } from '../config/env.js';
 import { RedpktError } from '../domain/errors.js';
+import { MAX_INSTALL_BATCH } from '../finance/store/install-types.js';
 import { DEFAULT_REALNAME_FAIL_RATE } from '../fixtures/generate-users.js';
+import { loadFixtures } from '../fixtures/load-fixtures.js';
+import type { LoadFixturesSummary } from '../fixtures/load-fixtures.js';
+import { startLoadProgress } from '../fixtures/load-progress.js';
 import { writeUsers, writeUsersToFile } from '../fixtures/write-users.js';
 
 interface GenFlags {
@@ -11,7 +18,15 @@ interface GenFlags {
   realnameFailRate: string;
 }
 
-export function registerFixtures(program: Command, io?: { stdout: Writable }): void {
+/** Where the commands write; tests pass their own. */
+export interface FixturesIo {
+  stdout: Writable;
+  stderr?: Writable;
+  /** Progress on stderr only on a terminal. */
+  isTTY?: boolean;
+}
+
+export function registerFixtures(program: Command, io?: FixturesIo): void {
   const fixtures = program
     .command('fixtures')
     .description('generate and load users with mocked real-name and payment identities');
@@ -47,14 +62,91 @@ export function registerFixtures(program: Command, io?: { stdout: Writable }): v
   fixtures
     .command('load')
     .description(
-      'install fixture users into a running service (not built yet: finance opens accounts on first use)',
+      "install a fixtures file's users (balance, real-name result) into a running service's finance, shadow-marked",
     )
-    .argument('[file]')
-    .allowUnknownOption()
-    .action(() => {
-      throw new RedpktError(
-        'NOT_IMPLEMENTED',
-        '"redpkt fixtures load" is not built yet: finance opens accounts on first use, and `redpkt load --fixtures FILE` reads the users directly',
+    .argument('<file>', 'users from `redpkt fixtures gen` (JSONL; every line needs a balance)')
+    .requiredOption('--target <url>', 'the running service, e.g. http://127.0.0.1:8080')
+    .option('--secret <secret>', 'the service secret (default: REDPKT_SECRET, or the one in the data dir)')
+    .option('--data-dir <dir>', 'where to find the secret when not given (default .redpkt)')
+    .option('--batch <n>', `users per request, 1-${MAX_INSTALL_BATCH}`, String(MAX_INSTALL_BATCH))
+    .option('--concurrency <n>', 'requests in flight', '4')
+    .option(
+      '--json',
+      'print the summary as JSON (users, batches, installed, unchanged, conflicts, durationMs)',
+    )
+    .action(async (file: string, flags: LoadFlags) => {
+      const out = { stdout: io?.stdout ?? process.stdout, stderr: io?.stderr ?? process.stderr };
+      const isTTY = io?.isTTY ?? Boolean(process.stderr.isTTY);
+      const env = readEnv();
+      const secret = await readSecret(
+        flags.dataDir ?? env.REDPKT_DATA_DIR ?? '.redpkt',
+        flags.secret ?? env.REDPKT_SECRET,
       );
+      const progress = startLoadProgress(isTTY, out.stderr);
+      let summary: LoadFixturesSummary;
+      try {
+        summary = await loadFixtures({
+          file,
+          target: parseTarget(flags.target),
+          secret,
+          batch: wholeNumber('--batch', flags.batch),
+          concurrency: wholeNumber('--concurrency', flags.concurrency),
+          onProgress: progress.update,
+        });
+      } finally {
+        progress.stop();
+      }
+      if (flags.json) out.stdout.write(`${JSON.stringify(summary)}\n`);
+      else out.stdout.write(`${describeSummary(summary)}\n`);
+      if (!flags.json) {
+        for (const c of summary.firstConflicts) out.stderr.write(`redpkt: conflict: ${c.message}\n`);
+      }
+      if (summary.conflicts > 0) process.exitCode = EXIT_CONFLICTS;
     });
+}
+
+/** Exit code of a load with conflicts: "a check failed" (README, Exit codes). */
+const EXIT_CONFLICTS = 1;
+
+interface LoadFlags {
+  target: string;
+  secret?: string;
+  dataDir?: string;
+  batch: string;
+  concurrency: string;
+  json?: boolean;
+}
+
+function wholeNumber(flag: string, value: string): number {
+  if (!/^\d{1,6}$/.test(value)) throw new RedpktError('USAGE', `${flag} must be a whole number`);
+  return Number(value);
+}
+
+function parseTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.protocol === 'http:' || u.protocol === 'https:') return u.toString();
+  } catch {
+    // below
+  }
+  throw new RedpktError('USAGE', `--target must be an http(s) URL, got ${JSON.stringify(url)}`);
+}
+
+async function readSecret(dataDir: string, given: string | undefined): Promise<string> {
+  if (given) return given;
+  try {
+    const secret = (await readFile(join(dataDir, 'secret'), 'utf8')).trim();
+    if (secret.length > 0) return secret;
+  } catch {
+    // below
+  }
+  throw new RedpktError(
+    'USAGE',
+    'fixtures load needs the service secret: --secret, REDPKT_SECRET or <data-dir>/secret',
+  );
+}
+
+function describeSummary(s: LoadFixturesSummary): string {
+  const n = (v: number) => v.toLocaleString('en');
+  return `installed ${n(s.installed)} · unchanged ${n(s.unchanged)} · conflicts ${n(s.conflicts)} (${n(s.users)} users, ${n(s.batches)} batches, ${(s.durationMs / 1000).toFixed(1)} s)`;
 }

@@ -3,23 +3,15 @@
  * ledger and stores the report; `redpkt recon list` shows the history. Exit 0 clean,
  * 1 discrepancies, 3 usage error, 4 a store or finance unreachable.
  */
-import { access, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { readEnv } from '../config/env.js';
 import { RedpktError } from '../domain/errors.js';
-import type { ReconStore } from '../domain/ports.js';
-import { createFinanceClient } from '../finance/client.js';
-import { createFinanceStore } from '../finance/store/create-finance-store.js';
-import type { FinanceStoreConfig } from '../finance/store/types.js';
-import { parseReconFlags, type ReconOptions } from '../recon/recon-flags.js';
+import { openOurs, openProvider } from '../recon/open-sides.js';
+import { parseReconFlags } from '../recon/recon-flags.js';
 import { renderHistory, renderReport } from '../recon/render.js';
-import { runRecon, type ReconDeps } from '../recon/run-recon.js';
-import { financeSignSecret } from '../runtime/secret.js';
-import { financeStoreConfig, packetStoreConfig } from '../runtime/storage-config.js';
-import { createStore, type StoreConfig } from '../storage/create-store.js';
-import { openReconStore } from '../storage/recon/create-recon-store.js';
-import { createSwitchStore } from '../storage/switches/create-switch-store.js';
+import { runRecon } from '../recon/run-recon.js';
+import { packetStoreConfig, shadowStoreConfig } from '../runtime/storage-config.js';
 
 export interface ReconIo {
   write(text: string): void;
@@ -29,119 +21,55 @@ export interface ReconIo {
 const defaultIo: ReconIo = { write: (t) => void process.stdout.write(t), now: () => Date.now() };
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-async function mustExist(file: string, what: string): Promise<void> {
-  try {
-    await access(file);
-  } catch {
-    throw new RedpktError(
-      'DEPENDENCY_FAILED',
-      `no ${what} at ${file} (give --data-dir, --mysql or --finance-db)`,
-    );
-  }
-}
-
-/** Our store: migrated (recon's table and indexes, the mocked-order table), then read-only. */
-async function openOurs(
-  dataDir: string,
-  mysql: readonly string[],
-): Promise<{ config: StoreConfig; recon: ReconStore }> {
-  const config = packetStoreConfig(dataDir, mysql);
-  if (config.kind === 'sqlite') await mustExist(config.file, 'packet store');
-  const store = await createStore(config);
-  try {
-    await store.migrate();
-  } finally {
-    await store.close();
-  }
-  const switches = await createSwitchStore(config);
-  try {
-    await switches.migrate();
-  } finally {
-    await switches.close();
-  }
-  return { config, recon: openReconStore(config) };
-}
-
-async function readSecret(dataDir: string, given: string | undefined): Promise<string> {
-  if (given) return given;
-  try {
-    return (await readFile(join(dataDir, 'secret'), 'utf8')).trim();
-  } catch {
-    throw new RedpktError(
-      'USAGE',
-      '--finance needs the service secret: --secret, REDPKT_SECRET or <data-dir>/secret',
-    );
-  }
-}
-
-type Provider = Pick<ReconDeps, 'ledger' | 'providerOrder'> & { close(): Promise<void> };
-
-async function openProvider(
-  opts: ReconOptions,
-  dataDir: string,
-  mysql: readonly string[],
-): Promise<Provider> {
-  if (opts.finance) {
-    const client = createFinanceClient({
-      baseUrl: opts.finance,
-      secret: financeSignSecret(await readSecret(dataDir, opts.secret)),
-    });
-    return {
-      ledger: async (q) => (await client.listLedger(q)).entries,
-      providerOrder: (no) => client.queryOrder(no),
-      close: () => client.close(),
-    };
-  }
-  let config: FinanceStoreConfig;
-  if (opts.financeDb) {
-    config = /^mysql:\/\//.test(opts.financeDb)
-      ? { kind: 'mysql', url: opts.financeDb }
-      : { kind: 'sqlite', file: opts.financeDb };
-  } else {
-    config = financeStoreConfig(dataDir, mysql);
-  }
-  if (config.kind === 'sqlite') await mustExist(config.file, 'finance store');
-  const store = createFinanceStore(config);
-  return {
-    ledger: (q) => store.listLedger(q),
-    providerOrder: (no) => store.getOrder(no),
-    close: () => store.close(),
-  };
-}
-
 export async function reconCommand(flags: Record<string, unknown>, io: ReconIo = defaultIo): Promise<number> {
   const opts = parseReconFlags(flags);
   const env = readEnv();
   const dataDir = opts.dataDir ?? env.REDPKT_DATA_DIR ?? '.redpkt';
   const mysql = opts.mysql.length > 0 ? opts.mysql : env.REDPKT_MYSQL ? [env.REDPKT_MYSQL] : [];
   const secret = opts.secret ?? env.REDPKT_SECRET;
-  const ours = await openOurs(dataDir, mysql);
+  const config = packetStoreConfig(dataDir, mysql);
+  // the report history lives in the real store; with --shadow the orders come from the shadow one
+  const history = await openOurs(config);
   try {
-    const provider = await openProvider({ ...opts, secret }, dataDir, mysql);
+    const ours =
+      opts.lane === 'shadow' ? await openOurs(shadowStoreConfig(config), 'shadow packet store') : history;
     try {
-      const report = await runRecon(
-        { store: ours.recon, ledger: provider.ledger, providerOrder: provider.providerOrder },
-        { window: opts.window, type: opts.type, cutoffMs: opts.cutoffMs, keep: Math.max(opts.first, 50) },
-      );
-      const json = JSON.stringify(report, null, 2);
-      await ours.recon.saveReport({
-        windowKey: report.window.key,
-        type: report.type,
-        fromMs: report.window.fromMs,
-        toMs: report.window.toMs,
-        clean: report.clean,
-        discrepancies: report.discrepancyCount,
-        report: json,
-        ranAt: io.now(),
-      });
-      if (opts.out) await writeFile(opts.out, `${json}\n`);
-      io.write(opts.json ? `${json}\n` : renderReport(report, opts.first));
-      return report.clean ? 0 : 1;
+      const provider = await openProvider({ ...opts, secret, dataDir, mysql });
+      try {
+        const report = await runRecon(
+          { store: ours, ...provider },
+          {
+            window: opts.window,
+            type: opts.type,
+            cutoffMs: opts.cutoffMs,
+            now: io.now(),
+            lane: opts.lane,
+            keep: Math.max(opts.first, 50),
+          },
+        );
+        const json = JSON.stringify(report, null, 2);
+        await history.saveReport({
+          windowKey: report.window.key,
+          type: report.type,
+          lane: report.lane,
+          fromMs: report.window.fromMs,
+          toMs: report.window.toMs,
+          clean: report.clean,
+          discrepancies: report.discrepancyCount,
+          report: json,
+          ranAt: io.now(),
+        });
+        if (opts.out) await writeFile(opts.out, `${json}\n`);
+        io.write(opts.json ? `${json}\n` : renderReport(report, opts.first));
+        return report.clean ? 0 : 1;
+      } finally {
+        await provider.close();
+      }
     } finally {
-      await provider.close();
+      if (ours !== history) await ours.close();
     }
   } finally {
-    await ours.recon.close();
+    await history.close();
   }
 }
 
@@ -154,9 +82,9 @@ export async function reconListCommand(
   if (!Number.isInteger(limit) || limit < 1)
     throw new RedpktError('USAGE', '--limit must be a positive integer');
   const mysql = flags.mysql.length > 0 ? flags.mysql : env.REDPKT_MYSQL ? [env.REDPKT_MYSQL] : [];
-  const ours = await openOurs(flags.dataDir ?? env.REDPKT_DATA_DIR ?? '.redpkt', mysql);
+  const ours = await openOurs(packetStoreConfig(flags.dataDir ?? env.REDPKT_DATA_DIR ?? '.redpkt', mysql));
   try {
-    const reports = await ours.recon.listReports(limit);
+    const reports = await ours.listReports(limit);
     io.write(
       flags.json
         ? `${JSON.stringify(
@@ -167,7 +95,7 @@ export async function reconListCommand(
         : renderHistory(reports),
     );
   } finally {
-    await ours.recon.close();
+    await ours.close();
   }
 }
 
@@ -191,6 +119,11 @@ export function registerRecon(program: Command, io: ReconIo = defaultIo): void {
       "finance's own database (default: beside ours, from --data-dir/--mysql)",
     )
     .option('--secret <secret>', 'the service secret (default REDPKT_SECRET or <data-dir>/secret)')
+    .option(
+      '--shadow',
+      "reconcile the shadow (load-test) lane: its stores, and finance's shadow books (x-redpkt-shadow: 1)",
+      false,
+    )
     .action(async (flags: Record<string, unknown>) => {
       const code = await reconCommand(flags, io);
       if (code !== 0) process.exitCode = code;

@@ -63,6 +63,12 @@ export interface ClaimSharesResult {
   packet: Packet | null;
 }
 
+/** Claimers of one packet, one entry of a group claimed together (`PacketStore.claimSharesMany`). */
+export interface ClaimRequest {
+  packetId: string;
+  uids: readonly string[];
+}
+
 /** Follow-up work written in the same transaction as the state change that needs it (outbox). */
 export const TASK_KINDS = [
   'transfer',
@@ -127,12 +133,34 @@ export interface PacketStore extends SettlementStore, SubsidyStore {
     random?: RandomInt,
   ): Promise<ClaimSharesResult>;
 
+  /**
+   * `claimShares` for several packets at once, in ONE transaction (issue 6, cross-packet group
+   * commit): the packets are locked in id order (so concurrent groups cannot deadlock each other),
+   * each one's claimers are decided as `claimShares` would, and all claims and transfer tasks are
+   * written together. A packet that refuses (missing, unpaid, exhausted, expired) only refuses its
+   * own claimers. One result per request, in request order; a packet asked for twice is claimed
+   * once for the union of its uids. The group is all on one store: a sharded store splits it by
+   * packet shard and runs one such transaction per shard.
+   */
+  claimSharesMany(
+    requests: readonly ClaimRequest[],
+    now: number,
+    random?: RandomInt,
+  ): Promise<ClaimSharesResult[]>;
+
   getClaim(packetId: string, uid: string): Promise<Claim | null>;
   /** Every claim of a packet in claim order. */
   listClaims(packetId: string): Promise<Claim[]>;
 
   getRefund(refundNo: string): Promise<RefundOrder | null>;
   listTasks(filter?: { kind?: TaskKind; status?: TaskStatus }): Promise<Task[]>;
+
+  /**
+   * Issue 6: the shard a new packet of this sender goes on (its id carries it: newPacketId(shard)).
+   * Only the sharded MySQL store has it, and refuses a packet whose id names another shard than its
+   * sender's; absent: one database, shard 0.
+   */
+  packetShard?(senderUid: string): number;
 }
 
 // ---------------------------------------------------------------- payment provider (finance)
@@ -502,9 +530,10 @@ export type ReconScope = 'c2c' | 'b2c';
 
 /** One of our orders as reconciliation reads it (see src/recon/). */
 export interface ReconOrderRow {
-  /** payOrderNo, claimNo, refundNo or withdrawalNo: the provider's order number. */
+  /** payOrderNo, claimNo, refundNo, withdrawalNo or a B2C return's returnNo: the provider's number. */
   orderNo: string;
-  kind: 'payment' | 'transfer' | 'refund';
+  /** `return`: an expired B2C packet's remainder given back to the reward issuer (b2c_returns). */
+  kind: 'payment' | 'transfer' | 'refund' | 'return';
   packetId: string | null;
   amount: Fen;
   status: string;
@@ -525,7 +554,11 @@ export interface ReconOrderQuery {
   limit: number;
 }
 
-/** One C2C packet's orders, summed (successful money only). */
+/**
+ * One packet's orders, summed (successful money only). A B2C packet is "paid" by the subsidy it
+ * spent, its claims are "transferred" once credited to the claimers' subsidy balances, and its
+ * returned remainder is "refunded".
+ */
 export interface ReconPacketRow {
   packetId: string;
   status: string;
@@ -547,6 +580,8 @@ export interface ReconPacketRow {
 }
 
 export interface ReconPacketQuery {
+  /** Default c2c. */
+  type?: 'c2c' | 'b2c';
   fromMs: number;
   toMs: number;
   after?: { createdAt: number; packetId: string };
@@ -565,9 +600,32 @@ export interface ReconB2cTotals {
   bookedAmount: Fen;
 }
 
+/** One booked subsidy as reconciliation matches it against the issuer's grants (issue 8). */
+export interface ReconSubsidyRow {
+  outGrantNo: string;
+  tokenId: string;
+  uid: string;
+  campaign: string;
+  amount: Fen;
+  status: string;
+  /** Copied from the sealed token: the issuer's issuedAt, so both sides walk the same order. */
+  issuedAt: number;
+}
+
+export interface ReconSubsidyQuery {
+  /** Issued in [fromMs, toMs). */
+  fromMs: number;
+  toMs: number;
+  /** Keyset cursor: rows after this one in (issuedAt, outGrantNo) order. */
+  after?: { issuedAt: number; outGrantNo: string };
+  limit: number;
+}
+
 export interface StoredReconReport {
   windowKey: string;
   type: 'c2c' | 'b2c' | 'all';
+  /** `shadow`: a `recon --shadow` run over the shadow (load-test) lane's stores. */
+  lane: 'real' | 'shadow';
   fromMs: number;
   toMs: number;
   clean: boolean;
@@ -583,10 +641,14 @@ export interface ReconStore {
   listOrders(query: ReconOrderQuery): Promise<ReconOrderRow[]>;
   /** Any order of that number (payment, claim, refund or withdrawal), in any window. */
   findOrder(orderNo: string): Promise<{ kind: ReconOrderRow['kind']; createdAt: number } | null>;
-  /** C2C packets created in [fromMs, toMs), in (createdAt, id) order, with their orders summed. */
+  /** Packets of one type created in [fromMs, toMs), in (createdAt, id) order, with their orders summed. */
   listPacketTotals(query: ReconPacketQuery): Promise<ReconPacketRow[]>;
+  /** Booked subsidies issued in [fromMs, toMs), in (issuedAt, outGrantNo) order, one keyset page. */
+  listSubsidies(query: ReconSubsidyQuery): Promise<ReconSubsidyRow[]>;
+  /** The booked subsidy of a grant number, in any window. */
+  findSubsidy(outGrantNo: string): Promise<ReconSubsidyRow | null>;
   b2cTotals(fromMs: number, toMs: number): Promise<ReconB2cTotals>;
-  /** Replaces the report of the same window and type. */
+  /** Replaces the report of the same window, type and lane. */
   saveReport(report: StoredReconReport): Promise<void>;
   /** Newest first. */
   listReports(limit: number): Promise<StoredReconReport[]>;

@@ -5,6 +5,7 @@ import type { CallerOptions } from './http-caller.js';
 import { KnobsSchema } from './knobs.js';
 import type { FinanceKnobs, KnobsPatch } from './knobs.js';
 import type { StatsSnapshot } from './stats.js';
+import type { InstallAccount, InstallSummary, RealnameStatus } from './store/install-types.js';
 import type { BooksCheck } from './store/types.js';
 
 export interface FinanceAdminClient {
@@ -13,6 +14,10 @@ export interface FinanceAdminClient {
   stats(): Promise<StatsSnapshot>;
   resetStats(): Promise<void>;
   books(): Promise<BooksCheck>;
+  /** Issue 5: installs up to 1,000 fixture users in one transaction (see store/install-types.ts). */
+  installAccounts(accounts: readonly InstallAccount[]): Promise<InstallSummary>;
+  /** Issue 5: the mocked real-name result installed for a user, `unknown` when none was. */
+  realname(uid: string): Promise<RealnameStatus | 'unknown'>;
   close(): Promise<void>;
 }
 
@@ -33,6 +38,20 @@ const BooksAnswer = z.object({
   }),
 });
 
+const InstallAnswer = z.object({
+  installed: z.number().int(),
+  unchanged: z.number().int(),
+  conflicts: z.array(
+    z.object({
+      uid: z.string(),
+      code: z.literal('IDEMPOTENCY_CONFLICT'),
+      field: z.enum(['balance', 'realname', 'account']),
+      message: z.string(),
+    }),
+  ),
+});
+const RealnameAnswer = z.object({ uid: z.string(), realname: z.enum(['ok', 'fail', 'unknown']) });
+
 export function createFinanceAdminClient(opts: CallerOptions): FinanceAdminClient {
   const caller = createCaller(opts);
   return {
@@ -44,6 +63,11 @@ export function createFinanceAdminClient(opts: CallerOptions): FinanceAdminClien
       expectOk(await caller.send('DELETE', '/finance/admin/stats'), z.unknown());
     },
     books: async () => expectOk(await caller.send('GET', '/finance/admin/books'), BooksAnswer).books,
+    installAccounts: async (accounts) =>
+      expectOk(await caller.send('PUT', '/finance/admin/accounts', { accounts }), InstallAnswer),
+    realname: async (uid) =>
+      expectOk(await caller.send('GET', `/finance/realname/${encodeURIComponent(uid)}`), RealnameAnswer)
+        .realname,
     close: () => caller.close(),
   };
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { UID_PATTERN } from '../auth/tokens.js';
 import type { ProviderOrder } from '../domain/ports.js';
+import { MAX_INSTALL_BATCH } from './store/install-types.js';
 import type { StoredOrder } from './store/types.js';
 
 export const ORDER_NO_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -22,6 +23,22 @@ export const PayOrderBody = z.strictObject({
 export const TransferBody = z.strictObject({ transferNo: orderNo, uid, amount, notifyUrl });
 
 export const RefundBody = z.strictObject({ refundNo: orderNo, payOrderNo: orderNo, amount, notifyUrl });
+
+/** Issue 5: a fixture install batch (`PUT /finance/admin/accounts`); balances up to 10^12 fen each. */
+export const InstallAccountsBody = z.strictObject({
+  accounts: z
+    .array(
+      z.strictObject({
+        uid,
+        balance: z.number().int().min(0).max(1_000_000_000_000),
+        realname: z.enum(['ok', 'fail']).default('ok'),
+      }),
+    )
+    .min(1)
+    .max(MAX_INSTALL_BATCH),
+});
+
+export const RealnameUid = uid;
 
 export const LedgerQuerySchema = z.object({
   fromMs: z.coerce.number().int().min(0).optional(),

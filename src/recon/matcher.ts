@@ -49,6 +49,11 @@ export interface MatchOptions {
   lookups: MatchLookups;
   /** How many discrepancies to keep in full (default 50); all are counted. */
   keep?: number;
+  /**
+   * Order numbers of the other lane (lane.ts): counted under `shadow` with their fen on whichever
+   * side they appear, never held, never matched, never a discrepancy.
+   */
+  apart?: (orderNo: string) => boolean;
 }
 
 interface Held<T> {
@@ -63,6 +68,7 @@ export async function matchStreams(
 ): Promise<MatchResult> {
   const { window, lookups } = opts;
   const keep = opts.keep ?? 50;
+  const apart = opts.apart ?? (() => false);
   const totals = emptyTotals();
   const discrepancies: Discrepancy[] = [];
   let discrepancyCount = 0;
@@ -176,6 +182,7 @@ export async function matchStreams(
   }
 
   function onOurs(o: OurOrder): void {
+    if (apart(o.orderNo)) return count('shadow', o.amount);
     const m = pendingTheirs.get(o.orderNo);
     if (m) {
       pendingTheirs.delete(o.orderNo);
@@ -187,6 +194,7 @@ export async function matchStreams(
   }
 
   function onTheirs(m: ProviderMove): void {
+    if (apart(m.orderNo)) return count('shadow', m.amount);
     const seen = recent.get(m.orderNo) ?? pendingTheirs.get(m.orderNo);
     if (seen) return duplicate(m, typeof seen.item === 'string' ? seen.item : seen.item.txnId);
     const o = pendingOurs.get(m.orderNo);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { RedpktError } from '../domain/errors.js';
 import { parseDuration } from '../scenarios/duration.js';
 import { DEFAULT_TZ, parseHour, reconWindow, type ReconWindow } from './window.js';
+import type { ReconLane } from './lane.js';
 import type { ReconType } from './run-recon.js';
 
 export const ReconFlagsSchema = z.object({
@@ -19,6 +20,7 @@ export const ReconFlagsSchema = z.object({
   finance: z.string().url().optional(),
   financeDb: z.string().min(1).optional(),
   secret: z.string().min(16).optional(),
+  shadow: z.boolean().default(false),
 });
 
 export interface ReconOptions {
@@ -34,6 +36,8 @@ export interface ReconOptions {
   finance: string | undefined;
   financeDb: string | undefined;
   secret: string | undefined;
+  /** Reconcile the shadow (load-test) lane's books instead of the real ones. */
+  lane: ReconLane;
 }
 
 export function parseReconFlags(flags: Record<string, unknown>): ReconOptions {
@@ -62,5 +66,6 @@ export function parseReconFlags(flags: Record<string, unknown>): ReconOptions {
     finance: f.finance,
     financeDb: f.financeDb,
     secret: f.secret,
+    lane: f.shadow ? 'shadow' : 'real',
   };
 }

@@ -1,40 +1,46 @@
 /**
  * Issue 8: one reconciliation run. Reads both sides of a window as streams, matches them, checks
- * the per-packet invariants, and returns a plain JSON report (STYLE rule 10). It writes nothing:
- * storing the report is the caller's choice, so the same window always gives the same report.
+ * the per-packet and per-campaign invariants, and returns a plain JSON report (STYLE rule 10). It
+ * writes nothing: storing the report is the caller's choice, so the same window always gives the
+ * same report (an unbooked grant moves from in transit to outstanding once the cut-off passed).
  */
 import type { ReconStore } from '../domain/ports.js';
-import { addPacket, emptyInvariantTotals, type InvariantTotals } from './invariants.js';
+import type { RainExportReads } from '../finance/rain/grant-export.js';
+import { checkB2c, type B2cCheck, type CheckStatus } from './b2c-checks.js';
+import type { GrantReport } from './grants.js';
+import type { InvariantTotals } from './invariants.js';
+import { otherLane, type ReconLane } from './lane.js';
 import { matchStreams, type MatchLookups } from './matcher.js';
+import { checkPackets } from './packet-checks.js';
 import { ourOrders, PAGE_SIZE, providerMoves, type LedgerPager } from './sources.js';
 import { CATEGORIES, CLEAN_CATEGORIES, type Discrepancy, type Totals } from './types.js';
 import type { ReconWindow } from './window.js';
 
+export type { B2cCheck, CheckStatus };
 export type ReconType = 'c2c' | 'b2c' | 'all';
 
 export interface ReconDeps {
-  store: Pick<ReconStore, 'listOrders' | 'findOrder' | 'listPacketTotals' | 'b2cTotals'>;
+  store: Pick<
+    ReconStore,
+    'listOrders' | 'findOrder' | 'listPacketTotals' | 'b2cTotals' | 'listSubsidies' | 'findSubsidy'
+  >;
   ledger: LedgerPager;
   providerOrder: MatchLookups['providerOrder'];
+  /** The reward issuer's export: grants (B2C) and returns by number. */
+  issuer: RainExportReads;
 }
 
 export interface ReconRequest {
   window: ReconWindow;
   type: ReconType;
   cutoffMs: number;
+  /** The run's clock (an unbooked grant younger than the cut-off is in transit). */
+  now: number;
+  /** Default real. */
+  lane?: ReconLane;
   /** Discrepancies kept in full (default 50); all are counted. */
   keep?: number;
   pageSize?: number;
-}
-
-export type CheckStatus = 'ok' | 'violated' | 'not_computable';
-
-export interface B2cCheck {
-  name: string;
-  status: CheckStatus;
-  ours: number | null;
-  theirs: number | null;
-  note: string;
 }
 
 export interface ReconReport {
@@ -49,102 +55,79 @@ export interface ReconReport {
     to: string;
   };
   type: ReconType;
+  /** `shadow`: both sides read from the shadow (load-test) lane's books. */
+  lane: ReconLane;
   cutoffMs: number;
   clean: boolean;
-  /** Order discrepancies plus invariant violations. */
+  /** Order and grant discrepancies plus invariant violations. */
   discrepancyCount: number;
   totals: Totals;
   c2c: InvariantTotals | null;
   b2c: B2cCheck[] | null;
+  /** B2C: the issuer's grants against our booked subsidies, per category and per campaign. */
+  grants: GrantReport | null;
+  /** B2C: every packet's invariants (subsidy spent == amount == credited + returned). */
+  b2cPackets: InvariantTotals | null;
   /** Provider movements that belong to another window or type (not judged here). */
   outOfScope: number;
   notes: string[];
-  /** The first `keep` discrepancies: order ones in stream order, then invariant ones. */
+  /** The first `keep` discrepancies: order ones in stream order, then grant ones, then invariants. */
   discrepancies: Discrepancy[];
-}
-
-async function checkC2c(
-  deps: ReconDeps,
-  req: ReconRequest,
-  keep: number,
-  out: Discrepancy[],
-): Promise<InvariantTotals> {
-  const totals = emptyInvariantTotals();
-  let after: { createdAt: number; packetId: string } | undefined;
-  const pageSize = req.pageSize ?? PAGE_SIZE;
-  for (;;) {
-    const page = await deps.store.listPacketTotals({
-      fromMs: req.window.fromMs,
-      toMs: req.window.toMs,
-      limit: pageSize,
-      ...(after ? { after } : {}),
-    });
-    for (const p of page) {
-      for (const v of addPacket(totals, p)) if (out.length < keep) out.push(v);
-    }
-    const last = page.at(-1);
-    if (!last || page.length < pageSize) return totals;
-    after = { createdAt: last.createdAt, packetId: last.packetId };
-  }
-}
-
-async function checkB2c(
-  deps: ReconDeps,
-  req: ReconRequest,
-  grantsIssued: { count: number; fen: number },
-): Promise<B2cCheck[]> {
-  const t = await deps.store.b2cTotals(req.window.fromMs, req.window.toMs);
-  return [
-    {
-      name: 'used subsidies == B2C packets (fen)',
-      status: t.usedAmount === t.packetAmount && t.usedSubsidies === t.packets ? 'ok' : 'violated',
-      ours: t.usedAmount,
-      theirs: t.packetAmount,
-      note: `${t.usedSubsidies} subsidies used, ${t.packets} B2C packets created in the window`,
-    },
-    {
-      name: 'grants issued == booked + outstanding tokens (fen)',
-      status: 'not_computable',
-      ours: t.bookedAmount,
-      theirs: grantsIssued.fen,
-      note:
-        `finance's ledger shows ${grantsIssued.count} grants (${grantsIssued.fen} fen) issued in the window and we booked ` +
-        `${t.booked} (${t.bookedAmount} fen); neither store exposes the outstanding (unbooked) tokens, so the ` +
-        `difference cannot be told apart from a lost booking`,
-    },
-  ];
 }
 
 export async function runRecon(deps: ReconDeps, req: ReconRequest): Promise<ReconReport> {
   const { window } = req;
+  const lane = req.lane ?? 'real';
   const keep = req.keep ?? 50;
   const pageSize = req.pageSize ?? PAGE_SIZE;
-  const grantsIssued = { count: 0, fen: 0 };
-  const theirs = providerMoves(deps.ledger, window.fromMs, window.toMs + req.cutoffMs, pageSize, (e) => {
-    if (e.kind === 'grant' && e.createdAt < window.toMs) {
-      grantsIssued.count += 1;
-      grantsIssued.fen += e.amount;
-    }
-  });
+  const withB2c = req.type !== 'c2c';
+  const providerOrder: MatchLookups['providerOrder'] = async (no) => {
+    const order = await deps.providerOrder(no);
+    if (order || !withB2c) return order;
+    const ret = await deps.issuer.getReturn(no);
+    return ret ? { orderNo: ret.returnNo, amount: ret.amount, status: 'succeeded' } : null;
+  };
   const match = await matchStreams(
     ourOrders(deps.store, req.type, window.fromMs, window.toMs, pageSize),
-    theirs,
+    providerMoves(deps.ledger, window.fromMs, window.toMs + req.cutoffMs, pageSize, withB2c),
     {
       window: { fromMs: window.fromMs, toMs: window.toMs, cutoffMs: req.cutoffMs },
-      lookups: { providerOrder: deps.providerOrder, ourOrder: (no) => deps.store.findOrder(no) },
+      lookups: { providerOrder, ourOrder: (no) => deps.store.findOrder(no) },
       keep,
+      apart: otherLane(lane),
     },
   );
-  const discrepancies = [...match.discrepancies];
-  const invariants: Discrepancy[] = [];
-  const c2c = req.type === 'b2c' ? null : await checkC2c(deps, req, keep, invariants);
-  const b2c = req.type === 'c2c' ? null : await checkB2c(deps, req, grantsIssued);
-  for (const v of invariants) if (discrepancies.length < keep) discrepancies.push(v);
-  const b2cViolations = (b2c ?? []).filter((c) => c.status === 'violated').length;
-  const discrepancyCount = match.discrepancyCount + (c2c?.violations ?? 0) + b2cViolations;
-  const notes = [
-    'shadow (load-test) orders: the packet store does not record the shadow header, so they cannot be reported apart; they are counted with the real ones',
-  ];
+  const later: Discrepancy[] = [];
+  const hold = (d: Discrepancy) => {
+    if (later.length < keep) later.push(d);
+  };
+  const b2c = withB2c
+    ? await checkB2c(
+        deps,
+        { fromMs: window.fromMs, toMs: window.toMs, cutoffMs: req.cutoffMs, now: req.now, lane, pageSize },
+        hold,
+      )
+    : null;
+  const c2c =
+    req.type === 'b2c'
+      ? null
+      : await checkPackets(
+          deps.store,
+          { type: 'c2c', fromMs: window.fromMs, toMs: window.toMs, pageSize },
+          { apart: otherLane(lane) },
+          hold,
+        );
+  const discrepancies = [...match.discrepancies, ...later].slice(0, keep);
+  const discrepancyCount = match.discrepancyCount + (c2c?.violations ?? 0) + (b2c?.discrepancyCount ?? 0);
+  const notes: string[] = [];
+  const apart = match.totals.shadow;
+  if (apart.count > 0 || (b2c?.grants.totals.shadow.count ?? 0) > 0) {
+    const marked = lane === 'real' ? 'shadow-marked (load-test)' : 'real-marked';
+    notes.push(
+      `${apart.count} ${marked} orders (${apart.fen} fen) and ${b2c?.grants.totals.shadow.count ?? 0} grants ` +
+        `reported apart under "shadow", never matched against this lane's books`,
+    );
+  }
   if (match.totals.mocked.count > 0)
     notes.push(`${match.totals.mocked.count} mocked orders reported apart, not matched against finance`);
   return {
@@ -159,12 +142,15 @@ export async function runRecon(deps: ReconDeps, req: ReconRequest): Promise<Reco
       to: new Date(window.toMs).toISOString(),
     },
     type: req.type,
+    lane,
     cutoffMs: req.cutoffMs,
     clean: discrepancyCount === 0,
     discrepancyCount,
     totals: match.totals,
     c2c,
-    b2c,
+    b2c: b2c?.checks ?? null,
+    grants: b2c?.grants ?? null,
+    b2cPackets: b2c?.packets ?? null,
     outOfScope: match.outOfScope,
     notes,
     discrepancies,

@@ -2,9 +2,12 @@
  * Issue 8: the two sides as streams. Ours: the packet store's orders of the window, one keyset
  * page at a time per kind, merged by creation time. Theirs: finance's ledger (its export API or
  * its own store), one page at a time, reduced to one movement per transaction (the credit side).
+ * B2C grants: our booked subsidies and the issuer's grant export, both in (issuedAt, outGrantNo)
+ * keyset pages.
  */
+import type { GrantCursor, IssuedGrant, RainExportReads } from '../finance/rain/grant-export.js';
 import type { LedgerEntry, LedgerQuery } from '../finance/store/types.js';
-import type { ReconOrderRow, ReconScope, ReconStore } from '../domain/ports.js';
+import type { ReconOrderRow, ReconScope, ReconStore, ReconSubsidyRow } from '../domain/ports.js';
 import type { OurOrder, OurState, ProviderMove } from './types.js';
 
 export const PAGE_SIZE = 1000;
@@ -15,6 +18,7 @@ const FAILED_BY_KIND: Record<ReconOrderRow['kind'], ReadonlySet<string>> = {
   payment: new Set(['closed', 'failed']),
   transfer: new Set(['failed']),
   refund: new Set(),
+  return: new Set(),
 };
 
 export function stateOf(row: Pick<ReconOrderRow, 'kind' | 'status'>): OurState {
@@ -29,7 +33,10 @@ export function streamsOf(type: 'c2c' | 'b2c' | 'all'): { scope: ReconScope; kin
     { scope: 'c2c' as const, kind: 'transfer' as const },
     { scope: 'c2c' as const, kind: 'refund' as const },
   ];
-  const b2c = [{ scope: 'b2c' as const, kind: 'transfer' as const }];
+  const b2c = [
+    { scope: 'b2c' as const, kind: 'transfer' as const },
+    { scope: 'b2c' as const, kind: 'return' as const },
+  ];
   return type === 'c2c' ? c2c : type === 'b2c' ? b2c : [...c2c, ...b2c];
 }
 
@@ -97,16 +104,25 @@ export function ourOrders(
 /** One page of finance's ledger: its store's `listLedger`, or the client's wrapped to the same shape. */
 export type LedgerPager = (query: LedgerQuery) => Promise<LedgerEntry[]>;
 
-const MOVE_KINDS = new Set(['payment', 'transfer', 'refund']);
+/** The ledger kinds matched against our orders, and the kind of ours each one is. */
+const MOVE_KINDS: Readonly<Record<string, OurOrder['kind']>> = {
+  payment: 'payment',
+  transfer: 'transfer',
+  refund: 'refund',
+  // issue 8: an expired B2C packet's remainder back in its campaign's budget (returnNo = orderNo)
+  grant_return: 'return',
+};
 
-/** The provider's payment, transfer and refund movements in [fromMs, toMs), one per transaction. */
+/**
+ * The provider's payment, transfer, refund and (with `returns`) B2C return movements in
+ * [fromMs, toMs), one per transaction.
+ */
 export async function* providerMoves(
   page: LedgerPager,
   fromMs: number,
   toMs: number,
   pageSize = PAGE_SIZE,
-  /** Sees every other credit (funding, budget, grant, grant_return), e.g. to sum grants issued. */
-  onOther?: (entry: LedgerEntry) => void,
+  returns = true,
 ): AsyncGenerator<ProviderMove> {
   let afterId: number | undefined;
   for (;;) {
@@ -117,15 +133,46 @@ export async function* providerMoves(
       ...(afterId === undefined ? {} : { afterId }),
     });
     for (const e of entries) {
-      if (e.direction !== 'credit') continue;
-      if (!MOVE_KINDS.has(e.kind)) {
-        onOther?.(e);
-        continue;
-      }
-      yield { orderNo: e.orderNo, kind: e.kind, txnId: e.txnId, amount: e.amount, createdAt: e.createdAt };
+      const kind = MOVE_KINDS[e.kind];
+      if (e.direction !== 'credit' || !kind || (kind === 'return' && !returns)) continue;
+      yield { orderNo: e.orderNo, kind, txnId: e.txnId, amount: e.amount, createdAt: e.createdAt };
     }
     const last = entries.at(-1);
     if (!last || entries.length < pageSize) return;
     afterId = last.id;
+  }
+}
+
+/** Our booked subsidies issued in [fromMs, toMs), in (issuedAt, outGrantNo) order. */
+export async function* ourSubsidies(
+  store: Pick<ReconStore, 'listSubsidies'>,
+  fromMs: number,
+  toMs: number,
+  pageSize = PAGE_SIZE,
+): AsyncGenerator<ReconSubsidyRow> {
+  let after: GrantCursor | undefined;
+  for (;;) {
+    const page = await store.listSubsidies({ fromMs, toMs, limit: pageSize, ...(after ? { after } : {}) });
+    yield* page;
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) return;
+    after = { issuedAt: last.issuedAt, outGrantNo: last.outGrantNo };
+  }
+}
+
+/** The issuer's grants issued in [fromMs, toMs), in (issuedAt, outGrantNo) order. */
+export async function* issuedGrants(
+  issuer: Pick<RainExportReads, 'listGrants'>,
+  fromMs: number,
+  toMs: number,
+  pageSize = PAGE_SIZE,
+): AsyncGenerator<IssuedGrant> {
+  let after: GrantCursor | undefined;
+  for (;;) {
+    const page = await issuer.listGrants({ fromMs, toMs, limit: pageSize, ...(after ? { after } : {}) });
+    yield* page;
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) return;
+    after = { issuedAt: last.issuedAt, outGrantNo: last.outGrantNo };
   }
 }

@@ -4,12 +4,13 @@
  */
 import type { Fen } from '../domain/money.js';
 
-export type ReconOrderKind = 'payment' | 'transfer' | 'refund';
+/** `return`: an expired B2C packet's remainder given back to the reward issuer. */
+export type ReconOrderKind = 'payment' | 'transfer' | 'refund' | 'return';
 
 /** Where an order stands on our side: money moved, never will (closed/failed), or not final yet. */
 export type OurState = 'succeeded' | 'failed' | 'open';
 
-/** One of our payment, transfer (claim or withdrawal) or refund orders. */
+/** One of our payment, transfer (claim or withdrawal), refund or B2C return orders. */
 export interface OurOrder {
   orderNo: string;
   kind: ReconOrderKind;
@@ -45,6 +46,8 @@ export const CATEGORIES = [
   'closed',
   'in_transit',
   'mocked',
+  /** The other lane's orders (shadow-marked in the real lane, real-marked with --shadow): apart. */
+  'shadow',
   'missing_at_provider',
   'missing_ours',
   'amount_mismatch',
@@ -53,11 +56,21 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-/** Categories that are not errors: money agrees, never moved, is still moving, or was mocked. */
-export const CLEAN_CATEGORIES: ReadonlySet<Category> = new Set(['matched', 'closed', 'in_transit', 'mocked']);
+/**
+ * Categories that are not errors: money agrees, never moved, is still moving, was mocked, or
+ * belongs to the other lane (reported apart, never matched against this lane's books).
+ */
+export const CLEAN_CATEGORIES: ReadonlySet<Category> = new Set([
+  'matched',
+  'closed',
+  'in_transit',
+  'mocked',
+  'shadow',
+]);
 
 export interface Discrepancy {
-  category: Category | 'invariant';
+  /** An order's or a grant's category (kind `grant`), or a broken per-packet/campaign invariant. */
+  category: Category | 'record_mismatch' | 'invariant';
   orderNo: string;
   kind: string;
   /** Our amount (null when we have no such order). */

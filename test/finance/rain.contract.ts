@@ -42,7 +42,9 @@ export function rainContract(backend: Backend) {
     let issuer: RainClient;
     let admin: RainAdminClient;
     const queue = fakeQueue();
-    const draw = async (campaign: string, uid: string) => drawRain(h.url, campaign, await h.token(uid));
+    // a generous timeout: 300 draws at once on a busy 2-core machine queue behind each other
+    const draw = async (campaign: string, uid: string) =>
+      drawRain(h.url, campaign, await h.token(uid), { timeoutMs: 30_000 });
 
     beforeAll(async () => {
       h = await startFinanceHarness(backend, { rain: { queue, sweepIntervalMs: 0, republishAfterMs: 0 } });

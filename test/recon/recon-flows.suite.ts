@@ -46,8 +46,8 @@ export function reconFlowsSuite(backend: Backend): void {
 
     beforeAll(async () => {
       h = await startHarness(backend);
-      const refunded = await h.createPacket('s1', { totalAmount: 500, totalCount: 5, expiresInSec: 2 });
-      const exhausted = await h.createPacket('s2', { totalAmount: 300, totalCount: 3, expiresInSec: 2 });
+      const refunded = await h.createPacket('s1', { totalAmount: 500, totalCount: 5, expiresInSec: 5 });
+      const exhausted = await h.createPacket('s2', { totalAmount: 300, totalCount: 3, expiresInSec: 5 });
       const unpaid = await h.createPacket('s3', { totalAmount: 100, totalCount: 1, expiresInSec: 2 }, false);
       refundedId = refunded.id;
       exhaustedId = exhausted.id;

@@ -148,7 +148,13 @@ export function reconStoreContract(name: string, factory: () => Promise<ReconSto
     });
 
     it('keeps one report per window and type, replaced by a re-run, newest first', async () => {
-      const report = { windowKey: '2026-02-11@Asia/Shanghai', type: 'c2c' as const, fromMs: 1, toMs: 2 };
+      const report = {
+        windowKey: '2026-02-11@Asia/Shanghai',
+        type: 'c2c' as const,
+        lane: 'real' as const,
+        fromMs: 1,
+        toMs: 2,
+      };
       await recon.saveReport({ ...report, clean: false, discrepancies: 2, report: '{"a":1}', ranAt: 100 });
       await recon.saveReport({ ...report, clean: true, discrepancies: 0, report: '{"a":2}', ranAt: 200 });
       await recon.saveReport({
@@ -159,10 +165,20 @@ export function reconStoreContract(name: string, factory: () => Promise<ReconSto
         report: '{}',
         ranAt: 150,
       });
+      // a shadow-lane run of the same window and type is its own report, marked as such
+      await recon.saveReport({
+        ...report,
+        lane: 'shadow',
+        clean: true,
+        discrepancies: 0,
+        report: '{"s":1}',
+        ranAt: 120,
+      });
       const history = await recon.listReports(10);
-      expect(history.map((r) => [r.type, r.clean, r.report, r.ranAt])).toEqual([
-        ['c2c', true, '{"a":2}', 200],
-        ['b2c', true, '{}', 150],
+      expect(history.map((r) => [r.type, r.lane, r.clean, r.report, r.ranAt])).toEqual([
+        ['c2c', 'real', true, '{"a":2}', 200],
+        ['b2c', 'real', true, '{}', 150],
+        ['c2c', 'shadow', true, '{"s":1}', 120],
       ]);
     });
   });

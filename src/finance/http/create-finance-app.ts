@@ -8,11 +8,13 @@ import { createErrorHandler, errorResponse } from '../../server/middleware/error
 import type { Knobs } from '../knobs.js';
 import type { Notifier } from '../notifier.js';
 import type { Random } from '../random.js';
+import { grantExportRoutes } from '../rain/grant-export-routes.js';
 import { rainRoutes } from '../rain/rain-routes.js';
 import type { RainService } from '../rain/rain-service.js';
 import type { FinanceService } from '../service.js';
 import type { Stats } from '../stats.js';
 import type { FinanceStore } from '../store/types.js';
+import { accountRoutes } from './account-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { cashierRoutes } from './cashier-routes.js';
 import { countRequests, faultGate } from './fault-gate.js';
@@ -56,7 +58,10 @@ export function createFinanceApp(deps: FinanceAppDeps): Hono {
     }),
   );
   app.route('/', cashierRoutes({ service: deps.service, jwtSecret: deps.jwtSecret }));
+  // issue 8: the reward issuer's grant export for reconciliation (read-only, signed)
+  app.route('/', grantExportRoutes({ store: deps.store, signSecret: deps.signSecret, now }));
   app.route('/', adminRoutes({ ...deps, now }));
+  app.route('/', accountRoutes({ store: deps.store, signSecret: deps.signSecret, now })); // issue 5
   if (deps.rain) {
     app.route(
       '/',

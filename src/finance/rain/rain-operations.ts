@@ -11,6 +11,7 @@ import type { Fen } from '../../domain/money.js';
 import type { Dialect, TxOps } from '../store/dialect.js';
 import type { Account, LedgerEntry } from '../store/types.js';
 import { ISSUER_ACCOUNT, MERCHANT_ACCOUNT } from '../store/types.js';
+import type { RainExportReads } from './grant-export.js';
 import { campaignAccount, remainingBudget } from './types.js';
 import type { Campaign, DrawOutcome, RainGrant, RainLedgerKind, RainStore } from './types.js';
 
@@ -52,10 +53,13 @@ async function lockWithCampaign(tx: TxOps, campaign: string, other: string, now:
 const notFound = (campaign: string) =>
   new RedpktError('NOT_FOUND', `no rain campaign ${campaign}`, { details: { campaign } });
 
-export function createRainOperations(d: Dialect): RainStore {
+export function createRainOperations(d: Dialect): RainStore & RainExportReads {
   return {
     getCampaign: (id) => d.getCampaign(id),
     grantsOf: (uid) => d.grantsOf(uid),
+    listGrants: (q) => d.listGrants(q), // issue 8
+    getGrant: (no) => d.getGrant(no),
+    getReturn: (no) => d.getReturn(no),
     unpublishedGrants: (before, limit) => d.unpublishedGrants(before, limit),
     markPublished: (tokenIds) =>
       tokenIds.length === 0 ? Promise.resolve() : d.write((tx) => tx.markPublished(tokenIds)),

@@ -6,6 +6,7 @@ import { RedpktError } from '../../domain/errors.js';
 import type { Fen } from '../../domain/money.js';
 import { createRainOperations } from '../rain/rain-operations.js';
 import type { Dialect, TxOps } from './dialect.js';
+import { createInstallOperations } from './install-accounts.js';
 import type {
   Account,
   FinanceStore,
@@ -108,6 +109,7 @@ function newOrder(
 export function createOperations(d: Dialect): FinanceStore {
   return {
     ...createRainOperations(d), // issue 3: the reward issuer
+    ...createInstallOperations(d), // issue 5: fixture accounts
     kind: d.kind,
     migrate: () => d.migrate(),
     close: () => d.close(),

@@ -4,7 +4,9 @@
  */
 import type { Fen } from '../../domain/money.js';
 import type { ProviderOrder, ProviderOrderKind } from '../../domain/ports.js';
+import type { RainExportReads } from '../rain/grant-export.js';
 import type { RainLedgerKind, RainStore } from '../rain/types.js';
+import type { InstallStore } from './install-types.js';
 
 export type FinanceStoreConfig = { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
 
@@ -102,7 +104,7 @@ export interface WriteOptions {
   newTxnId: () => string;
 }
 
-export interface FinanceStore extends RainStore {
+export interface FinanceStore extends RainStore, InstallStore, RainExportReads {
   readonly kind: FinanceStoreConfig['kind'];
   /** Creates missing tables (recorded in schema_migrations) and the issuer account; safe to run again. */
   migrate(): Promise<void>;

@@ -9,7 +9,7 @@
  */
 import type { Migration } from '../shared/migration.js';
 import { MYSQL_SUBSIDY_MIGRATION } from './subsidy-migrations.js';
-import { MYSQL_RECON_MIGRATION } from '../recon/recon-migrations.js';
+import { MYSQL_RECON_B2C_MIGRATION, MYSQL_RECON_MIGRATION } from '../recon/recon-migrations.js';
 
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
 
@@ -130,4 +130,5 @@ export const MYSQL_MIGRATIONS: readonly Migration[] = [
   },
   MYSQL_SUBSIDY_MIGRATION,
   MYSQL_RECON_MIGRATION,
+  MYSQL_RECON_B2C_MIGRATION,
 ];

@@ -37,6 +37,7 @@ export const subsidies = mysqlTable(
     uniqueIndex('subsidies_packet_uq').on(t.packetId),
     index('subsidies_uid_idx').on(t.uid, t.issuedAt),
     index('subsidies_campaign_idx').on(t.campaign),
+    index('subsidies_issued_idx').on(t.issuedAt, t.outGrantNo), // issue 8: recon's window walk
   ],
 );
 
@@ -89,5 +90,8 @@ export const b2cReturns = mysqlTable(
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('b2c_returns_packet_uq').on(t.packetId)],
+  (t) => [
+    uniqueIndex('b2c_returns_packet_uq').on(t.packetId),
+    index('b2c_returns_created_idx').on(t.createdAt, t.returnNo), // issue 8: recon's window walk
+  ],
 );

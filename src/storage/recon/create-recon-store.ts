@@ -6,6 +6,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import type { ReconStore } from '../../domain/ports.js';
 import type { StoreConfig } from '../create-store.js';
 import { createMysqlPool } from '../mysql/mysql-store.js';
+import { createShardedReconStore } from '../sharded/sharded-recon-store.js';
 import { createReconStore, type SqlRunner } from './recon-store.js';
 
 function sqliteRunner(file: string): SqlRunner {
@@ -41,7 +42,8 @@ function mysqlRunner(url: string): SqlRunner {
 /** The packet store's tables must exist (`store.migrate()`), the switch store's too. */
 export function openReconStore(config: StoreConfig): ReconStore {
   if (config.kind === 'sqlite') return createReconStore(sqliteRunner(config.file));
-  const [url] = config.urls;
+  const [url, ...more] = config.urls;
   if (url === undefined) throw new Error('a MySQL store needs a database URL');
+  if (more.length > 0) return createShardedReconStore(config.urls.map(mysqlRunner)); // issue 6: shards
   return createReconStore(mysqlRunner(url));
 }

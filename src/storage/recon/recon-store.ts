@@ -12,6 +12,7 @@ import type {
   ReconStore,
   StoredReconReport,
 } from '../../domain/ports.js';
+import { findSubsidy, listB2cPacketTotals, listSubsidies } from './recon-b2c-queries.js';
 
 export type SqlValue = string | number | null;
 export type SqlRow = Record<string, unknown>;
@@ -59,6 +60,14 @@ const ORDER_SELECT: Record<string, { sql: string; key: string; at: string }> = {
     key: 'o.withdrawal_no',
     at: 'o.created_at',
   },
+  // issue 8: an expired B2C packet's remainder, given back to the reward issuer
+  'b2c:return': {
+    sql: `SELECT o.return_no AS order_no, o.packet_id AS packet_id, o.amount AS amount, o.status AS status,
+            0 AS mocked, o.created_at AS created_at
+          FROM b2c_returns o`,
+    key: 'o.return_no',
+    at: 'o.created_at',
+  },
 };
 
 export function createReconStore(db: SqlRunner): ReconStore {
@@ -92,14 +101,16 @@ export function createReconStore(db: SqlRunner): ReconStore {
         `SELECT 'payment' AS kind, created_at FROM payment_orders WHERE pay_order_no = ?
          UNION ALL SELECT 'transfer', created_at FROM claims WHERE claim_no = ?
          UNION ALL SELECT 'refund', created_at FROM refund_orders WHERE refund_no = ?
-         UNION ALL SELECT 'transfer', created_at FROM withdrawals WHERE withdrawal_no = ?`,
-        [orderNo, orderNo, orderNo, orderNo],
+         UNION ALL SELECT 'transfer', created_at FROM withdrawals WHERE withdrawal_no = ?
+         UNION ALL SELECT 'return', created_at FROM b2c_returns WHERE return_no = ?`,
+        [orderNo, orderNo, orderNo, orderNo, orderNo],
       );
       const r = rows[0];
       return r ? { kind: str(r.kind) as ReconOrderRow['kind'], createdAt: num(r.created_at) } : null;
     },
 
     async listPacketTotals(q: ReconPacketQuery): Promise<ReconPacketRow[]> {
+      if (q.type === 'b2c') return listB2cPacketTotals(db, q);
       const args: SqlValue[] = [q.fromMs, q.toMs];
       let where = `p.type = 'c2c' AND p.created_at >= ? AND p.created_at < ?`;
       if (q.after) {
@@ -162,23 +173,27 @@ export function createReconStore(db: SqlRunner): ReconStore {
       };
     },
 
+    listSubsidies: (q) => listSubsidies(db, q),
+    findSubsidy: (no) => findSubsidy(db, no),
+
     async saveReport(r: StoredReconReport) {
       await db.run(
-        `REPLACE INTO recon_reports (window_key, type, from_ms, to_ms, clean, discrepancies, report, ran_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [r.windowKey, r.type, r.fromMs, r.toMs, r.clean ? 1 : 0, r.discrepancies, r.report, r.ranAt],
+        `REPLACE INTO recon_reports (window_key, type, lane, from_ms, to_ms, clean, discrepancies, report, ran_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [r.windowKey, r.type, r.lane, r.fromMs, r.toMs, r.clean ? 1 : 0, r.discrepancies, r.report, r.ranAt],
       );
     },
 
     async listReports(limit) {
       const rows = await db.all(
-        `SELECT window_key, type, from_ms, to_ms, clean, discrepancies, report, ran_at FROM recon_reports
-         ORDER BY ran_at DESC, window_key DESC LIMIT ${Math.floor(limit)}`,
+        `SELECT window_key, type, lane, from_ms, to_ms, clean, discrepancies, report, ran_at FROM recon_reports
+         ORDER BY ran_at DESC, window_key DESC, lane LIMIT ${Math.floor(limit)}`,
         [],
       );
       return rows.map((r) => ({
         windowKey: str(r.window_key),
         type: str(r.type) as StoredReconReport['type'],
+        lane: str(r.lane) === 'shadow' ? 'shadow' : 'real',
         fromMs: num(r.from_ms),
         toMs: num(r.to_ms),
         clean: num(r.clean) === 1,

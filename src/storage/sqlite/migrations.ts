@@ -5,7 +5,7 @@
  */
 import type { Migration } from '../shared/migration.js';
 import { SQLITE_SUBSIDY_MIGRATION } from './subsidy-migrations.js';
-import { SQLITE_RECON_MIGRATION } from '../recon/recon-migrations.js';
+import { SQLITE_RECON_B2C_MIGRATION, SQLITE_RECON_MIGRATION } from '../recon/recon-migrations.js';
 
 export const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY NOT NULL,
@@ -109,4 +109,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   },
   SQLITE_SUBSIDY_MIGRATION,
   SQLITE_RECON_MIGRATION,
+  SQLITE_RECON_B2C_MIGRATION,
 ];

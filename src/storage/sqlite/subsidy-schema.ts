@@ -36,6 +36,7 @@ export const subsidies = sqliteTable(
     uniqueIndex('subsidies_packet_uq').on(t.packetId),
     index('subsidies_uid_idx').on(t.uid, t.issuedAt),
     index('subsidies_campaign_idx').on(t.campaign),
+    index('subsidies_issued_idx').on(t.issuedAt, t.outGrantNo), // issue 8: recon's window walk
   ],
 );
 
@@ -88,5 +89,8 @@ export const b2cReturns = sqliteTable(
     createdAt: epochMs('created_at').notNull(),
     updatedAt: epochMs('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('b2c_returns_packet_uq').on(t.packetId)],
+  (t) => [
+    uniqueIndex('b2c_returns_packet_uq').on(t.packetId),
+    index('b2c_returns_created_idx').on(t.createdAt, t.returnNo), // issue 8: recon's window walk
+  ],
 );

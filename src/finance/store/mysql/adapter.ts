@@ -13,7 +13,9 @@ import { lockOrderOf } from '../dialect.js';
 import type { Account, BooksCheck, LedgerEntry, LedgerQuery, StoredOrder } from '../types.js';
 import { MYSQL_MIGRATIONS, MYSQL_MIGRATIONS_TABLE } from './migrations.js';
 import { withRetry } from './retry.js';
+import { mysqlInstallReads, mysqlInstallTxOps } from './install-ops.js';
 import { mysqlRainReads, mysqlRainTxOps } from './rain-ops.js';
+import { mysqlRainExportReads } from './rain-export-ops.js';
 import { accounts, ledgerEntries, orders } from './schema.js';
 
 type Db = MySqlDatabase<MySql2QueryResultHKT, MySql2PreparedQueryHKT>;
@@ -21,6 +23,7 @@ type Db = MySqlDatabase<MySql2QueryResultHKT, MySql2PreparedQueryHKT>;
 function txOps(tx: Db): TxOps {
   return {
     ...mysqlRainTxOps(tx), // issue 3
+    ...mysqlInstallTxOps(tx), // issue 5
     async lockOrder(orderNo) {
       const rows = await tx.select().from(orders).where(eq(orders.orderNo, orderNo)).limit(1).for('update');
       return rows[0] ?? null;
@@ -91,6 +94,8 @@ export function openMysql(url: string): Dialect {
 
   return {
     ...mysqlRainReads(db), // issue 3
+    ...mysqlRainExportReads(db), // issue 8
+    ...mysqlInstallReads(db), // issue 5
     kind: 'mysql',
 
     write: (fn) =>

@@ -4,7 +4,8 @@
  * as they are in SQLite.
  */
 import type { Migration } from '../dialect.js';
-import { MYSQL_RAIN_MIGRATION } from './rain-migrations.js';
+import { MYSQL_INSTALL_MIGRATION } from './install-migrations.js';
+import { MYSQL_RAIN_EXPORT_MIGRATION, MYSQL_RAIN_MIGRATION } from './rain-migrations.js';
 
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
 
@@ -66,4 +67,6 @@ export const MYSQL_MIGRATIONS: readonly Migration[] = [
     ],
   },
   MYSQL_RAIN_MIGRATION,
+  MYSQL_RAIN_EXPORT_MIGRATION,
+  MYSQL_INSTALL_MIGRATION, // issue 5
 ];

@@ -15,7 +15,9 @@ import { lockOrderOf } from '../dialect.js';
 import { createMutex } from '../mutex.js';
 import type { Account, BooksCheck, LedgerEntry, LedgerQuery, StoredOrder } from '../types.js';
 import { SQLITE_MIGRATIONS, SQLITE_MIGRATIONS_TABLE } from './migrations.js';
+import { sqliteInstallReads, sqliteInstallTxOps } from './install-ops.js';
 import { sqliteRainReads, sqliteRainTxOps } from './rain-ops.js';
+import { sqliteRainExportReads } from './rain-export-ops.js';
 import { accounts, ledgerEntries, orders } from './schema.js';
 
 type Db = BaseSQLiteDatabase<'async', ResultSet>;
@@ -25,6 +27,7 @@ const BUSY_TIMEOUT_MS = 5_000;
 function txOps(tx: Db): TxOps {
   return {
     ...sqliteRainTxOps(tx), // issue 3
+    ...sqliteInstallTxOps(tx), // issue 5
     async lockOrder(orderNo) {
       const rows = await tx.select().from(orders).where(eq(orders.orderNo, orderNo)).limit(1);
       return rows[0] ?? null;
@@ -104,6 +107,8 @@ export function openSqlite(file: string): Dialect {
 
   return {
     ...sqliteRainReads(db), // issue 3
+    ...sqliteRainExportReads(db), // issue 8
+    ...sqliteInstallReads(db), // issue 5
     kind: 'sqlite',
     write,
 

@@ -1,6 +1,7 @@
 /** Finance's SQLite schema, one statement per string. Applied versions go to schema_migrations. */
 import type { Migration } from '../dialect.js';
-import { SQLITE_RAIN_MIGRATION } from './rain-migrations.js';
+import { SQLITE_INSTALL_MIGRATION } from './install-migrations.js';
+import { SQLITE_RAIN_EXPORT_MIGRATION, SQLITE_RAIN_MIGRATION } from './rain-migrations.js';
 
 export const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY,
@@ -58,4 +59,6 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     ],
   },
   SQLITE_RAIN_MIGRATION,
+  SQLITE_RAIN_EXPORT_MIGRATION,
+  SQLITE_INSTALL_MIGRATION, // issue 5
 ];

@@ -45,3 +45,13 @@ export const SQLITE_RAIN_MIGRATION: Migration = {
     )`,
   ],
 };
+
+/**
+ * Issue 8: the grant export walks a window in (issued_at, out_grant_no) keyset pages. Version 5
+ * (4 is the fixture accounts' install table).
+ */
+export const SQLITE_RAIN_EXPORT_MIGRATION: Migration = {
+  version: 5,
+  name: 'issue 8: rain grant export index',
+  statements: [`CREATE INDEX IF NOT EXISTS rain_grants_issued ON rain_grants (issued_at, out_grant_no)`],
+};
