@@ -3,10 +3,11 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 import { issueToken } from '../src/auth/tokens.js';
-import type { ClaimJob, RunResult } from './claim-load.js';
+import type { ClaimPath } from '../src/core/claim-coalescer.js';
+import type { Attempt, ClaimJob, RunResult } from './claim-load.js';
 import { runJobs } from './claim-load.js';
 
-export type ClaimPath = 'coalesce' | 'queue' | 'direct';
+export type { ClaimPath };
 
 export interface BenchServer {
   url: string;
@@ -18,11 +19,12 @@ export async function startBenchServer(
   mysqlUrl: string,
   path: ClaimPath,
   limiter: boolean,
+  cpuProfDir?: string,
 ): Promise<BenchServer> {
   const script = new URL('./claim-server.js', import.meta.url);
-  const child = spawn(process.execPath, [script.pathname, mysqlUrl, path, limiter ? 'on' : 'off'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
+  const args = [...prof, script.pathname, mysqlUrl, path, limiter ? 'on' : 'off'];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the bench server exited (${code})`)));
@@ -31,15 +33,36 @@ export async function startBenchServer(
   return {
     url,
     secret,
+    // A clean stop can wait a long time on the service's worker (transfer retries against a finance
+    // that already stopped listening): after 10 s the server is killed, its run is already measured.
     stop: () =>
       new Promise((resolve) => {
-        child.once('exit', () => resolve());
+        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Before the clock starts: every connection opened, and the server's HTTP path run a few thousand
+ * times (JIT), so that no variant pays for being the first on a fresh server process.
+ */
+async function warmUp(pool: Pool, concurrency: number, rounds = 5): Promise<void> {
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = 0; i < rounds; i++) {
+        const res = await pool.request({ method: 'GET', path: '/healthz' });
+        await res.body.dump();
+      }
+    }),
+  );
+}
 
 /** `concurrency` claimers over as many keep-alive connections; 429s are retried as clients do (10 times). */
 export async function runHttp(
@@ -54,16 +77,11 @@ export async function runHttp(
   try {
     // Open every connection before the clock starts: 1,000 TCP handshakes and a cold server
     // otherwise land in the first claims' latency (they were the whole p99 of a hot packet).
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        const res = await pool.request({ method: 'GET', path: '/healthz' });
-        await res.body.dump();
-      }),
-    );
+    await warmUp(pool, concurrency);
     return await runJobs(
       jobs,
       concurrency,
-      async (job) => {
+      async (job): Promise<Attempt> => {
         for (let retry = 0; ; retry++) {
           const res = await pool.request({
             method: 'POST',
@@ -71,15 +89,41 @@ export async function runHttp(
             headers: { authorization: `Bearer ${tokens.get(job.uid)}` },
           });
           const body = (await res.body.json()) as { error?: { code: string; retryAfterMs?: number } };
-          if (res.statusCode === 200) return null;
+          if (res.statusCode === 200) return { code: null, retries: retry };
           const code = body.error?.code ?? `HTTP_${res.statusCode}`;
           if (code !== 'RATE_LIMITED' || retry === 10)
-            return res.statusCode >= 500 ? `HTTP_5xx_${code}` : code;
+            return { code: res.statusCode >= 500 ? `HTTP_5xx_${code}` : code, retries: retry };
           await sleep(body.error?.retryAfterMs ?? 50);
         }
       },
       () => next++,
     );
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * The HTTP floor: the same claimers, connections and server, each asking `GET /healthz` (no
+ * identity, no store) as many times as there are jobs. No claim can be answered faster than this
+ * over HTTP on this machine; its p99 bounds what the claim path's p99 can reach.
+ */
+export async function runHttpFloor(
+  server: BenchServer,
+  requests: number,
+  concurrency: number,
+): Promise<RunResult> {
+  const pool = new Pool(server.url, { connections: concurrency, pipelining: 1 });
+  let next = 0;
+  const jobs = Array.from({ length: requests }, () => ({ packetId: '', uid: '' }));
+  try {
+    const hit = async (): Promise<Attempt> => {
+      const res = await pool.request({ method: 'GET', path: '/healthz' });
+      await res.body.dump();
+      return { code: res.statusCode === 200 ? null : `HTTP_${res.statusCode}`, retries: 0 };
+    };
+    await warmUp(pool, concurrency);
+    return await runJobs(jobs, concurrency, hit, () => next++);
   } finally {
     await pool.close();
   }

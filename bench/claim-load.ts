@@ -4,11 +4,22 @@ export interface ClaimJob {
   uid: string;
 }
 
+/** One claimer's answer: null for a claim, else an error code; `retries` 429s were retried first. */
+export interface Attempt {
+  code: string | null;
+  retries: number;
+}
+
 export interface RunResult {
   claims: number;
   seconds: number;
   claimsPerSec: number;
+  /** Every claim, end to end, its 429 retries and their waits included. */
   latencyMs: { p50: number; p99: number; max: number };
+  /** Claims the limiter turned away at least once (and that were retried), and 429s in all. */
+  limited: { claims: number; retries: number };
+  /** The claims that were never turned away: where the latency comes from without the limiter. */
+  latencyMsFirstTry: { p50: number; p99: number; max: number };
   errors: Record<string, number>;
 }
 
@@ -17,43 +28,58 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+const round = (n: number) => Math.round(n * 10) / 10;
+
+function summary(latencies: number[]): { p50: number; p99: number; max: number } {
+  latencies.sort((a, b) => a - b);
+  return {
+    p50: round(percentile(latencies, 50)),
+    p99: round(percentile(latencies, 99)),
+    max: round(latencies[latencies.length - 1] ?? 0),
+  };
+}
+
 /**
- * `concurrency` workers take jobs from one shared list until it is empty. `attempt` returns null
+ * `concurrency` workers take jobs from one shared list until it is empty. `attempt` answers null
  * for a successful claim or an error code; latency is recorded per job, retries included.
  */
 export async function runJobs(
   jobs: ClaimJob[],
   concurrency: number,
-  attempt: (job: ClaimJob, worker: number) => Promise<string | null>,
+  attempt: (job: ClaimJob, worker: number) => Promise<Attempt>,
   take: () => number,
 ): Promise<RunResult> {
   const latencies: number[] = [];
+  const firstTry: number[] = [];
   const errors: Record<string, number> = {};
+  const limited = { claims: 0, retries: 0 };
   let claims = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
       for (let i = take(); i < jobs.length; i = take()) {
         const t0 = performance.now();
-        const code = await attempt(jobs[i]!, worker);
-        latencies.push(performance.now() - t0);
+        const { code, retries } = await attempt(jobs[i]!, worker);
+        const ms = performance.now() - t0;
+        latencies.push(ms);
+        if (retries === 0) firstTry.push(ms);
+        else {
+          limited.claims++;
+          limited.retries += retries;
+        }
         if (code === null) claims++;
         else errors[code] = (errors[code] ?? 0) + 1;
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 10) / 10;
   return {
     claims,
     seconds: round(seconds),
     claimsPerSec: Math.round(claims / seconds),
-    latencyMs: {
-      p50: round(percentile(latencies, 50)),
-      p99: round(percentile(latencies, 99)),
-      max: round(latencies[latencies.length - 1] ?? 0),
-    },
+    latencyMs: summary(latencies),
+    limited,
+    latencyMsFirstTry: summary(firstTry),
     errors,
   };
 }

@@ -6,7 +6,7 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { claimNoFor } from '../src/domain/claim.js';
 import { nextShare } from '../src/domain/split.js';
-import type { ClaimJob, RunResult } from './claim-load.js';
+import type { Attempt, ClaimJob, RunResult } from './claim-load.js';
 import { runJobs } from './claim-load.js';
 
 async function claimOnce(conn: PoolConnection, job: ClaimJob): Promise<string | null> {
@@ -60,7 +60,7 @@ export async function runRaw(pool: Pool, jobs: ClaimJob[], concurrency: number):
     return await runJobs(
       jobs,
       concurrency,
-      async (job, worker) => claimOnce(conns[worker]!, job),
+      async (job, worker): Promise<Attempt> => ({ code: await claimOnce(conns[worker]!, job), retries: 0 }),
       () => next++,
     );
   } finally {

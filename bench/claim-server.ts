@@ -1,16 +1,18 @@
 /**
  * The service under test for `npm run bench:claim`, in its own process (so the load generator
- * does not share its event loop): `node claim-server.js <mysqlUrl> <coalesce|queue|direct> <on|off>`.
+ * does not share its event loop): `node claim-server.js <mysqlUrl> <claim path> <on|off>`.
  * Prints one JSON line `{url, secret}` once listening; stops on SIGTERM.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ClaimPath } from '../src/core/claim-coalescer.js';
 import { startService } from '../src/runtime/start-service.js';
 
 const [mysqlUrl, claimPath, limiter] = process.argv.slice(2);
-if (!mysqlUrl || !['coalesce', 'queue', 'direct'].includes(claimPath ?? '')) {
-  throw new Error('usage: claim-server <mysqlUrl> <coalesce|queue|direct> <on|off>');
+const PATHS: ClaimPath[] = ['coalesce', 'coalesce-per-packet', 'queue', 'direct'];
+if (!mysqlUrl || !PATHS.includes(claimPath as ClaimPath)) {
+  throw new Error(`usage: claim-server <mysqlUrl> <${PATHS.join('|')}> <on|off>`);
 }
 const service = await startService(
   {
@@ -21,7 +23,7 @@ const service = await startService(
     redis: undefined,
     secret: 'bench-secret-0123456789abcdef',
   },
-  { claimPath: claimPath as 'coalesce' | 'queue' | 'direct', limiter: limiter !== 'off', log: () => {} },
+  { claimPath: claimPath as ClaimPath, limiter: limiter !== 'off', log: () => {} },
 );
 process.stdout.write(`${JSON.stringify({ url: service.url, secret: service.secret })}\n`);
 process.once('SIGTERM', () => {

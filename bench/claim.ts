@@ -3,11 +3,17 @@
  *   (a) raw ceiling: the bare claim transaction with mysql2 (best of several concurrencies)
  *   (b) plain row lock over HTTP (no queue, no limiter)
  *   (c) limiter + per-packet queue, one claimer per transaction
- *   (d) limiter + coalescing queue (what `redpkt serve` runs)
+ *   (d0) limiter + coalescing queue, each packet its own transaction (before issue 6's group commit)
+ *   (d) limiter + coalescing queue with cross-packet group commit (what `redpkt serve` runs)
+ *   (e) the HTTP floor: GET /healthz, same clients and server as (d), no claim at all
  * each on one hot packet claimed by --clients concurrent claimers, and spread over --packets
  * packets; claims/s, p50/p99, errors by code, and each as a ratio to (a). Writes --out (JSON).
- * Flags: --mysql URL (server; a fresh redpkt_bench_* database is made and dropped),
- * --clients 1000, --hot-shares 10000, --packets 10000, --shares 2, --out bench/results/claim.json
+ * Every HTTP variant gets a database of its own (`redpkt_bench_*_<letter>`, dropped at the end): the
+ * service's worker transfers the claims of its own run only, never a previous variant's backlog.
+ * Flags: --mysql URL (server; fresh redpkt_bench_* databases are made and dropped),
+ * --clients 1000, --hot-shares 10000, --packets 10000, --shares 2, --out bench/results/claim.json;
+ * for diagnosis only (the report needs all of them): --variants abc0de (a subset, e.g. ad; 0 is d0),
+ * --cases hot,spread (one of them), --cpu-prof DIR (the service's V8 CPU profiles go there).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -19,7 +25,7 @@ import { newOrderNo, newPacketId } from '../src/domain/ids.js';
 import type { PacketStore } from '../src/domain/ports.js';
 import { createStore } from '../src/storage/create-store.js';
 import type { ClaimPath } from './claim-http.js';
-import { runHttp, startBenchServer } from './claim-http.js';
+import { runHttp, runHttpFloor, startBenchServer } from './claim-http.js';
 import type { ClaimJob, RunResult } from './claim-load.js';
 import { runRaw } from './claim-raw.js';
 
@@ -31,8 +37,23 @@ const { values } = parseArgs({
     packets: { type: 'string', default: '10000' },
     shares: { type: 'string', default: '2' },
     out: { type: 'string', default: 'bench/results/claim.json' },
+    variants: { type: 'string', default: 'abc0de' },
+    cases: { type: 'string', default: 'hot,spread' },
+    'cpu-prof': { type: 'string' },
   },
 });
+const runVariant = (letter: string) => values.variants.includes(letter);
+const runHot = values.cases.split(',').includes('hot');
+const runSpread = values.cases.split(',').includes('spread');
+const NOT_RUN: RunResult = {
+  claims: 0,
+  seconds: 0,
+  claimsPerSec: 0,
+  latencyMs: { p50: 0, p99: 0, max: 0 },
+  limited: { claims: 0, retries: 0 },
+  latencyMsFirstTry: { p50: 0, p99: 0, max: 0 },
+  errors: {},
+};
 const clients = Number(values.clients);
 const hotShares = Number(values['hot-shares']);
 const spreadPackets = Number(values.packets);
@@ -41,8 +62,14 @@ const spreadShares = Number(values.shares);
 const database = `redpkt_bench_${randomBytes(4).toString('hex')}`;
 const serverUrl = new URL(values.mysql);
 serverUrl.pathname = '/';
-const dbUrl = new URL(serverUrl);
-dbUrl.pathname = `/${database}`;
+const urlOf = (db: string) => {
+  const u = new URL(serverUrl);
+  u.pathname = `/${db}`;
+  return u.toString();
+};
+const dbUrl = urlOf(database);
+/** Every database this run made (the service adds `_finance` beside each). */
+const made: string[] = [];
 
 async function withServer<T>(fn: (conn: mysql.Connection) => Promise<T>): Promise<T> {
   const conn = await mysql.createConnection({ uri: serverUrl.toString() });
@@ -97,9 +124,11 @@ function shuffle<T>(items: T[]): T[] {
 }
 
 async function jobsFor(store: PacketStore, tag: string): Promise<{ hot: ClaimJob[]; spread: ClaimJob[] }> {
-  const [hotId] = await makePackets(store, 1, hotShares, `${tag}-hot`);
-  const hot = Array.from({ length: hotShares }, (_, i) => ({ packetId: hotId!, uid: `${tag}h${i}` }));
-  const ids = await makePackets(store, spreadPackets, spreadShares, `${tag}-spread`);
+  const [hotId] = runHot ? await makePackets(store, 1, hotShares, `${tag}-hot`) : [];
+  const hot = runHot
+    ? Array.from({ length: hotShares }, (_, i) => ({ packetId: hotId!, uid: `${tag}h${i}` }))
+    : [];
+  const ids = runSpread ? await makePackets(store, spreadPackets, spreadShares, `${tag}-spread`) : [];
   const spread = shuffle(
     ids.flatMap((packetId, p) =>
       Array.from({ length: spreadShares }, (_, s) => ({ packetId, uid: `${tag}s${p}x${s}` })),
@@ -118,71 +147,102 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-await withServer((c) => c.query(`CREATE DATABASE \`${database}\``));
-const store = await createStore({ kind: 'mysql', urls: [dbUrl.toString()] });
-await store.migrate();
+async function freshStore(db: string): Promise<PacketStore> {
+  made.push(db);
+  await withServer((c) => c.query(`CREATE DATABASE \`${db}\``));
+  const fresh = await createStore({ kind: 'mysql', urls: [urlOf(db)] });
+  await fresh.migrate();
+  return fresh;
+}
+
+const store = await freshStore(database);
 const variants: Variant[] = [];
 try {
   // (a) raw ceiling: best of several concurrencies, each on fresh packets
-  let bestHot: RunResult | undefined;
-  let bestSpread: RunResult | undefined;
-  const pool = mysql.createPool({ uri: dbUrl.toString(), connectionLimit: 64 });
-  for (const concurrency of [4, 16, 64]) {
-    const jobs = await jobsFor(store, `raw${concurrency}`);
-    const hot = await runRaw(pool, jobs.hot, concurrency);
-    const spread = await runRaw(pool, jobs.spread, concurrency);
-    log(`(a) raw c=${concurrency}: hot ${hot.claimsPerSec}/s, spread ${spread.claimsPerSec}/s`);
-    if (!bestHot || hot.claimsPerSec > bestHot.claimsPerSec) bestHot = hot;
-    if (!bestSpread || spread.claimsPerSec > bestSpread.claimsPerSec) bestSpread = spread;
+  if (runVariant('a')) {
+    let bestHot = NOT_RUN;
+    let bestSpread = NOT_RUN;
+    const pool = mysql.createPool({ uri: dbUrl, connectionLimit: 64 });
+    for (const concurrency of [4, 16, 64]) {
+      const jobs = await jobsFor(store, `raw${concurrency}`);
+      const hot = runHot ? await runRaw(pool, jobs.hot, concurrency) : NOT_RUN;
+      const spread = runSpread ? await runRaw(pool, jobs.spread, concurrency) : NOT_RUN;
+      log(`(a) raw c=${concurrency}: hot ${hot.claimsPerSec}/s, spread ${spread.claimsPerSec}/s`);
+      if (hot.claimsPerSec > bestHot.claimsPerSec) bestHot = hot;
+      if (spread.claimsPerSec > bestSpread.claimsPerSec) bestSpread = spread;
+    }
+    await pool.end();
+    variants.push({ name: '(a) raw mysql2 transaction', hot: bestHot, spread: bestSpread });
   }
-  await pool.end();
-  variants.push({ name: '(a) raw mysql2 transaction', hot: bestHot!, spread: bestSpread! });
 
-  const http: Array<[string, ClaimPath, boolean]> = [
-    ['(b) plain row lock over HTTP', 'direct', false],
-    ['(c) limiter + queue', 'queue', true],
-    ['(d) limiter + coalescing queue', 'coalesce', true],
+  const http: Array<[string, string, ClaimPath, boolean]> = [
+    ['(b) plain row lock over HTTP', 'b', 'direct', false],
+    ['(c) limiter + queue', 'c', 'queue', true],
+    ['(d0) limiter + coalescing queue, per packet', '0', 'coalesce-per-packet', true],
+    ['(d) limiter + coalescing queue + group commit', 'd', 'coalesce', true],
   ];
-  for (const [name, path, limiter] of http) {
-    const server = await startBenchServer(dbUrl.toString(), path, limiter);
+  let floor: Variant | undefined;
+  for (const [name, letter, path, limiter] of http) {
+    if (!runVariant(letter)) continue;
+    const own = await freshStore(`${database}_${letter}`);
+    const server = await startBenchServer(urlOf(`${database}_${letter}`), path, limiter, values['cpu-prof']);
     try {
-      const jobs = await jobsFor(store, path);
-      const hot = await runHttp(server, jobs.hot, clients);
-      const spread = await runHttp(server, jobs.spread, clients);
+      // (e) first, on a server with nothing else to do: the floor is a lower bound
+      if (letter === 'd' && runVariant('e')) {
+        const floorHot = runHot ? await runHttpFloor(server, hotShares, clients) : NOT_RUN;
+        const floorSpread = runSpread
+          ? await runHttpFloor(server, spreadPackets * spreadShares, clients)
+          : NOT_RUN;
+        log(`(e) HTTP floor: ${floorHot.claimsPerSec}/s, p99 ${floorHot.latencyMs.p99} ms`);
+        floor = { name: '(e) HTTP floor: GET /healthz', hot: floorHot, spread: floorSpread };
+      }
+      const jobs = await jobsFor(own, path);
+      const hot = runHot ? await runHttp(server, jobs.hot, clients) : NOT_RUN;
+      const spread = runSpread ? await runHttp(server, jobs.spread, clients) : NOT_RUN;
       log(`${name}: hot ${hot.claimsPerSec}/s, spread ${spread.claimsPerSec}/s`);
       variants.push({ name, hot, spread });
+      if (floor) variants.push(floor);
     } finally {
       await server.stop();
+      await own.close();
     }
   }
 } finally {
   await store.close();
-  await withServer((c) => c.query(`DROP DATABASE IF EXISTS \`${database}\``));
+  await withServer(async (c) => {
+    // with the service's finance store and shadow lane, if made (see src/runtime/storage-config.ts)
+    for (const db of made) {
+      for (const suffix of ['', '_finance', '_shadow', '_finance_shadow']) {
+        await c.query(`DROP DATABASE IF EXISTS \`${db}${suffix}\``);
+      }
+    }
+  });
 }
 
-const raw = variants[0]!;
+const raw = variants.find((v) => v.name.startsWith('(a)'));
+const ratio = (n: number, of: number | undefined) => (of ? Math.round((n / of) * 100) / 100 : null);
 const report = {
   bench: 'claim',
   at: new Date().toISOString(),
-  config: { clients, hotShares, spreadPackets, spreadShares },
+  config: { clients, hotShares, spreadPackets, spreadShares, variants: values.variants, cases: values.cases },
   variants: variants.map((v) => ({
     ...v,
-    hotRatio: Math.round((v.hot.claimsPerSec / raw.hot.claimsPerSec) * 100) / 100,
-    spreadRatio: Math.round((v.spread.claimsPerSec / raw.spread.claimsPerSec) * 100) / 100,
+    hotRatio: ratio(v.hot.claimsPerSec, raw?.hot.claimsPerSec),
+    spreadRatio: ratio(v.spread.claimsPerSec, raw?.spread.claimsPerSec),
   })),
 };
 await mkdir(dirname(values.out), { recursive: true });
 await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(
-  '| variant | hot claims/s | x raw | p50 ms | p99 ms | spread claims/s | x raw | p99 ms | errors |',
+  '| variant | hot claims/s | x raw | p50 ms | p99 ms | p99 first try | 429ed | spread claims/s | x raw | p99 ms | errors |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const v of report.variants) {
   const errors = {
     ...v.hot.errors,
     ...Object.fromEntries(Object.entries(v.spread.errors).map(([k, n]) => [`spread ${k}`, n])),
   };
   console.log(
-    `| ${v.name} | ${v.hot.claimsPerSec} | ${v.hotRatio} | ${v.hot.latencyMs.p50} | ${v.hot.latencyMs.p99} | ${v.spread.claimsPerSec} | ${v.spreadRatio} | ${v.spread.latencyMs.p99} | ${JSON.stringify(errors)} |`,
+    `| ${v.name} | ${v.hot.claimsPerSec} | ${v.hotRatio} | ${v.hot.latencyMs.p50} | ${v.hot.latencyMs.p99} | ${v.hot.latencyMsFirstTry.p99} | ${v.hot.limited.claims} | ${v.spread.claimsPerSec} | ${v.spreadRatio} | ${v.spread.latencyMs.p99} | ${JSON.stringify(errors)} |`,
   );
 }

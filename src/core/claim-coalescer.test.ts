@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newOrderNo, newPacketId } from '../domain/ids.js';
 import type { PacketStore } from '../domain/ports.js';
 import { createStore } from '../storage/create-store.js';
-import { createClaimCoalescer } from './claim-coalescer.js';
+import { createClaimCoalescer, createClaims } from './claim-coalescer.js';
 
 describe('the per-packet claim queue (on the real embedded store)', () => {
   let dir: string;
@@ -39,16 +39,35 @@ describe('the per-packet claim queue (on the real embedded store)', () => {
     return packet.id;
   }
 
-  /** The real store, counting the claim transactions it is asked for. */
+  /**
+   * The real store, recording every claim transaction it is asked for: its claimers, its packets,
+   * and how many transactions (and which packets) were in flight at once.
+   */
   function counting() {
     const calls: number[] = [];
-    const spy: Pick<PacketStore, 'claimShares'> = {
-      claimShares: (packetId, uids, now, random) => {
-        calls.push(uids.length);
-        return store.claimShares(packetId, uids, now, random);
+    const packetsPerCall: number[] = [];
+    const inFlight = new Set<string>();
+    let running = 0;
+    const seen = { maxRunning: 0, packetInTwoAtOnce: false };
+    const spy: Pick<PacketStore, 'claimSharesMany'> = {
+      claimSharesMany: async (requests, now, random) => {
+        calls.push(requests.reduce((n, r) => n + r.uids.length, 0));
+        packetsPerCall.push(requests.length);
+        running++;
+        seen.maxRunning = Math.max(seen.maxRunning, running);
+        for (const r of requests) {
+          if (inFlight.has(r.packetId)) seen.packetInTwoAtOnce = true;
+          inFlight.add(r.packetId);
+        }
+        try {
+          return await store.claimSharesMany(requests, now, random);
+        } finally {
+          running--;
+          for (const r of requests) inFlight.delete(r.packetId);
+        }
       },
     };
-    return { spy, calls };
+    return { spy, calls, packetsPerCall, seen };
   }
 
   it('coalesces 500 racing claimers into far fewer transactions, and the money still adds up', async () => {
@@ -93,22 +112,86 @@ describe('the per-packet claim queue (on the real embedded store)', () => {
     expect(q.activeQueues()).toBe(0);
   });
 
-  it('fails only the batch a store error hit, and serves later claimers', async () => {
+  it('serves claimers of 120 packets arriving together in a few shared transactions, each packet exact', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 120; i++) ids.push(await activePacket(300, 3));
+    const { spy, calls, packetsPerCall, seen } = counting();
+    const q = createClaimCoalescer({ store: spy, now: Date.now, maxBatch: 100, maxGroups: 2 });
+
+    const results = await Promise.all(ids.flatMap((id) => [0, 1, 2, 3].map((i) => q.claim(id, `g${i}`))));
+
+    expect(results.filter((r) => r.outcome.ok)).toHaveLength(360);
+    expect(results.filter((r) => !r.outcome.ok && r.outcome.code === 'PACKET_EXHAUSTED')).toHaveLength(120);
+    for (const id of ids) {
+      const listed = await store.listClaims(id);
+      expect(listed.map((c) => c.uid).sort()).toStrictEqual(['g0', 'g1', 'g2']);
+      expect(listed.reduce((s, c) => s + c.amount, 0)).toBe(300);
+    }
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(480);
+    expect(calls.length).toBeLessThan(25);
+    expect(Math.max(...calls)).toBeLessThanOrEqual(100);
+    expect(Math.max(...packetsPerCall)).toBeGreaterThan(10);
+    expect(seen.maxRunning).toBe(2);
+    expect(seen.packetInTwoAtOnce).toBe(false);
+    expect(q.activeQueues()).toBe(0);
+  });
+
+  it('keeps each packet in its own transaction on the per-packet path (before group commit)', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(await activePacket(200, 2));
+    const { spy, packetsPerCall, seen } = counting();
+    const q = createClaims('coalesce-per-packet', {
+      store: { ...spy, claimShares: () => Promise.reject(new Error('not on this path')) },
+      now: Date.now,
+    });
+
+    const results = await Promise.all(ids.flatMap((id) => [q.claim(id, 'p0'), q.claim(id, 'p1')]));
+
+    expect(results.every((r) => r.outcome.ok)).toBe(true);
+    expect(new Set(packetsPerCall)).toStrictEqual(new Set([1]));
+    expect(seen.maxRunning).toBeGreaterThan(4);
+    expect(seen.packetInTwoAtOnce).toBe(false);
+  });
+
+  it('answers each packet of a shared transaction for itself: a missing packet refuses only its claimers', async () => {
+    const live = await activePacket(200, 2);
+    const missing = newPacketId(0);
+    const { spy, packetsPerCall } = counting();
+    const q = createClaimCoalescer({ store: spy, now: Date.now, maxGroups: 1 });
+
+    const [first, ...rest] = await Promise.all([
+      q.claim(live, 'm0'),
+      q.claim(missing, 'm1'),
+      q.claim(live, 'm2'),
+      q.claim(missing, 'm3'),
+    ]);
+
+    expect(packetsPerCall).toStrictEqual([1, 2]);
+    expect(first?.outcome.ok).toBe(true);
+    expect(rest.map((r) => (r.outcome.ok ? r.packet?.remainingCount : r.outcome.code))).toStrictEqual([
+      'PACKET_NOT_FOUND',
+      0,
+      'PACKET_NOT_FOUND',
+    ]);
+  });
+
+  it('fails only the group a store error hit, and serves later claimers of the same packets', async () => {
     const id = await activePacket(1_000, 10);
     let failNext = true;
-    const flaky: Pick<PacketStore, 'claimShares'> = {
-      claimShares: async (...args) => {
+    const flaky: Pick<PacketStore, 'claimSharesMany'> = {
+      claimSharesMany: async (...args) => {
         if (failNext) {
           failNext = false;
           throw new Error('connection reset');
         }
-        return store.claimShares(...args);
+        return store.claimSharesMany(...args);
       },
     };
     const q = createClaimCoalescer({ store: flaky, now: Date.now });
     await expect(q.claim(id, 'first')).rejects.toThrow('connection reset');
     const later = await q.claim(id, 'second');
     expect(later.outcome.ok).toBe(true);
+    expect(await store.listClaims(id)).toHaveLength(1);
     expect(q.activeQueues()).toBe(0);
   });
 });

@@ -7,25 +7,34 @@ import type { RandomInt } from '../domain/split.js';
  *
  * At most one claim transaction per packet runs at a time in this process; claimers who arrive
  * while it runs wait behind it and are coalesced into the NEXT transaction: one lock, one packet
- * update, one multi-row insert for the whole batch (`PacketStore.claimShares`). A queue whose
- * packet has nobody waiting is dropped at once, so memory follows the packets being claimed right
- * now, not every packet ever claimed. Correctness does not rest on this queue: the database lock
- * is the final guard (another process, or a gateway rerouting a packet, stays safe); the queue
- * only removes the lock convoy.
+ * update, one multi-row insert for the whole batch. Claimers of DIFFERENT packets that are waiting
+ * at the same moment share that transaction too (issue 6, cross-packet group commit,
+ * `PacketStore.claimSharesMany`): at most `maxGroups` group transactions run at once, and each one
+ * takes every packet that is waiting and not already in a transaction, up to `maxBatch` claimers.
+ * Under light load a claimer starts its own transaction at once; under heavy load the groups grow,
+ * so a claim costs a fraction of a transaction's round trips. A queue whose packet has nobody
+ * waiting is dropped at once, so memory follows the packets being claimed right now, not every
+ * packet ever claimed. Correctness does not rest on this queue: the database lock is the final
+ * guard (another process, or a gateway rerouting a packet, stays safe); the queue only removes the
+ * lock convoy and the per-claim round trips.
  */
 export interface ClaimCoalescer {
   /** The claimer's outcome and the packet after the transaction that served it. */
   claim(packetId: string, uid: string): Promise<{ outcome: ClaimOutcome; packet: Packet | null }>;
-  /** Packets with a queue right now (running or waiting). */
+  /** Packets with a queue right now (in a transaction or waiting). */
   activeQueues(): number;
 }
 
 export interface ClaimCoalescerOptions {
-  store: Pick<PacketStore, 'claimShares'>;
+  store: Pick<PacketStore, 'claimSharesMany'>;
   now: () => number;
   random?: RandomInt | undefined;
   /** Most claimers in one transaction (bounds the statement size and the lock time). */
   maxBatch?: number;
+  /** Most group transactions at once (each holds one database connection while it runs). */
+  maxGroups?: number;
+  /** Most packets in one transaction; 1 turns the cross-packet group commit off. */
+  maxPacketsPerGroup?: number;
 }
 
 interface Waiter {
@@ -34,52 +43,92 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
-export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalescer {
-  const maxBatch = opts.maxBatch ?? 500;
-  /** packetId -> claimers waiting for the next transaction; present while a drain loop runs. */
-  const queues = new Map<string, Waiter[]>();
+interface PacketQueue {
+  waiting: Waiter[];
+  /** In a group transaction right now: its new waiters wait for the next group. */
+  running: boolean;
+}
 
-  async function drain(packetId: string, waiting: Waiter[]): Promise<void> {
-    while (waiting.length > 0) {
-      const batch = takeBatch(waiting, maxBatch);
-      let result: ClaimSharesResult;
-      try {
-        result = await opts.store.claimShares(
-          packetId,
-          batch.map((w) => w.uid),
-          opts.now(),
-          opts.random,
-        );
-      } catch (e) {
-        for (const w of batch) w.reject(e);
-        continue;
-      }
-      const byUid = new Map(result.outcomes.map((o) => [o.uid, o]));
-      for (const w of batch) {
-        const outcome = byUid.get(w.uid);
-        if (outcome) w.resolve({ outcome, packet: result.packet });
-        else w.reject(new Error(`the store answered no outcome for ${w.uid}`));
-      }
+export const DEFAULT_MAX_BATCH = 500;
+export const DEFAULT_MAX_GROUPS = 4;
+
+export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalescer {
+  const maxBatch = opts.maxBatch ?? DEFAULT_MAX_BATCH;
+  const maxGroups = opts.maxGroups ?? DEFAULT_MAX_GROUPS;
+  const maxPackets = opts.maxPacketsPerGroup ?? Infinity;
+  /** packetId -> its queue; present while it has waiters or a transaction. */
+  const queues = new Map<string, PacketQueue>();
+  /** Packets with waiters and no transaction, oldest first (a Set keeps insertion order). */
+  const ready = new Set<string>();
+  let groups = 0;
+
+  function takeGroup(): Map<string, Waiter[]> {
+    const group = new Map<string, Waiter[]>();
+    let room = maxBatch;
+    for (const packetId of ready) {
+      if (room === 0 || group.size === maxPackets) break;
+      const queue = queues.get(packetId)!;
+      const batch = takeBatch(queue.waiting, room);
+      room -= new Set(batch.map((w) => w.uid)).size;
+      group.set(packetId, batch);
+      queue.running = true;
+      ready.delete(packetId);
     }
-    queues.delete(packetId);
+    return group;
+  }
+
+  function pump(): void {
+    while (groups < maxGroups && ready.size > 0) {
+      groups++;
+      void run(takeGroup());
+    }
+  }
+
+  async function run(group: Map<string, Waiter[]>): Promise<void> {
+    const requests = [...group].map(([packetId, batch]) => ({ packetId, uids: batch.map((w) => w.uid) }));
+    try {
+      const results = await opts.store.claimSharesMany(requests, opts.now(), opts.random);
+      requests.forEach(({ packetId }, i) => answer(group.get(packetId)!, results[i]));
+    } catch (e) {
+      for (const batch of group.values()) for (const w of batch) w.reject(e);
+    } finally {
+      for (const packetId of group.keys()) {
+        const queue = queues.get(packetId)!;
+        queue.running = false;
+        if (queue.waiting.length > 0) ready.add(packetId);
+        else queues.delete(packetId);
+      }
+      groups--;
+      pump();
+    }
   }
 
   return {
     claim(packetId, uid) {
       return new Promise((resolve, reject) => {
         const waiter: Waiter = { uid, resolve, reject };
-        const waiting = queues.get(packetId);
-        if (waiting) {
-          waiting.push(waiter);
-          return;
+        const queue = queues.get(packetId);
+        if (queue) {
+          queue.waiting.push(waiter);
+          if (!queue.running) ready.add(packetId);
+        } else {
+          queues.set(packetId, { waiting: [waiter], running: false });
+          ready.add(packetId);
         }
-        const fresh = [waiter];
-        queues.set(packetId, fresh);
-        void drain(packetId, fresh);
+        pump();
       });
     },
     activeQueues: () => queues.size,
   };
+}
+
+function answer(batch: readonly Waiter[], result: ClaimSharesResult | undefined): void {
+  const byUid = new Map(result?.outcomes.map((o) => [o.uid, o]));
+  for (const w of batch) {
+    const outcome = byUid.get(w.uid);
+    if (outcome && result) w.resolve({ outcome, packet: result.packet });
+    else w.reject(new Error(`the store answered no outcome for ${w.uid}`));
+  }
 }
 
 /**
@@ -104,7 +153,11 @@ function takeBatch(waiting: Waiter[], max: number): Waiter[] {
  * No queue at all: every claimer runs its own transaction and waits on the row lock (the plain
  * row-locking path the benchmark compares against). Same interface, so nothing else changes.
  */
-export function createDirectClaims(opts: Omit<ClaimCoalescerOptions, 'maxBatch'>): ClaimCoalescer {
+export function createDirectClaims(opts: {
+  store: Pick<PacketStore, 'claimShares'>;
+  now: () => number;
+  random?: RandomInt | undefined;
+}): ClaimCoalescer {
   return {
     async claim(packetId, uid) {
       const result = await opts.store.claimShares(packetId, [uid], opts.now(), opts.random);
@@ -114,4 +167,29 @@ export function createDirectClaims(opts: Omit<ClaimCoalescerOptions, 'maxBatch'>
     },
     activeQueues: () => 0,
   };
+}
+
+/**
+ * How claims reach the store (`redpkt serve` runs `coalesce`; the claim benchmark compares them):
+ * `coalesce`: the per-packet queue with cross-packet group commit; `coalesce-per-packet`: the
+ * queue batching one packet's claimers only, each packet its own transaction (before issue 6's
+ * group commit); `queue`: one claimer per transaction; `direct`: no queue, every claimer waits on
+ * the row lock.
+ */
+export type ClaimPath = 'coalesce' | 'coalesce-per-packet' | 'queue' | 'direct';
+
+export function createClaims(
+  path: ClaimPath,
+  opts: { store: Pick<PacketStore, 'claimShares' | 'claimSharesMany'>; now: () => number },
+): ClaimCoalescer {
+  switch (path) {
+    case 'direct':
+      return createDirectClaims(opts);
+    case 'queue':
+      return createClaimCoalescer({ ...opts, maxBatch: 1, maxGroups: Infinity, maxPacketsPerGroup: 1 });
+    case 'coalesce-per-packet':
+      return createClaimCoalescer({ ...opts, maxGroups: Infinity, maxPacketsPerGroup: 1 });
+    case 'coalesce':
+      return createClaimCoalescer(opts);
+  }
 }

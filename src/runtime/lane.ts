@@ -7,7 +7,7 @@
  * real data never sees a rehearsal.
  */
 import type { Hono } from 'hono';
-import { createClaimCoalescer, createDirectClaims } from '../core/claim-coalescer.js';
+import { createClaims } from '../core/claim-coalescer.js';
 import { subsidyTokenKey } from '../auth/subsidy-token.js';
 import type { ServeConfig } from '../config/serve-config.js';
 import { DEFAULT_BOOKING_RATE } from '../config/subsidy-config.js';
@@ -103,10 +103,7 @@ export async function startLane(input: LaneInput): Promise<Lane> {
     const now = opts.now ?? Date.now;
     const deps: ServiceDeps = {
       store,
-      claims:
-        opts.claimPath === 'direct'
-          ? createDirectClaims({ store, now })
-          : createClaimCoalescer({ store, now, maxBatch: opts.claimPath === 'queue' ? 1 : 500 }),
+      claims: createClaims(opts.claimPath ?? 'coalesce', { store, now }),
       provider,
       limits: opts.limits ?? config.limits ?? DEFAULT_LIMITS,
       // finance posts callbacks without our header: the query puts them in this lane

@@ -1,3 +1,4 @@
+import type { ClaimPath } from '../core/claim-coalescer.js';
 import type { PacketLimits } from '../domain/limits.js';
 import type { GrantQueue, PacketStore } from '../domain/ports.js';
 import type { Finance } from '../finance/create-finance.js';
@@ -38,12 +39,8 @@ export interface RunningService {
 
 export interface StartOptions {
   limits?: PacketLimits;
-  /**
-   * How claims reach the store; the claim benchmark compares them. `coalesce` (default): the
-   * per-packet queue batching waiting claimers; `queue`: the queue with one claimer per
-   * transaction; `direct`: no queue, every claimer waits on the row lock.
-   */
-  claimPath?: 'coalesce' | 'queue' | 'direct';
+  /** How claims reach the store (default `coalesce`); the claim benchmark compares them. */
+  claimPath?: ClaimPath;
   /** false turns the claim limiter off (benchmarks). Default on. */
   limiter?: boolean;
   now?: () => number;

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe } from 'vitest';
 import { claimSharesContract } from './claim-shares.contract.js';
+import { claimSharesManyContract } from './claim-shares-many.contract.js';
 import type { StoreFactory, StoreHarness } from './contract-fixtures.js';
 import { createPacketContract } from './create-packet.contract.js';
 import { markPaidContract } from './mark-paid.contract.js';
@@ -39,6 +40,8 @@ export function packetStoreContract(adapter: string, factory: StoreFactory): voi
     describe('createC2cPacket', () => createPacketContract(h));
     describe('markPaid', () => markPaidContract(h));
     describe('claimShares', () => claimSharesContract(h));
+    describe('claimSharesMany: one transaction for several packets (issue 6)', () =>
+      claimSharesManyContract(h));
     // issue 4
     describe('task leases', () => leasesContract(h));
     describe('expiry under the packet lock', () => expiryContract(h));

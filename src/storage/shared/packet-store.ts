@@ -7,7 +7,9 @@ import { RedpktError } from '../../domain/errors.js';
 import { PAYMENT_TRANSITIONS } from '../../domain/order.js';
 import type { Fen } from '../../domain/money.js';
 import { PACKET_TRANSITIONS, type Packet } from '../../domain/packet.js';
+import type { Claim } from '../../domain/claim.js';
 import type {
+  ClaimRequest,
   ClaimSharesResult,
   CreatePacketResult,
   MarkPaidResult,
@@ -18,11 +20,13 @@ import type { RandomInt } from '../../domain/split.js';
 import { assertTransition } from '../../domain/state-machine.js';
 import { c2cPacketRows, sameC2cBody } from './c2c-packet-rows.js';
 import { assertC2cFieldsFit, assertUidsFit } from './field-limits.js';
-import { distinct, planClaims } from './plan-claims.js';
+import { distinct, planClaims, type ClaimPlan } from './plan-claims.js';
 import {
   claimTxOver,
+  type ClaimLockRequest,
   type ClaimTx,
   type NewTask,
+  type PacketWrite,
   type StoreDialect,
   type StoreReads,
   type StoreTx,
@@ -110,37 +114,68 @@ export function createPacketStore(dialect: StoreDialect): PacketStore {
     return dialect.writeClaims ? dialect.writeClaims(work) : dialect.write((tx) => work(claimTxOver(tx)));
   }
 
-  async function claimInTx(
+  /** Decides every packet's claimers under the group's locks, then writes them all at once. */
+  async function claimManyInTx(
     tx: ClaimTx,
-    packetId: string,
-    uids: readonly string[],
+    requests: readonly ClaimLockRequest[],
     now: number,
     random: RandomInt | undefined,
-  ): Promise<ClaimSharesResult> {
-    const { packet, existing } = await tx.lockForClaims(packetId, uids);
-    const plan = planClaims(packet, existing, uids, now, random);
-    if (plan.newClaims.length === 0 || !packet || !plan.packetAfter) {
-      return { outcomes: plan.outcomes, packet: plan.packetAfter };
+  ): Promise<Map<string, ClaimPlan>> {
+    const locked = await tx.lockForClaims(requests);
+    const plans = new Map<string, ClaimPlan>();
+    const writes: PacketWrite[] = [];
+    const claims: Claim[] = [];
+    for (const { packetId, uids } of requests) {
+      const { packet, existing } = locked.get(packetId) ?? { packet: null, existing: [] };
+      const plan = planClaims(packet, existing, uids, now, random);
+      plans.set(packetId, plan);
+      const after = plan.packetAfter;
+      if (plan.newClaims.length === 0 || !packet || !after) continue;
+      if (after.status !== packet.status) {
+        assertTransition(`packet ${packet.id}`, PACKET_TRANSITIONS, packet.status, after.status);
+      }
+      writes.push({
+        packetId: packet.id,
+        guard: { status: packet.status, remainingCount: packet.remainingCount },
+        change: after,
+      });
+      claims.push(...plan.newClaims);
     }
-    const after = plan.packetAfter;
-    if (after.status !== packet.status) {
-      assertTransition(`packet ${packet.id}`, PACKET_TRANSITIONS, packet.status, after.status);
+    if (writes.length === 0) return plans;
+    const transfers: NewTask[] = claims.map((c) => ({ kind: 'transfer', ref: c.claimNo, dueAt: now, now }));
+    if (!(await tx.applyClaims(writes, claims, transfers))) {
+      throw changedUnderLock(writes.map((w) => w.packetId).join(','));
     }
-    const transfers: NewTask[] = plan.newClaims.map((c) => ({
-      kind: 'transfer',
-      ref: c.claimNo,
-      dueAt: now,
-      now,
-    }));
-    const applied = await tx.applyClaims(
-      packet.id,
-      { status: packet.status, remainingCount: packet.remainingCount },
-      after,
-      plan.newClaims,
-      transfers,
+    return plans;
+  }
+
+  async function claimSharesMany(
+    requests: readonly ClaimRequest[],
+    now: number,
+    random: RandomInt | undefined,
+  ): Promise<ClaimSharesResult[]> {
+    // a packet asked for twice is claimed once, for the union of its uids (first asked first)
+    const union = new Map<string, string[]>();
+    for (const { packetId, uids } of requests) union.set(packetId, [...(union.get(packetId) ?? []), ...uids]);
+    const groups = [...union].map(([packetId, uids]) => ({ packetId, uids: distinct(uids) }));
+    for (const g of groups) assertUidsFit(g.uids);
+    const asked = groups.filter((g) => g.uids.length > 0);
+    const plans =
+      asked.length === 0
+        ? new Map<string, ClaimPlan>()
+        : await writeClaims((tx) => claimManyInTx(tx, asked, now, random));
+    return Promise.all(
+      requests.map(async ({ packetId, uids }) => {
+        const plan = plans.get(packetId);
+        // nobody asked for this packet: it is answered as it is, read without a lock
+        if (!plan) return { outcomes: [], packet: await reads.packet(packetId) };
+        const byUid = new Map(plan.outcomes.map((o) => [o.uid, o]));
+        return {
+          outcomes: distinct(uids).flatMap((uid) => byUid.get(uid) ?? []),
+          packet: plan.packetAfter,
+        };
+      }),
     );
-    if (!applied) throw changedUnderLock(packet.id);
-    return { outcomes: plan.outcomes, packet: after };
   }
 
   return {
@@ -179,11 +214,11 @@ export function createPacketStore(dialect: StoreDialect): PacketStore {
     },
 
     async claimShares(packetId, uids, now, random) {
-      const asked = distinct(uids);
-      assertUidsFit(asked);
-      if (asked.length === 0) return { outcomes: [], packet: await reads.packet(packetId) };
-      return writeClaims((tx) => claimInTx(tx, packetId, asked, now, random));
+      const [result] = await claimSharesMany([{ packetId, uids }], now, random);
+      if (!result) throw new Error('claimSharesMany answered no result');
+      return result;
     },
+    claimSharesMany: (requests, now, random) => claimSharesMany(requests, now, random),
 
     getClaim: (packetId, uid) => reads.claim(packetId, uid),
     listClaims: (packetId) => reads.claimsOfPacket(packetId),

@@ -77,25 +77,44 @@ export interface StoreTx extends SettlementTx, SubsidyTx {
   updatePayment(payOrderNo: string, guardStatus: PaymentStatus, change: PaymentChange): Promise<boolean>;
 }
 
+/** A packet's claimers in one claim transaction (uids distinct). */
+export interface ClaimLockRequest {
+  packetId: string;
+  uids: readonly string[];
+}
+
+/** A locked packet (null when missing) and the claims its asked uids already have. */
+export interface LockedForClaims {
+  packet: Packet | null;
+  existing: Claim[];
+}
+
+/** One packet's guarded update in a claim transaction. */
+export interface PacketWrite {
+  packetId: string;
+  guard: PacketGuard;
+  change: PacketChange;
+}
+
 /**
- * The claim transaction's statements (DESIGN §3 step 2), for one packet and a batch of uids. A
- * dialect may run them faster than through StoreTx (MySQL: hand-written SQL, three round trips);
- * `claimTxOver` builds them from any StoreTx, so the decision stays in one place either way.
+ * The claim transaction's statements (DESIGN §3 step 2), for a group of packets (issue 6: one
+ * transaction may serve claimers of several packets) and their uids. A dialect may run them
+ * faster than through StoreTx (MySQL: hand-written SQL, three round trips); `claimTxOver` builds
+ * them from any StoreTx, so the decision stays in one place either way.
  */
 export interface ClaimTx {
-  /** Locks the packet (as `lockPacket`) and then reads these uids' claims on it (as `claimsOf`). */
-  lockForClaims(
-    packetId: string,
-    uids: readonly string[],
-  ): Promise<{ packet: Packet | null; existing: Claim[] }>;
   /**
-   * The guarded packet UPDATE, then the claims and their tasks. false when the guard missed; the
+   * Locks the packets in id order (as `lockPacket`; ordered, so two groups never deadlock on each
+   * other) and then reads the asked uids' claims on them (as `claimsOf`). Keyed by packet id; a
+   * missing packet maps to `{ packet: null, existing: [] }`.
+   */
+  lockForClaims(requests: readonly ClaimLockRequest[]): Promise<Map<string, LockedForClaims>>;
+  /**
+   * The guarded packet UPDATEs, then the claims and their tasks. false when a guard missed; the
    * caller must then throw so that the transaction rolls back whatever was written.
    */
   applyClaims(
-    packetId: string,
-    guard: PacketGuard,
-    change: PacketChange,
+    packets: readonly PacketWrite[],
     claims: readonly Claim[],
     tasks: readonly NewTask[],
   ): Promise<boolean>;
@@ -103,12 +122,19 @@ export interface ClaimTx {
 
 export function claimTxOver(tx: StoreTx): ClaimTx {
   return {
-    async lockForClaims(packetId, uids) {
-      const packet = await tx.lockPacket(packetId);
-      return { packet, existing: packet ? await tx.claimsOf(packetId, uids) : [] };
+    async lockForClaims(requests) {
+      const locked = new Map<string, LockedForClaims>();
+      const ordered = [...requests].sort((a, b) => (a.packetId < b.packetId ? -1 : 1));
+      for (const { packetId } of ordered)
+        locked.set(packetId, { packet: await tx.lockPacket(packetId), existing: [] });
+      for (const { packetId, uids } of ordered) {
+        const entry = locked.get(packetId);
+        if (entry?.packet) entry.existing = await tx.claimsOf(packetId, uids);
+      }
+      return locked;
     },
-    async applyClaims(packetId, guard, change, claims, tasks) {
-      if (!(await tx.updatePacket(packetId, guard, change))) return false;
+    async applyClaims(packets, claims, tasks) {
+      for (const p of packets) if (!(await tx.updatePacket(p.packetId, p.guard, p.change))) return false;
       await tx.insertClaims(claims);
       await tx.insertTasks(tasks);
       return true;
