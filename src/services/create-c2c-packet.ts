@@ -37,7 +37,7 @@ export async function createC2cPacket(deps: ServiceDeps, input: CreateC2cInput):
   validatePacketShape(input.totalAmount, input.totalCount, expiresInSec, deps.limits);
   const now = deps.now();
   const { packet, payment, created } = await deps.store.createC2cPacket({
-    id: newPacketId(0, now, deps.shadow === true),
+    id: newPacketId(deps.store.packetShard?.(input.senderUid) ?? 0, now, deps.shadow === true),
     senderUid: input.senderUid,
     outOrderNo: input.outOrderNo,
     totalAmount: input.totalAmount,

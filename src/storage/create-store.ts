@@ -2,6 +2,7 @@
 import { RedpktError } from '../domain/errors.js';
 import type { PacketStore } from '../domain/ports.js';
 import { createMysqlStore } from './mysql/mysql-store.js';
+import { createShardedMysqlStore } from './sharded/create-sharded-store.js';
 import { createSqliteStore } from './sqlite/sqlite-store.js';
 
 export type StoreConfig = { kind: 'sqlite'; file: string } | { kind: 'mysql'; urls: string[] };
@@ -13,12 +14,8 @@ export async function createStore(config: StoreConfig): Promise<PacketStore> {
     case 'mysql': {
       const [url, ...more] = config.urls;
       if (url === undefined) throw new RedpktError('VALIDATION_FAILED', 'a MySQL store needs a database URL');
-      if (more.length > 0) {
-        throw new RedpktError('NOT_IMPLEMENTED', 'sharding over several MySQL URLs is not implemented yet', {
-          details: { urls: config.urls.length },
-        });
-      }
-      return createMysqlStore({ url });
+      // issue 6: several URLs are shards (src/storage/sharded/); the list is fixed for the life of the data
+      return more.length > 0 ? createShardedMysqlStore(config.urls) : createMysqlStore({ url });
     }
   }
 }

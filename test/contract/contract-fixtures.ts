@@ -4,6 +4,7 @@ import type { PaymentStatus } from '../../src/domain/order.js';
 import type { Packet, PacketStatus } from '../../src/domain/packet.js';
 import { newOrderNo, newPacketId } from '../../src/domain/ids.js';
 import type { NewC2cPacket, PacketStore, Task, TaskKind } from '../../src/domain/ports.js';
+import { shardOfKey, shardOfPacketNo } from '../../src/storage/sharded/shard-routing.js';
 
 export interface StoreHarness {
   store: PacketStore;
@@ -24,10 +25,30 @@ export const HOUR = 3_600_000;
 
 export const unique = (prefix: string): string => `${prefix}-${randomBytes(5).toString('hex')}`;
 
+/**
+ * Issue 6: the sharded target runs on this many databases (test/shards/packet-store.sharded.test.ts)
+ * and refuses a packet whose id names another shard than its sender's; the single-database stores
+ * ignore the shard digits. So the fixtures build every packet id on its sender's shard.
+ */
+export const CONTRACT_SHARDS = 2;
+
+export const packetIdFor = (senderUid: string, at: number): string =>
+  newPacketId(shardOfKey(senderUid, CONTRACT_SHARDS), at);
+
+/** A fresh sender whose packets go on the shard this packet id names. */
+function senderFor(packetId: string | undefined): string {
+  const shard = packetId === undefined ? null : shardOfPacketNo(packetId, CONTRACT_SHARDS);
+  for (;;) {
+    const uid = unique('sender');
+    if (shard === null || shardOfKey(uid, CONTRACT_SHARDS) === shard) return uid;
+  }
+}
+
 export function c2cInput(overrides: Partial<NewC2cPacket> = {}): NewC2cPacket {
+  const senderUid = overrides.senderUid ?? senderFor(overrides.id);
   return {
-    id: newPacketId(0, NOW),
-    senderUid: unique('sender'),
+    id: packetIdFor(senderUid, NOW),
+    senderUid,
     outOrderNo: unique('out'),
     totalAmount: 1000,
     totalCount: 10,
@@ -44,7 +65,7 @@ export function c2cInput(overrides: Partial<NewC2cPacket> = {}): NewC2cPacket {
 export function retryOf(input: NewC2cPacket, at: number): NewC2cPacket {
   return {
     ...input,
-    id: newPacketId(0, at),
+    id: packetIdFor(input.senderUid, at),
     payOrderNo: newOrderNo('PAY', at),
     expiresAt: at + HOUR,
     now: at,

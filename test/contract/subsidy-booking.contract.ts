@@ -1,6 +1,5 @@
 import { expect, it } from 'vitest';
-import { newPacketId } from '../../src/domain/ids.js';
-import { HOUR, NOW, tasksWithRef, unique, type StoreHarness } from './contract-fixtures.js';
+import { HOUR, NOW, packetIdFor, tasksWithRef, unique, type StoreHarness } from './contract-fixtures.js';
 import { b2cInput, codeOf, grantOf } from './subsidy-fixtures.js';
 
 export function subsidyBookingContract(h: () => StoreHarness): void {
@@ -96,7 +95,11 @@ export function subsidyBookingContract(h: () => StoreHarness): void {
     const created = await store.createB2cPacket(input);
 
     const late = grant.expiresAt + HOUR;
-    const replay = await store.createB2cPacket({ ...input, id: newPacketId(0, late), now: late });
+    const replay = await store.createB2cPacket({
+      ...input,
+      id: packetIdFor(input.senderUid, late),
+      now: late,
+    });
 
     expect(replay).toStrictEqual({ ...created, created: false });
     expect(await codeOf(store.createB2cPacket({ ...input, totalCount: 5 }))).toBe('IDEMPOTENCY_CONFLICT');

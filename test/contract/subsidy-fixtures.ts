@@ -1,8 +1,7 @@
 /** Issue 3: grants and B2C packets for the subsidy contract suites. */
-import { newPacketId } from '../../src/domain/ids.js';
 import type { NewB2cPacket, PacketStore } from '../../src/domain/ports.js';
 import type { SealedGrant } from '../../src/domain/subsidy.js';
-import { HOUR, NOW, unique } from './contract-fixtures.js';
+import { HOUR, NOW, packetIdFor, unique } from './contract-fixtures.js';
 
 export function grantOf(overrides: Partial<SealedGrant> = {}): SealedGrant {
   return {
@@ -21,7 +20,7 @@ export function grantOf(overrides: Partial<SealedGrant> = {}): SealedGrant {
 
 export function b2cInput(grant: SealedGrant, overrides: Partial<NewB2cPacket> = {}): NewB2cPacket {
   return {
-    id: newPacketId(0, NOW),
+    id: packetIdFor(overrides.senderUid ?? grant.uid, NOW),
     senderUid: grant.uid,
     outOrderNo: unique('b2c'),
     grant,

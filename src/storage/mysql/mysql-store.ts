@@ -37,14 +37,23 @@ export function createMysqlPool(options: MysqlStoreOptions): Pool {
 }
 
 export async function createMysqlStore(options: MysqlStoreOptions): Promise<PacketStore> {
+  return createPacketStore(mysqlDialect(await openMysqlPool(options)));
+}
+
+/** A pool whose server answered: fails fast on a wrong URL or an unreachable server, as SQLite does. */
+export async function openMysqlPool(options: MysqlStoreOptions): Promise<Pool> {
   const pool = createMysqlPool(options);
   try {
-    // fail fast on a wrong URL or an unreachable server, as the SQLite adapter does
     await pool.query('SELECT 1');
   } catch (e) {
     await pool.end();
     throw e;
   }
+  return pool;
+}
+
+/** The dialect over one pool (issue 6: the sharded store builds one per shard); close() ends the pool. */
+export function mysqlDialect(pool: Pool): StoreDialect {
   let closed = false;
   const dialect: StoreDialect = {
     reads: createMysqlRows(drizzle(pool)),
@@ -58,5 +67,5 @@ export async function createMysqlStore(options: MysqlStoreOptions): Promise<Pack
       await pool.end();
     },
   };
-  return createPacketStore(dialect);
+  return dialect;
 }

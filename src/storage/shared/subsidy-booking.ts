@@ -11,7 +11,7 @@ import type { BookingResult, CreateB2cResult, NewB2cPacket } from '../../domain/
 import type { GrantGuard, SealedGrant, Subsidy } from '../../domain/subsidy.js';
 import type { StoreTx } from './store-dialect.js';
 
-function guardOf(grant: SealedGrant, now: number): GrantGuard {
+export function guardOf(grant: SealedGrant, now: number): GrantGuard {
   return { outGrantNo: grant.outGrantNo, tokenId: grant.tokenId, uid: grant.uid, createdAt: now };
 }
 
@@ -32,7 +32,7 @@ function subsidyRow(grant: SealedGrant, now: number): Subsidy {
   };
 }
 
-const ownsGuard = (guard: GrantGuard | undefined, grant: SealedGrant): boolean =>
+export const ownsGuard = (guard: GrantGuard | undefined, grant: SealedGrant): boolean =>
   guard !== undefined && guard.uid === grant.uid && guard.tokenId === grant.tokenId;
 
 /** A booked row is this grant when every granted field agrees (the token string may be re-sealed). */

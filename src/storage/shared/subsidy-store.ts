@@ -14,7 +14,7 @@ import { createWithdrawalInTx, creditInTx, settleWithdrawalInTx } from './subsid
 /** How often a write that lost a unique-key race is run again (it then takes the replay path). */
 const UNIQUE_RACE_RETRIES = 2;
 
-function assertKeysFit(fields: Record<string, string>): void {
+export function assertKeysFit(fields: Record<string, string>): void {
   for (const [field, value] of Object.entries(fields)) {
     if (value.length === 0 || [...value].length > FIELD_LIMITS.key) {
       throw new RedpktError('VALIDATION_FAILED', `${field} must be 1 to ${FIELD_LIMITS.key} characters`, {
@@ -28,7 +28,7 @@ function assertKeysFit(fields: Record<string, string>): void {
  * Splits a batch into grants to book and repeats: a second grant with an outGrantNo or token id
  * already in the batch gets the first one's outcome when it is the same grant, `conflict` otherwise.
  */
-function distinctGrants(grants: readonly SealedGrant[]): {
+export function distinctGrants(grants: readonly SealedGrant[]): {
   unique: SealedGrant[];
   answer: (results: BookingResult[]) => BookingResult[];
 } {
