@@ -108,11 +108,14 @@ export function createSweeper(opts: SweeperOptions): Sweeper {
   return {
     runOnce,
     start() {
-      if (!timer && !stopped) schedule();
+      if (timer !== undefined) return;
+      stopped = false; // a stopped sweeper may be started again (tests hold it while a fault is in place)
+      schedule();
     },
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      timer = undefined;
       await running;
     },
   };
