@@ -1,18 +1,10 @@
 /**
  * Issue 8: the B2C reads of the ReconStore, over the same plain SQL runner (recon-store.ts):
  * booked subsidies as keyset pages in the issuer's (issued_at, out_grant_no) order, one by grant
- * number, and each B2C packet's money summed (spent subsidy, credited claims, returned remainder).
+ * number (each B2C packet's money is summed by packet-totals.ts, beside the C2C one).
  */
-import type {
-  ReconPacketQuery,
-  ReconPacketRow,
-  ReconSubsidyQuery,
-  ReconSubsidyRow,
-} from '../../domain/ports.js';
-import type { SqlRow, SqlRunner, SqlValue } from './recon-store.js';
-
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-const str = (v: unknown): string => String(v);
+import type { ReconSubsidyQuery, ReconSubsidyRow } from '../../domain/ports.js';
+import { num, str, type SqlRow, type SqlRunner, type SqlValue } from './sql-runner.js';
 
 const SUBSIDY_COLUMNS = `out_grant_no, token_id, uid, campaign, amount, status, issued_at`;
 
@@ -46,39 +38,4 @@ export async function listSubsidies(db: SqlRunner, q: ReconSubsidyQuery): Promis
 export async function findSubsidy(db: SqlRunner, outGrantNo: string): Promise<ReconSubsidyRow | null> {
   const [row] = await db.all(`SELECT ${SUBSIDY_COLUMNS} FROM subsidies WHERE out_grant_no = ?`, [outGrantNo]);
   return row ? subsidyRow(row) : null;
-}
-
-/** B2C packets in (created_at, id) pages; the same shape as a C2C packet's totals. */
-export async function listB2cPacketTotals(db: SqlRunner, q: ReconPacketQuery): Promise<ReconPacketRow[]> {
-  const args: SqlValue[] = [q.fromMs, q.toMs];
-  let where = `p.type = 'b2c' AND p.created_at >= ? AND p.created_at < ?`;
-  if (q.after) {
-    where += ` AND (p.created_at > ? OR (p.created_at = ? AND p.id > ?))`;
-    args.push(q.after.createdAt, q.after.createdAt, q.after.packetId);
-  }
-  const rows = await db.all(
-    `SELECT p.id AS id, p.status AS status, p.total_amount AS total_amount, p.created_at AS created_at,
-       (SELECT COALESCE(SUM(s.amount), 0) FROM subsidies s WHERE s.packet_id = p.id AND s.status = 'used') AS paid,
-       (SELECT COALESCE(SUM(c.amount), 0) FROM claims c WHERE c.packet_id = p.id AND c.status = 'transferred') AS transferred,
-       (SELECT COUNT(*) FROM claims c WHERE c.packet_id = p.id) AS claims,
-       (SELECT COUNT(*) FROM claims c WHERE c.packet_id = p.id AND c.status = 'transferred') AS transfers,
-       (SELECT COUNT(*) FROM claims c WHERE c.packet_id = p.id AND c.status IN ('claimed', 'transferring')) AS open_claims,
-       (SELECT COALESCE(SUM(r.amount), 0) FROM b2c_returns r WHERE r.packet_id = p.id AND r.status = 'succeeded') AS refunded,
-       (SELECT COUNT(*) FROM b2c_returns r WHERE r.packet_id = p.id AND r.status <> 'succeeded') AS open_returns
-     FROM packets p WHERE ${where} ORDER BY p.created_at, p.id LIMIT ${Math.floor(q.limit)}`,
-    args,
-  );
-  return rows.map((r) => ({
-    packetId: str(r.id),
-    status: str(r.status),
-    totalAmount: num(r.total_amount),
-    paid: num(r.paid),
-    transferred: num(r.transferred),
-    refunded: num(r.refunded),
-    claims: num(r.claims),
-    transfers: num(r.transfers),
-    openOrders: num(r.open_claims) + num(r.open_returns),
-    mocked: false,
-    createdAt: num(r.created_at),
-  }));
 }

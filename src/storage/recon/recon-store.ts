@@ -12,20 +12,11 @@ import type {
   ReconStore,
   StoredReconReport,
 } from '../../domain/ports.js';
-import { findSubsidy, listB2cPacketTotals, listSubsidies } from './recon-b2c-queries.js';
+import { listPacketTotals } from './packet-totals.js';
+import { findSubsidy, listSubsidies } from './recon-b2c-queries.js';
+import { num, str, type SqlRunner, type SqlValue } from './sql-runner.js';
 
-export type SqlValue = string | number | null;
-export type SqlRow = Record<string, unknown>;
-
-/** What a dialect gives the recon store: run one statement, get plain rows back. */
-export interface SqlRunner {
-  all(sql: string, args: readonly SqlValue[]): Promise<SqlRow[]>;
-  run(sql: string, args: readonly SqlValue[]): Promise<void>;
-  close(): Promise<void>;
-}
-
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-const str = (v: unknown): string => String(v);
+export type { SqlRow, SqlRunner, SqlValue } from './sql-runner.js';
 
 const MOCKED = (col: string) => `EXISTS (SELECT 1 FROM ops_mocked_orders m WHERE m.order_no = ${col})`;
 
@@ -109,43 +100,7 @@ export function createReconStore(db: SqlRunner): ReconStore {
       return r ? { kind: str(r.kind) as ReconOrderRow['kind'], createdAt: num(r.created_at) } : null;
     },
 
-    async listPacketTotals(q: ReconPacketQuery): Promise<ReconPacketRow[]> {
-      if (q.type === 'b2c') return listB2cPacketTotals(db, q);
-      const args: SqlValue[] = [q.fromMs, q.toMs];
-      let where = `p.type = 'c2c' AND p.created_at >= ? AND p.created_at < ?`;
-      if (q.after) {
-        where += ` AND (p.created_at > ? OR (p.created_at = ? AND p.id > ?))`;
-        args.push(q.after.createdAt, q.after.createdAt, q.after.packetId);
-      }
-      const rows = await db.all(
-        `SELECT p.id AS id, p.status AS status, p.total_amount AS total_amount, p.created_at AS created_at,
-           (SELECT COALESCE(SUM(o.amount), 0) FROM payment_orders o WHERE o.packet_id = p.id AND o.status = 'paid') AS paid,
-           (SELECT COUNT(*) FROM payment_orders o WHERE o.packet_id = p.id AND o.status = 'pending') AS open_payments,
-           (SELECT CASE WHEN o.provider_txn_id LIKE 'MOCK-%' THEN 1 ELSE 0 END FROM payment_orders o
-             WHERE o.pay_order_no = p.pay_order_no) AS mocked,
-           (SELECT COALESCE(SUM(c.amount), 0) FROM claims c WHERE c.packet_id = p.id AND c.status = 'transferred') AS transferred,
-           (SELECT COUNT(*) FROM claims c WHERE c.packet_id = p.id) AS claims,
-           (SELECT COUNT(*) FROM claims c WHERE c.packet_id = p.id AND c.status = 'transferred') AS transfers,
-           (SELECT COUNT(*) FROM claims c WHERE c.packet_id = p.id AND c.status IN ('claimed', 'transferring')) AS open_claims,
-           (SELECT COALESCE(SUM(r.amount), 0) FROM refund_orders r WHERE r.packet_id = p.id AND r.status = 'succeeded') AS refunded,
-           (SELECT COUNT(*) FROM refund_orders r WHERE r.packet_id = p.id AND r.status <> 'succeeded') AS open_refunds
-         FROM packets p WHERE ${where} ORDER BY p.created_at, p.id LIMIT ${Math.floor(q.limit)}`,
-        args,
-      );
-      return rows.map((r) => ({
-        packetId: str(r.id),
-        status: str(r.status),
-        totalAmount: num(r.total_amount),
-        paid: num(r.paid),
-        transferred: num(r.transferred),
-        refunded: num(r.refunded),
-        claims: num(r.claims),
-        transfers: num(r.transfers),
-        openOrders: num(r.open_payments) + num(r.open_claims) + num(r.open_refunds),
-        mocked: num(r.mocked) === 1,
-        createdAt: num(r.created_at),
-      }));
-    },
+    listPacketTotals: (q: ReconPacketQuery): Promise<ReconPacketRow[]> => listPacketTotals(db, q),
 
     async b2cTotals(fromMs, toMs): Promise<ReconB2cTotals> {
       const [packets] = await db.all(
