@@ -20,6 +20,12 @@ function timePart(now: number): string {
  */
 export const SHADOW_MARK = 'S';
 
+/** The request header that puts a request in the shadow lane (every load-test request carries it). */
+export const SHADOW_HEADER = 'x-redpkt-shadow';
+
+/** The headers of a client of the shadow lane (load runner, fixtures, recon --shadow, its provider). */
+export const SHADOW_HEADERS: Readonly<Record<string, string>> = { [SHADOW_HEADER]: '1' };
+
 export function isShadowNo(no: string): boolean {
   return no.startsWith(SHADOW_MARK);
 }

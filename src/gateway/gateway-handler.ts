@@ -11,6 +11,7 @@
  * otherwise only for requests that are idempotent (src/gateway/request-class.ts). No core up, or
  * an unsafe request lost with a core: `503 DEPENDENCY_FAILED`.
  */
+import { SHADOW_HEADER } from '../domain/ids.js';
 import type { ClaimGate } from './claim-gate.js';
 import type { CoreSet } from './core-set.js';
 import { errorText } from './core-set.js';
@@ -22,7 +23,6 @@ import type { Rendezvous } from './rendezvous.js';
 /** The response header naming the core that answered. */
 export const CORE_HEADER = 'x-redpkt-core';
 /** The load runner's mark (DESIGN §2); forwarded as is, it also picks the claim limiter's lane. */
-const SHADOW_HEADER = 'x-redpkt-shadow';
 /** The cores refuse bodies above 64 KiB; the gateway refuses them before buffering more. */
 const MAX_BODY_BYTES = 64 * 1024;
 

@@ -10,9 +10,6 @@ import { isShadowNo } from '../domain/ids.js';
 
 export type ReconLane = 'real' | 'shadow';
 
-/** The request header that puts a call in the shadow lane (the shadow finance answers it). */
-export const SHADOW_HEADERS: Readonly<Record<string, string>> = { 'x-redpkt-shadow': '1' };
-
 /** Whether an order number belongs to the other lane than `lane`. */
 export function otherLane(lane: ReconLane): (orderNo: string) => boolean {
   return lane === 'real' ? isShadowNo : (no) => !isShadowNo(no);

@@ -18,7 +18,8 @@ import { financeStoreConfig, shadowFinanceConfig } from '../runtime/storage-conf
 import { createStore, type StoreConfig } from '../storage/create-store.js';
 import { openReconStore } from '../storage/recon/create-recon-store.js';
 import { createSwitchStore } from '../storage/switches/create-switch-store.js';
-import { SHADOW_HEADERS, type ReconLane } from './lane.js';
+import { SHADOW_HEADERS } from '../domain/ids.js';
+import type { ReconLane } from './lane.js';
 import type { ReconDeps } from './run-recon.js';
 
 async function mustExist(file: string, what: string): Promise<void> {

@@ -11,6 +11,7 @@ import { createClaims } from '../core/claim-coalescer.js';
 import { subsidyTokenKey } from '../auth/subsidy-token.js';
 import type { ServeConfig } from '../config/serve-config.js';
 import { DEFAULT_BOOKING_RATE } from '../config/subsidy-config.js';
+import { SHADOW_HEADER, SHADOW_HEADERS } from '../domain/ids.js';
 import { DEFAULT_LIMITS } from '../domain/limits.js';
 import type { GrantQueue, PacketStore } from '../domain/ports.js';
 import { createFinanceClient } from '../finance/client.js';
@@ -30,12 +31,6 @@ import type { StartOptions } from './start-service.js';
 import { ensureMysqlDatabase, type FinanceStoreConfig, type StoreConfig } from './storage-config.js';
 
 export type LaneName = 'real' | 'shadow';
-
-/** The request header that puts a request in the shadow lane (the load runner sets it). */
-export const SHADOW_HEADER = 'x-redpkt-shadow';
-
-/** Sent by the shadow lane's clients of finance, so finance's shadow books take the call. */
-export const SHADOW_HEADERS: Readonly<Record<string, string>> = { [SHADOW_HEADER]: '1' };
 
 export interface Lane {
   name: LaneName;
@@ -106,8 +101,7 @@ export async function startLane(input: LaneInput): Promise<Lane> {
       claims: createClaims(opts.claimPath ?? 'coalesce', { store, now }),
       provider,
       limits: opts.limits ?? config.limits ?? DEFAULT_LIMITS,
-      // finance posts callbacks without our header: the query puts them in this lane
-      notifyUrl: `${url}/v1/callbacks/finance${shadow ? `?${SHADOW_HEADER}=1` : ''}`,
+      notifyUrl: callbackUrl(url, name),
       now,
       paymentRecheckDelayMs: workerTimings(config.worker).recheckAfterMs,
       subsidy: { tokenKey, issuer, issuerEnabled: ops.issuerEnabled },
@@ -170,6 +164,11 @@ export async function startLane(input: LaneInput): Promise<Lane> {
     await closeAll();
     throw e;
   }
+}
+
+/** Our callback route as finance is told it: a lane's callbacks carry the shadow query (no header). */
+export function callbackUrl(base: string, lane: LaneName): string {
+  return `${base}/v1/callbacks/finance${lane === 'shadow' ? `?${SHADOW_HEADER}=1` : ''}`;
 }
 
 /**

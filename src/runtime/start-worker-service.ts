@@ -25,7 +25,8 @@ import { startBookingWorker } from '../services/subsidy/booking-worker.js';
 import { createSwitchStore } from '../storage/switches/create-switch-store.js';
 import { withPaymentMocks } from '../switches/mocks/mocking-provider.js';
 import type { MockedOrderStore } from '../switches/mocks/payment-mock.js';
-import { SHADOW_HEADER, SHADOW_HEADERS, type LaneName } from './lane.js';
+import { SHADOW_HEADERS } from '../domain/ids.js';
+import { callbackUrl, type LaneName } from './lane.js';
 import {
   ensureMysqlDatabase,
   packetStoreConfig,
@@ -155,7 +156,7 @@ async function startWorkerLane(
     store,
     provider,
     issuer,
-    notifyUrl: `${financeUrl}/v1/callbacks/finance${lane === 'shadow' ? `?${SHADOW_HEADER}=1` : ''}`,
+    notifyUrl: callbackUrl(financeUrl, lane),
     timings: config.worker,
     alertWebhook: config.alertWebhook,
     ...opts,

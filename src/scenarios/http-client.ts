@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
+import { SHADOW_HEADERS } from '../domain/ids.js';
 import type { HttpRequest } from './define-scenario.js';
 
 /**
@@ -12,7 +13,6 @@ import type { HttpRequest } from './define-scenario.js';
  * `npm run bench:generator`. `dispatch` is the primitive `request` is built on (undici 7 handler
  * API: onRequestStart / onResponseStart / onResponseData / onResponseEnd / onResponseError).
  */
-export const SHADOW_HEADER = 'x-redpkt-shadow';
 
 export interface RawResponse {
   status: number;
@@ -44,7 +44,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,
   });
-  const base: Record<string, string> = { [SHADOW_HEADER]: '1', ...opts.headers };
+  const base: Record<string, string> = { ...SHADOW_HEADERS, ...opts.headers };
   const withJson: Record<string, string> = { ...base, 'content-type': 'application/json' };
 
   return {

@@ -17,7 +17,7 @@ import type { FinanceAdminClient } from '../../src/finance/admin-client.js';
 import { createFinanceClient } from '../../src/finance/client.js';
 import type { FinanceClient } from '../../src/finance/client.js';
 import type { GeneratedUser } from '../../src/fixtures/fixture-user.js';
-import { SHADOW_HEADERS } from '../../src/fixtures/load-fixtures.js';
+import { SHADOW_HEADERS } from '../../src/domain/ids.js';
 import type { LoadFixturesSummary } from '../../src/fixtures/load-fixtures.js';
 import { financeSignSecret } from '../../src/runtime/secret.js';
 import type { LoadReport } from '../../src/scenarios/report.js';

@@ -1,5 +1,5 @@
 import { RedpktError } from '../../domain/errors.js';
-import { SHADOW_HEADER } from '../http-client.js';
+import { SHADOW_HEADERS } from '../../domain/ids.js';
 import { createRainAdminClient } from '../../finance/rain/rain-client.js';
 import { financeSignSecret } from '../../runtime/secret.js';
 
@@ -20,7 +20,7 @@ export async function prepareCampaign(
   const admin = createRainAdminClient({
     baseUrl: target.url,
     secret: financeSignSecret(target.secret),
-    headers: { [SHADOW_HEADER]: '1' },
+    headers: SHADOW_HEADERS,
   });
   try {
     await admin.setCampaign(campaign, {
