@@ -4,14 +4,11 @@
  * `x-redpkt-shadow: 1` header the loader sends), and a load run that pays with the installed money.
  */
 import { spawn } from 'node:child_process';
-import { PassThrough } from 'node:stream';
-import { Command } from 'commander';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerFixtures } from '../../src/commands/fixtures.js';
-import { isRedpktError } from '../../src/domain/errors.js';
 import { createFinanceAdminClient } from '../../src/finance/admin-client.js';
 import type { FinanceAdminClient } from '../../src/finance/admin-client.js';
 import { createFinanceClient } from '../../src/finance/client.js';
@@ -21,7 +18,7 @@ import { SHADOW_HEADERS } from '../../src/domain/ids.js';
 import type { LoadFixturesSummary } from '../../src/fixtures/load-fixtures.js';
 import { financeSignSecret } from '../../src/runtime/secret.js';
 import type { LoadReport } from '../../src/scenarios/report.js';
-import { runLoadCommand } from '../scenarios/support/run-command.js';
+import { runCommand, runLoadCommand } from '../scenarios/support/run-command.js';
 import { BIN, startServe } from '../support/serve-process.js';
 import type { ServeProcess } from '../support/serve-process.js';
 
@@ -51,25 +48,10 @@ function redpkt(args: string[]): Promise<Run> {
  * machine); `code` is the exit code the CLI maps it to (0, 1 conflicts; errors by their code).
  */
 async function inProcess(args: string[]): Promise<Run & { error?: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const program = new Command().exitOverride();
-  registerFixtures(program, { stdout, stderr, isTTY: false });
-  const before = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(args, { from: 'user' });
-    return { code: typeof process.exitCode === 'number' ? process.exitCode : 0, stdout: out, stderr: err };
-  } catch (e) {
-    if (!isRedpktError(e)) throw e;
-    return { code: null, stdout: out, stderr: `${e.code}: ${e.message}`, error: e.code };
-  } finally {
-    process.exitCode = before;
-  }
+  const r = await runCommand(registerFixtures, args);
+  return r.errorCode === undefined
+    ? { code: r.exitCode, stdout: r.stdout, stderr: r.stderr }
+    : { code: null, stdout: r.stdout, stderr: `${r.errorCode}: ${r.errorMessage}`, error: r.errorCode };
 }
 
 const readLines = async (file: string) =>

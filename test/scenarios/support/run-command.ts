@@ -12,8 +12,14 @@ export interface CommandRun {
   errorMessage?: string;
 }
 
-/** Runs `redpkt load …` through the real command function (commander parsing included). */
-export async function runLoadCommand(args: string[]): Promise<CommandRun> {
+/**
+ * Runs one `redpkt` command through its real command function (commander parsing included), with
+ * its output captured; `register` adds the command (registerLoad, registerFixtures, …).
+ */
+export async function runCommand(
+  register: (program: Command, io: { stdout: PassThrough; stderr: PassThrough; isTTY: false }) => void,
+  args: string[],
+): Promise<CommandRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -21,11 +27,11 @@ export async function runLoadCommand(args: string[]): Promise<CommandRun> {
   stdout.on('data', (d: Buffer) => (out += d.toString()));
   stderr.on('data', (d: Buffer) => (err += d.toString()));
   const program = new Command().exitOverride();
-  registerLoad(program, { stdout, stderr, isTTY: false });
+  register(program, { stdout, stderr, isTTY: false });
   const before = process.exitCode;
   process.exitCode = undefined;
   try {
-    await program.parseAsync(['load', ...args], { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
     const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
     return { stdout: out, stderr: err, exitCode: code };
   } catch (e) {
@@ -34,4 +40,9 @@ export async function runLoadCommand(args: string[]): Promise<CommandRun> {
   } finally {
     process.exitCode = before;
   }
+}
+
+/** Runs `redpkt load …`. */
+export function runLoadCommand(args: string[]): Promise<CommandRun> {
+  return runCommand(registerLoad, ['load', ...args]);
 }
