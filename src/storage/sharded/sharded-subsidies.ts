@@ -24,9 +24,8 @@ import type { Claim } from '../../domain/claim.js';
 import { RedpktError } from '../../domain/errors.js';
 import type { BookingResult, CreditResult, NewB2cPacket, SubsidyStore } from '../../domain/ports.js';
 import type { GrantGuard, SealedGrant } from '../../domain/subsidy.js';
-import { FIELD_LIMITS } from '../shared/field-limits.js';
 import { guardOf, ownsGuard } from '../shared/subsidy-booking.js';
-import { assertKeysFit, distinctGrants } from '../shared/subsidy-store.js';
+import { assertB2cFieldsFit, assertKeysFit, checkedDistinctGrants } from '../shared/subsidy-store.js';
 import type { Shard } from './mysql-shard.js';
 import type { ShardRouter } from './shard-router.js';
 import { groupByShard, shardOfPacketNo } from './shard-routing.js';
@@ -74,24 +73,10 @@ async function ownedGrants(
   });
 }
 
-function assertB2cFieldsFit(input: NewB2cPacket): void {
-  const { grant } = input;
-  assertKeysFit({ id: input.id, senderUid: input.senderUid, outOrderNo: input.outOrderNo });
-  assertKeysFit({
-    tokenId: grant.tokenId,
-    outGrantNo: grant.outGrantNo,
-    uid: grant.uid,
-    campaign: grant.campaign,
-  });
-  if ([...input.greeting].length > FIELD_LIMITS.greeting) {
-    throw new RedpktError(
-      'VALIDATION_FAILED',
-      `greeting must be at most ${FIELD_LIMITS.greeting} characters`,
-      {
-        details: { field: 'greeting' },
-      },
-    );
-  }
+/** The single-database checks, and the grant's uid too: it picks the shard the booking goes to. */
+function assertShardedB2cFieldsFit(input: NewB2cPacket): void {
+  assertB2cFieldsFit(input);
+  assertKeysFit({ uid: input.grant.uid });
 }
 
 /**
@@ -138,9 +123,7 @@ export function createShardedSubsidies(router: ShardRouter): SubsidyStore {
   return {
     async bookSubsidies(grants, now) {
       if (grants.length === 0) return [];
-      for (const g of grants)
-        assertKeysFit({ tokenId: g.tokenId, outGrantNo: g.outGrantNo, uid: g.uid, campaign: g.campaign });
-      const { unique, answer } = distinctGrants(grants);
+      const { unique, answer } = checkedDistinctGrants(grants);
       const owned = await ownedGrants(router, unique, now);
       const results = new Map<string, BookingResult>();
       const groups = groupByShard(owned, (g) => router.byUid(g.uid).index);
@@ -163,7 +146,7 @@ export function createShardedSubsidies(router: ShardRouter): SubsidyStore {
     },
 
     async createB2cPacket(input) {
-      assertB2cFieldsFit(input);
+      assertShardedB2cFieldsFit(input);
       const shard = router.byUid(input.senderUid);
       assertOnSendersShard(input.id, shard, shards.length);
       if (router.byUid(input.grant.uid) !== shard) {

@@ -3,7 +3,7 @@
  * SQLite and MySQL adapters only supply rows, locks and transactions).
  */
 import { RedpktError } from '../../domain/errors.js';
-import type { BookingResult, SubsidyStore } from '../../domain/ports.js';
+import type { BookingResult, NewB2cPacket, SubsidyStore } from '../../domain/ports.js';
 import type { SealedGrant } from '../../domain/subsidy.js';
 import { startReturnInTx, settleReturnInTx } from './b2c-return.js';
 import { FIELD_LIMITS } from './field-limits.js';
@@ -22,6 +22,29 @@ export function assertKeysFit(fields: Record<string, string>): void {
       });
     }
   }
+}
+
+/** A B2C send's keys and greeting within the column limits (VALIDATION_FAILED otherwise). */
+export function assertB2cFieldsFit(input: NewB2cPacket): void {
+  const { grant } = input;
+  assertKeysFit({ id: input.id, senderUid: input.senderUid, outOrderNo: input.outOrderNo });
+  assertKeysFit({ tokenId: grant.tokenId, outGrantNo: grant.outGrantNo, campaign: grant.campaign });
+  if ([...input.greeting].length > FIELD_LIMITS.greeting) {
+    throw new RedpktError(
+      'VALIDATION_FAILED',
+      `greeting must be at most ${FIELD_LIMITS.greeting} characters`,
+      {
+        details: { field: 'greeting' },
+      },
+    );
+  }
+}
+
+/** A batch of grants checked against the column limits, then split as distinctGrants does. */
+export function checkedDistinctGrants(grants: readonly SealedGrant[]): ReturnType<typeof distinctGrants> {
+  for (const g of grants)
+    assertKeysFit({ tokenId: g.tokenId, outGrantNo: g.outGrantNo, uid: g.uid, campaign: g.campaign });
+  return distinctGrants(grants);
 }
 
 /**
@@ -73,25 +96,12 @@ export function createSubsidyOps(dialect: StoreDialect): SubsidyStore {
   return {
     async bookSubsidies(grants, now) {
       if (grants.length === 0) return [];
-      for (const g of grants)
-        assertKeysFit({ tokenId: g.tokenId, outGrantNo: g.outGrantNo, uid: g.uid, campaign: g.campaign });
-      const { unique, answer } = distinctGrants(grants);
+      const { unique, answer } = checkedDistinctGrants(grants);
       return answer(await writeRacing((tx) => bookInTx(tx, unique, now)));
     },
 
     async createB2cPacket(input) {
-      const { grant } = input;
-      assertKeysFit({ id: input.id, senderUid: input.senderUid, outOrderNo: input.outOrderNo });
-      assertKeysFit({ tokenId: grant.tokenId, outGrantNo: grant.outGrantNo, campaign: grant.campaign });
-      if ([...input.greeting].length > FIELD_LIMITS.greeting) {
-        throw new RedpktError(
-          'VALIDATION_FAILED',
-          `greeting must be at most ${FIELD_LIMITS.greeting} characters`,
-          {
-            details: { field: 'greeting' },
-          },
-        );
-      }
+      assertB2cFieldsFit(input);
       // A replay needs no lock: answer it from committed rows first.
       const replay = await replayB2c(
         { packetByOrder: reads.packetByOrder, subsidyOfPacket: reads.subsidyOfPacket },
