@@ -44,16 +44,8 @@ export interface ReconRequest {
 }
 
 export interface ReconReport {
-  window: {
-    key: string;
-    date: string;
-    hour: number | null;
-    tz: string;
-    fromMs: number;
-    toMs: number;
-    from: string;
-    to: string;
-  };
+  /** The window, with its bounds also as ISO strings. */
+  window: ReconWindow & { from: string; to: string };
   type: ReconType;
   /** `shadow`: both sides read from the shadow (load-test) lane's books. */
   lane: ReconLane;
