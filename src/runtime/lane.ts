@@ -13,7 +13,7 @@ import type { ServeConfig } from '../config/serve-config.js';
 import { DEFAULT_BOOKING_RATE } from '../config/subsidy-config.js';
 import { SHADOW_HEADER, SHADOW_HEADERS } from '../domain/ids.js';
 import { DEFAULT_LIMITS } from '../domain/limits.js';
-import type { GrantQueue, PacketStore } from '../domain/ports.js';
+import type { GrantQueue, PacketStore, PaymentProvider, SubsidyIssuer } from '../domain/ports.js';
 import { createFinanceClient } from '../finance/client.js';
 import { createFinance, type Finance } from '../finance/create-finance.js';
 import { createRainClient } from '../finance/rain/rain-client.js';
@@ -60,18 +60,14 @@ export async function startLane(input: LaneInput): Promise<Lane> {
   const shadow = name === 'shadow';
   const log = opts.log ?? ((msg: string, err: unknown) => console.error(msg, err));
   const signSecret = financeSignSecret(secret);
-  const headers = shadow ? SHADOW_HEADERS : {};
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close();
   };
   try {
-    if (input.storeConfig.kind === 'mysql')
-      for (const u of input.storeConfig.urls) await ensureMysqlDatabase(u);
     if (input.financeConfig.kind === 'mysql') await ensureMysqlDatabase(input.financeConfig.url);
-    const store = await createStore(input.storeConfig);
+    const store = await openLaneStore(input.storeConfig);
     closers.push(() => store.close());
-    await store.migrate();
 
     // issue 3: the grant queue between the reward issuer (finance) and the booking worker
     const tokenKey = subsidyTokenKey(secret);
@@ -88,12 +84,11 @@ export async function startLane(input: LaneInput): Promise<Lane> {
       ...(opts.log ? { log: opts.log } : {}),
     });
     closers.push(() => finance.close());
-    const issuer = ops.withIssuerMock(
-      createRainClient({ baseUrl: url, secret: signSecret, timeoutMs: 2_000, headers }),
-    );
+    const clients = laneFinanceClients(url, secret, name);
+    const issuer = ops.withIssuerMock(clients.issuer);
     closers.push(() => issuer.close());
     // issue 7: a mocked packet's transfers and refund never reach finance
-    const provider = ops.withPaymentMocks(createFinanceClient({ baseUrl: url, secret: signSecret, headers }));
+    const provider = ops.withPaymentMocks(clients.provider);
     closers.push(() => provider.close());
     const now = opts.now ?? Date.now;
     const deps: ServiceDeps = {
@@ -127,27 +122,20 @@ export async function startLane(input: LaneInput): Promise<Lane> {
         ...(shadow ? { processMetrics: false } : {}),
       }),
     });
-    const background = startBackground({
+    const { background, booking } = startLaneWorkers({
+      config,
+      secret,
+      opts,
       store,
       provider,
-      notifyUrl: deps.notifyUrl,
       issuer,
-      timings: config.worker,
-      alertWebhook: config.alertWebhook,
-      now,
-      ...(opts.log ? { log: opts.log } : {}),
-      ...(opts.writeLine ? { writeLine: opts.writeLine } : {}),
-    });
-    closers.push(() => background.stop());
-    const booking = startBookingWorker({
       queue: grantQueue,
-      store,
-      tokenKey,
-      now,
-      ratePerSec: config.bookingRate ?? DEFAULT_BOOKING_RATE,
-      log,
+      notifyUrl: deps.notifyUrl,
     });
-    closers.push(() => booking.stop());
+    closers.push(
+      () => background.stop(),
+      () => booking.stop(),
+    );
 
     let closing: Promise<void> | undefined;
     return {
@@ -164,6 +152,72 @@ export async function startLane(input: LaneInput): Promise<Lane> {
     await closeAll();
     throw e;
   }
+}
+
+/** A lane's packet store, created (with its MySQL databases) and migrated. */
+export async function openLaneStore(config: StoreConfig): Promise<PacketStore> {
+  if (config.kind === 'mysql') for (const u of config.urls) await ensureMysqlDatabase(u);
+  const store = await createStore(config);
+  try {
+    await store.migrate();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
+}
+
+/** A lane's clients of finance at `baseUrl`: the payment provider and the reward issuer. */
+export function laneFinanceClients(baseUrl: string, secret: string, lane: LaneName) {
+  const signSecret = financeSignSecret(secret);
+  const headers = lane === 'shadow' ? SHADOW_HEADERS : {};
+  return {
+    provider: createFinanceClient({ baseUrl, secret: signSecret, headers }),
+    issuer: createRainClient({ baseUrl, secret: signSecret, timeoutMs: 2_000, headers }),
+  };
+}
+
+/**
+ * A lane's background work over its store: the outbox worker and the sweeper (issue 4), and the
+ * booking worker taking grants off the lane's queue at --booking-rate (issue 3).
+ */
+export function startLaneWorkers(input: {
+  config: ServeConfig;
+  /** The service secret: the subsidy token key is derived from it. */
+  secret: string;
+  opts: {
+    now?: () => number;
+    log?: (msg: string, err?: unknown) => void;
+    writeLine?: (line: string) => void;
+  };
+  store: PacketStore;
+  provider: PaymentProvider;
+  issuer: SubsidyIssuer;
+  queue: GrantQueue;
+  notifyUrl: string;
+}): { background: Background; booking: BookingWorker } {
+  const { config, opts, store } = input;
+  const now = opts.now ?? Date.now;
+  const background = startBackground({
+    store,
+    provider: input.provider,
+    notifyUrl: input.notifyUrl,
+    issuer: input.issuer,
+    timings: config.worker,
+    alertWebhook: config.alertWebhook,
+    now,
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.writeLine ? { writeLine: opts.writeLine } : {}),
+  });
+  const booking = startBookingWorker({
+    queue: input.queue,
+    store,
+    tokenKey: subsidyTokenKey(input.secret),
+    now,
+    ratePerSec: config.bookingRate ?? DEFAULT_BOOKING_RATE,
+    log: opts.log ?? ((msg, err) => console.error(msg, err)),
+  });
+  return { background, booking };
 }
 
 /** Our callback route as finance is told it: a lane's callbacks carry the shadow query (no header). */

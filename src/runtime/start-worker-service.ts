@@ -11,22 +11,15 @@ import { Hono } from 'hono';
 import type { ServeConfig } from '../config/serve-config.js';
 import { RedpktError } from '../domain/errors.js';
 import type { PacketStore } from '../domain/ports.js';
-import { createFinanceClient } from '../finance/client.js';
 import { notFound } from '../server/middleware/error-handler.js';
-import { createStore } from '../storage/create-store.js';
 import { listenHttp } from './http-listener.js';
-import { createRainClient } from '../finance/rain/rain-client.js';
-import { startBackground, type Background } from '../worker/start-worker.js';
-import { financeSignSecret, loadOrCreateSecret } from './secret.js';
-import { subsidyTokenKey } from '../auth/subsidy-token.js';
-import { DEFAULT_BOOKING_RATE } from '../config/subsidy-config.js';
+import type { Background } from '../worker/start-worker.js';
+import { loadOrCreateSecret } from './secret.js';
 import { createGrantQueue, grantQueueConfig } from '../queue/create-grant-queue.js';
-import { startBookingWorker } from '../services/subsidy/booking-worker.js';
 import { createSwitchStore } from '../storage/switches/create-switch-store.js';
 import { withPaymentMocks } from '../switches/mocks/mocking-provider.js';
 import type { MockedOrderStore } from '../switches/mocks/payment-mock.js';
-import { SHADOW_HEADERS } from '../domain/ids.js';
-import { callbackUrl, type LaneName } from './lane.js';
+import { callbackUrl, laneFinanceClients, openLaneStore, startLaneWorkers, type LaneName } from './lane.js';
 import {
   ensureMysqlDatabase,
   packetStoreConfig,
@@ -138,40 +131,22 @@ async function startWorkerLane(
   lane: LaneName,
 ): Promise<WorkerLane> {
   const { financeUrl, secret } = shared;
-  if (storeConfig.kind === 'mysql') for (const url of storeConfig.urls) await ensureMysqlDatabase(url);
-  const store = await createStore(storeConfig);
-  await store.migrate();
-  const headers = lane === 'shadow' ? SHADOW_HEADERS : {};
-  const provider = withPaymentMocks(
-    createFinanceClient({ baseUrl: financeUrl, secret: financeSignSecret(secret), headers }),
-    { store: shared.mocks, now: opts.now ?? Date.now },
-  );
-  const issuer = createRainClient({
-    baseUrl: financeUrl,
-    secret: financeSignSecret(secret),
-    timeoutMs: 2_000,
-    headers,
-  });
-  const background = startBackground({
-    store,
-    provider,
-    issuer,
-    notifyUrl: callbackUrl(financeUrl, lane),
-    timings: config.worker,
-    alertWebhook: config.alertWebhook,
-    ...opts,
-  });
-  // issue 3: grants off this lane's queue into its store, at --booking-rate per process
+  const store = await openLaneStore(storeConfig);
+  const clients = laneFinanceClients(financeUrl, secret, lane);
+  const provider = withPaymentMocks(clients.provider, { store: shared.mocks, now: opts.now ?? Date.now });
+  const { issuer } = clients;
   const queue = await createGrantQueue(
     grantQueueConfig(config.dataDir, config.redis, undefined, lane === 'shadow' ? 'shadow' : undefined),
   );
-  const booking = startBookingWorker({
-    queue,
+  const { background, booking } = startLaneWorkers({
+    config,
+    secret,
+    opts,
     store,
-    tokenKey: subsidyTokenKey(secret),
-    now: opts.now ?? Date.now,
-    ratePerSec: config.bookingRate ?? DEFAULT_BOOKING_RATE,
-    log: opts.log ?? ((msg, err) => console.error(msg, err)),
+    provider,
+    issuer,
+    queue,
+    notifyUrl: callbackUrl(financeUrl, lane),
   });
   return {
     store,
