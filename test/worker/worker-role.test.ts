@@ -29,9 +29,15 @@ describe('serve --role worker', () => {
       await waitFor('active', async () => (await main.service.store.getPacket(p.id))?.status === 'active');
       await Promise.all(['a', 'b'].map((uid) => main.call('POST', `/v1/packets/${p.id}/claims`, uid)));
 
+      const transferTasksDone = async () => {
+        const claims = await main.service.store.listClaims(p.id);
+        const tasks = await Promise.all(claims.map((c) => main.service.store.getTask('transfer', c.claimNo)));
+        return tasks.every((t) => t?.status === 'done');
+      };
       await waitFor(
-        'refunded',
-        async () => (await main.service.store.getPacket(p.id))?.status === 'refunded',
+        'refunded and every transfer task done',
+        async () =>
+          (await main.service.store.getPacket(p.id))?.status === 'refunded' && (await transferTasksDone()),
       );
       const claims = await main.service.store.listClaims(p.id);
       expect(claims.map((c) => c.status)).toStrictEqual(['transferred', 'transferred']);
