@@ -8,7 +8,7 @@ import type {
   StepHttp,
 } from './define-scenario.js';
 import { FLOW_STEP, StepAbort } from './define-scenario.js';
-import type { HttpClient } from './http-client.js';
+import type { HttpClient, RawResponse } from './http-client.js';
 import { responseCode } from './http-client.js';
 import type { Metrics } from './metrics.js';
 import { arrivalMs, workerStartMs } from './schedule.js';
@@ -101,7 +101,28 @@ class IterationContext<S> implements StepContext<S>, StepHttp {
     const end = now();
     const code = responseCode(res);
     if (record) metrics.record(name, end - from, code, end);
-    return { status: res.status, body: res.body, ok: code === undefined, code, latencyMs: end - from };
+    return new StepResult(res, code, end - from);
+  }
+}
+
+/** A step's answer; the body is decoded only if the step reads it (see `RawResponse.body`). */
+class StepResult implements HttpResult {
+  constructor(
+    private readonly res: RawResponse,
+    readonly code: string | undefined,
+    readonly latencyMs: number,
+  ) {}
+
+  get status(): number {
+    return this.res.status;
+  }
+
+  get body(): unknown {
+    return this.res.body;
+  }
+
+  get ok(): boolean {
+    return this.code === undefined;
   }
 }
 
