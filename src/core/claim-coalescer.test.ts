@@ -86,6 +86,24 @@ describe('the per-packet claim queue (on the real embedded store)', () => {
     expect(q.activeQueues()).toBe(0);
   });
 
+  it('counts the claimers waiting for an answer, and none once all are answered (also on a store error)', async () => {
+    const id = await activePacket(1_000, 10);
+    const q = createClaimCoalescer({ store, now: Date.now });
+    const pending = Array.from({ length: 40 }, (_, i) => q.claim(id, `f${i}`));
+    expect(q.claimsInFlight()).toBe(40);
+    await Promise.all(pending);
+    expect(q.claimsInFlight()).toBe(0);
+
+    const failing = createClaimCoalescer({
+      store: { claimSharesMany: () => Promise.reject(new Error('database down')) },
+      now: Date.now,
+    });
+    const refused = Array.from({ length: 5 }, (_, i) => failing.claim(id, `e${i}`));
+    expect(failing.claimsInFlight()).toBe(5);
+    await Promise.allSettled(refused);
+    expect(failing.claimsInFlight()).toBe(0);
+  });
+
   it('gives a claimer who asks many times at once one claim', async () => {
     const id = await activePacket(1_000, 10);
     const q = createClaimCoalescer({ store, now: Date.now });

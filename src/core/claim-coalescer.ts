@@ -23,6 +23,8 @@ export interface ClaimCoalescer {
   claim(packetId: string, uid: string): Promise<{ outcome: ClaimOutcome; packet: Packet | null }>;
   /** Packets with a queue right now (in a transaction or waiting). */
   activeQueues(): number;
+  /** Claimers who asked and have no answer yet (waiting or in a transaction). */
+  claimsInFlight(): number;
 }
 
 export interface ClaimCoalescerOptions {
@@ -61,6 +63,7 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
   /** Packets with waiters and no transaction, oldest first (a Set keeps insertion order). */
   const ready = new Set<string>();
   let groups = 0;
+  let inFlight = 0;
 
   function takeGroup(): Map<string, Waiter[]> {
     const group = new Map<string, Waiter[]>();
@@ -105,7 +108,8 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
 
   return {
     claim(packetId, uid) {
-      return new Promise((resolve, reject) => {
+      inFlight++;
+      return new Promise<{ outcome: ClaimOutcome; packet: Packet | null }>((resolve, reject) => {
         const waiter: Waiter = { uid, resolve, reject };
         const queue = queues.get(packetId);
         if (queue) {
@@ -116,9 +120,10 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
           ready.add(packetId);
         }
         pump();
-      });
+      }).finally(() => inFlight--);
     },
     activeQueues: () => queues.size,
+    claimsInFlight: () => inFlight,
   };
 }
 
@@ -158,14 +163,21 @@ export function createDirectClaims(opts: {
   now: () => number;
   random?: RandomInt | undefined;
 }): ClaimCoalescer {
+  let inFlight = 0;
   return {
     async claim(packetId, uid) {
-      const result = await opts.store.claimShares(packetId, [uid], opts.now(), opts.random);
-      const outcome = result.outcomes[0];
-      if (!outcome) throw new Error(`the store answered no outcome for ${uid}`);
-      return { outcome, packet: result.packet };
+      inFlight++;
+      try {
+        const result = await opts.store.claimShares(packetId, [uid], opts.now(), opts.random);
+        const outcome = result.outcomes[0];
+        if (!outcome) throw new Error(`the store answered no outcome for ${uid}`);
+        return { outcome, packet: result.packet };
+      } finally {
+        inFlight--;
+      }
     },
     activeQueues: () => 0,
+    claimsInFlight: () => inFlight,
   };
 }
 

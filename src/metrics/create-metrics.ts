@@ -81,7 +81,7 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
   });
   new Gauge({
     name: 'redpkt_queue_depth',
-    help: 'Queue depths: claim-packets = per-packet claim queues active; grants = grant messages not yet booked',
+    help: 'Queue depths: claim-packets = per-packet claim queues active; claims-in-flight = claimers waiting for an answer; grants = grant messages not yet booked',
     labelNames: ['queue'] as const,
     registers,
     async collect() {

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import type { ServerType } from '@hono/node-server';
+import type { Http2Bindings, HttpBindings, ServerType } from '@hono/node-server';
 import { RedpktError } from '../domain/errors.js';
 
 /**
@@ -18,9 +18,16 @@ export interface HttpListener {
   close(): Promise<void>;
 }
 
+/**
+ * What @hono/node-server hands `fetch` beside the request: Node's own request and response
+ * objects. Passed on as the Hono env, so middleware can set a response header on Node's response
+ * directly (see observe.ts) instead of materialising a WHATWG Headers object per request.
+ */
+export type NodeBindings = HttpBindings | Http2Bindings;
+
 /** Serves `fetch` on host:port (0 picks a free port) and resolves once it listens. */
 export async function listenHttp(
-  fetch: (req: Request) => Response | Promise<Response>,
+  fetch: (req: Request, env: NodeBindings) => Response | Promise<Response>,
   host: string,
   port: number,
 ): Promise<HttpListener> {

@@ -111,11 +111,12 @@ export async function startLane(input: LaneInput): Promise<Lane> {
       jwtSecret: secret,
       signSecret,
       ...(opts.limiter === false ? {} : { limiter }),
-      mount: [finance.app],
+      mount: [{ prefix: '/finance', app: finance.app }],
       log: ops.log,
       ops: ops.appOptions({
         queues: [
           { name: 'claim-packets', depth: () => deps.claims.activeQueues() },
+          { name: 'claims-in-flight', depth: () => deps.claims.claimsInFlight() },
           { name: 'grants', depth: () => grantQueue.depth() },
         ],
         bypassed: [{ limiter: 'packet', count: () => limiter.bypassed() }],
@@ -131,6 +132,7 @@ export async function startLane(input: LaneInput): Promise<Lane> {
       issuer,
       queue: grantQueue,
       notifyUrl: deps.notifyUrl,
+      claimsBusy: () => deps.claims.claimsInFlight() >= CLAIMS_BUSY_AT,
     });
     closers.push(
       () => background.stop(),
@@ -178,6 +180,12 @@ export function laneFinanceClients(baseUrl: string, secret: string, lane: LaneNa
 }
 
 /**
+ * Claimers waiting for an answer in this lane at which its outbox worker yields to them (the
+ * all-in-one server: claims and transfers share the process's CPU and database pool).
+ */
+export const CLAIMS_BUSY_AT = 100;
+
+/**
  * A lane's background work over its store: the outbox worker and the sweeper (issue 4), and the
  * booking worker taking grants off the lane's queue at --booking-rate (issue 3).
  */
@@ -195,6 +203,8 @@ export function startLaneWorkers(input: {
   issuer: SubsidyIssuer;
   queue: GrantQueue;
   notifyUrl: string;
+  /** Where claims are served in the same process: the outbox worker yields while this is true. */
+  claimsBusy?: () => boolean;
 }): { background: Background; booking: BookingWorker } {
   const { config, opts, store } = input;
   const now = opts.now ?? Date.now;
@@ -208,6 +218,7 @@ export function startLaneWorkers(input: {
     now,
     ...(opts.log ? { log: opts.log } : {}),
     ...(opts.writeLine ? { writeLine: opts.writeLine } : {}),
+    ...(input.claimsBusy ? { yieldTo: input.claimsBusy } : {}),
   });
   const booking = startBookingWorker({
     queue: input.queue,

@@ -7,7 +7,7 @@ import type { BookingWorker } from '../services/subsidy/booking-worker.js';
 import type { ServeConfig } from '../config/serve-config.js';
 import { startOps, type Ops } from '../switches/start-ops.js';
 import type { Background } from '../worker/start-worker.js';
-import { listenHttp } from './http-listener.js';
+import { listenHttp, type NodeBindings } from './http-listener.js';
 import { isShadowRequest, startLane, type Lane } from './lane.js';
 import { loadOrCreateSecret } from './secret.js';
 import {
@@ -77,11 +77,11 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
     log: opts.log,
   });
 
-  let handler: (req: Request) => Response | Promise<Response> = () =>
+  let handler: (req: Request, env: NodeBindings) => Response | Promise<Response> = () =>
     new Response(JSON.stringify({ error: { code: 'DEPENDENCY_FAILED', message: 'starting' } }), {
       status: 503,
     });
-  const listener = await listenHttp((req) => handler(req), config.host, config.port).catch(
+  const listener = await listenHttp((req, env) => handler(req, env), config.host, config.port).catch(
     async (e: unknown) => {
       await ops.close();
       throw e;
@@ -113,9 +113,9 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
         throw e;
       },
     ));
-  const shadowFetch = async (req: Request): Promise<Response> => {
+  const shadowFetch = async (req: Request, env: NodeBindings): Promise<Response> => {
     try {
-      return await (shadowLane ?? (await startShadow())).app.fetch(req);
+      return await (shadowLane ?? (await startShadow())).app.fetch(req, env);
     } catch (e) {
       (opts.log ?? ((m, err) => console.error(m, err)))('shadow lane failed to start', e);
       return new Response(
@@ -124,7 +124,7 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
       );
     }
   };
-  handler = (req) => (isShadowRequest(req) ? shadowFetch(req) : real.app.fetch(req));
+  handler = (req, env) => (isShadowRequest(req) ? shadowFetch(req, env) : real.app.fetch(req, env));
   if (await storeExists(shadowStore)) await startShadow();
 
   let closing: Promise<void> | undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RedpktError } from '../domain/errors.js';
 import type { Task } from '../domain/ports.js';
-import { createWorker, type WorkerOptions } from './create-worker.js';
+import { createWorker, type WorkerOptions, YIELD_BATCH, YIELD_PAUSE_MS } from './create-worker.js';
 
 const task = (id: number, kind: Task['kind'], attempts = 1): Task => ({
   id,
@@ -114,5 +114,43 @@ describe('the outbox worker', () => {
     release();
     await stopped;
     expect(ended).toStrictEqual(['1:done']);
+  });
+
+  it('yields while the claim path is busy (a few tasks a poll, then a pause) and runs full batches again after', async () => {
+    const limits: number[] = [];
+    let due = 100;
+    const store: WorkerOptions['store'] = {
+      async leaseTasks(req) {
+        limits.push(req.limit);
+        const n = Math.min(req.limit, due);
+        due -= n;
+        return Array.from({ length: n }, (_, i) => task(1000 - due - i, 'transfer'));
+      },
+      completeTask: async () => true,
+      rescheduleTask: async () => true,
+      killTask: async () => true,
+    };
+    let busy = true;
+    const worker = createWorker({
+      store,
+      timings: { ...timings, pollMs: 1_000 },
+      now: () => 0,
+      log: () => {},
+      handlers: { transfer: async () => ({ kind: 'done' }) },
+      yieldTo: () => busy,
+    });
+    worker.start();
+    await new Promise((r) => setTimeout(r, 250));
+    // busy: at most YIELD_BATCH tasks a poll, a pause of YIELD_PAUSE_MS between polls
+    const whileBusy = limits.length;
+    expect(limits.every((l) => l === YIELD_BATCH)).toBe(true);
+    expect(whileBusy).toBeGreaterThanOrEqual(1);
+    expect(whileBusy).toBeLessThanOrEqual(Math.ceil(250 / YIELD_PAUSE_MS) + 1);
+    busy = false;
+    await new Promise((r) => setTimeout(r, 250));
+    await worker.stop();
+    // not busy: full batches back to back until the backlog is gone
+    expect(limits.slice(whileBusy).some((l) => l === timings.batchSize)).toBe(true);
+    expect(due).toBe(0);
   });
 });

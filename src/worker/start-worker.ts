@@ -22,6 +22,8 @@ export interface BackgroundOptions {
   log?: (msg: string, err?: unknown) => void;
   /** Structured alert lines; default stderr. */
   writeLine?: (line: string) => void;
+  /** The worker yields while this is true (the claim path of this process is saturated). */
+  yieldTo?: () => boolean;
 }
 
 export interface Background {
@@ -45,7 +47,14 @@ export function startBackground(opts: BackgroundOptions): Background {
     retryMaxMs: timings.retryMaxMs,
     issuer: opts.issuer,
   });
-  const worker = createWorker({ store: opts.store, handlers, timings, now, log });
+  const worker = createWorker({
+    store: opts.store,
+    handlers,
+    timings,
+    now,
+    log,
+    ...(opts.yieldTo ? { yieldTo: opts.yieldTo } : {}),
+  });
   const alerts = createAlertSink({
     webhookUrl: opts.alertWebhook,
     log,

@@ -126,6 +126,7 @@ describe('GET /metrics', () => {
     expect(sample(text, 'redpkt_payments{status="paid"}')).toBeGreaterThanOrEqual(3);
     expect(sample(text, 'redpkt_packets{type="c2c",status="exhausted"}')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'redpkt_queue_depth{queue="claim-packets"}')).toBe(0);
+    expect(sample(text, 'redpkt_queue_depth{queue="claims-in-flight"}')).toBe(0);
   }, 20_000);
 
   it('echoes a request id, or makes one, on every answer', async () => {
@@ -133,5 +134,10 @@ describe('GET /metrics', () => {
     expect(given.headers.get('x-request-id')).toBe('trace-42');
     const made = await svc.call('GET', '/healthz', { headers: { 'x-request-id': 'bad id with spaces' } });
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    // error answers too: a refused token, and a route that does not exist
+    const refused = await svc.call('GET', '/v1/me/balance', { headers: { 'x-request-id': 'trace-43' } });
+    expect([refused.status, refused.headers.get('x-request-id')]).toStrictEqual([401, 'trace-43']);
+    const missing = await svc.call('GET', '/no/such/route', { headers: { 'x-request-id': 'trace-44' } });
+    expect([missing.status, missing.headers.get('x-request-id')]).toStrictEqual([404, 'trace-44']);
   });
 });

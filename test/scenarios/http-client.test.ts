@@ -28,6 +28,7 @@ const server = createServer((req, res) => {
         return res.end();
       default:
         req.socket.destroy();
+        return undefined;
     }
   });
 });

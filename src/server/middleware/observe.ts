@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from '../../metrics/logger.js';
@@ -23,6 +24,12 @@ function routeOf(c: Context): string {
   return 'unmatched';
 }
 
+/** Node's response, when the app is served by the Node listener (its env); none under app.fetch in tests. */
+function nodeResponse(env: unknown): ServerResponse | undefined {
+  const outgoing = (env as { outgoing?: unknown } | undefined)?.outgoing;
+  return outgoing instanceof ServerResponse ? outgoing : undefined;
+}
+
 /**
  * Outermost middleware: gives every request an id (`x-request-id`, echoed or generated, also on
  * the response), a child logger carrying it (`c.get('log')`), one JSON log line when it ends
@@ -37,15 +44,22 @@ export function observeRequests(opts: {
     const given = c.req.header('x-request-id');
     const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
     c.set('requestId', requestId);
+    // On Node's response when this runs under the Node listener: cheap, and written with the
+    // answer's own headers. Reading `c.res.headers` instead makes @hono/node-server build a WHATWG
+    // Headers object (webidl conversions, then copied back out) for every request.
+    const outgoing = nodeResponse(c.env);
+    outgoing?.setHeader('x-request-id', requestId);
     const log = opts.logger?.isLevelEnabled('error') ? opts.logger.child({ reqId: requestId }) : undefined;
     if (log) c.set('log', log);
     await next();
-    try {
-      // In place: `c.header()` after the handler copies the whole response (a new stream-backed
-      // Response per request, a visible share of a claim's CPU in the issue 6 profile).
-      c.res.headers.set('x-request-id', requestId);
-    } catch {
-      c.header('x-request-id', requestId); // immutable headers (a Response from fetch)
+    if (!outgoing) {
+      try {
+        // In place: `c.header()` after the handler copies the whole response (a new stream-backed
+        // Response per request, a visible share of a claim's CPU in the issue 6 profile).
+        c.res.headers.set('x-request-id', requestId);
+      } catch {
+        c.header('x-request-id', requestId); // immutable headers (a Response from fetch)
+      }
     }
     const seconds = (performance.now() - started) / 1000;
     const route = routeOf(c);
