@@ -257,6 +257,7 @@ export function c2cServiceSuite(backend: Backend) {
       expect([unknown.status, unknown.body.error.code]).toEqual([404, 'PACKET_NOT_FOUND']);
       const notAnId = await t.call('GET', '/v1/packets/nope', { uid: 'sender5' });
       expect([notAnId.status, notAnId.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+      expect(notAnId.body.error.message).toMatch(/^id: /); // the path parameter, not "body"
       const noRoute = await t.call('GET', '/v1/nothing', { uid: 'sender5' });
       expect([noRoute.status, noRoute.body.error.code]).toEqual([404, 'NOT_FOUND']);
     });

@@ -53,12 +53,12 @@ export function packetRoutes(deps: ServiceDeps, secret: string, limiter?: ClaimL
   });
 
   app.get('/v1/packets/:id', auth, async (c) => {
-    const id = parseWith(PacketIdParam, c.req.param('id'));
+    const id = parseWith(PacketIdParam, c.req.param('id'), 'id');
     return c.json(packetView(await getPacket(deps, id)));
   });
 
   app.post('/v1/packets/:id/claims', auth, async (c) => {
-    const id = parseWith(PacketIdParam, c.req.param('id'));
+    const id = parseWith(PacketIdParam, c.req.param('id'), 'id');
     if (limiter) await admitClaim(limiter, id);
     let r: Awaited<ReturnType<typeof claimPacket>>;
     try {
@@ -79,7 +79,7 @@ export function packetRoutes(deps: ServiceDeps, secret: string, limiter?: ClaimL
   });
 
   app.get('/v1/packets/:id/claims', auth, async (c) => {
-    const id = parseWith(PacketIdParam, c.req.param('id'));
+    const id = parseWith(PacketIdParam, c.req.param('id'), 'id');
     return c.json(await listClaims(deps, id));
   });
 
