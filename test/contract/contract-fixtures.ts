@@ -67,7 +67,7 @@ export function retryOf(input: NewC2cPacket, at: number): NewC2cPacket {
     ...input,
     id: packetIdFor(input.senderUid, at),
     payOrderNo: newOrderNo('PAY', at),
-    expiresAt: at + HOUR,
+    expiresAt: at + (input.expiresAt - input.now), // the same lifetime
     now: at,
   };
 }

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { Packet } from '../../src/domain/packet.js';
 import type { PaymentOrder } from '../../src/domain/order.js';
 import type { NewC2cPacket } from '../../src/domain/ports.js';
-import { NOW, c2cInput, retryOf, tasksWithRef, type StoreHarness } from './contract-fixtures.js';
+import { HOUR, NOW, c2cInput, retryOf, tasksWithRef, type StoreHarness } from './contract-fixtures.js';
 
 function expectedRows(input: NewC2cPacket): { packet: Packet; payment: PaymentOrder } {
   return {
@@ -109,6 +109,7 @@ export function createPacketContract(h: () => StoreHarness): void {
     ['count', { totalCount: 5 }],
     ['split mode', { splitMode: 'fixed' }],
     ['greeting', { greeting: 'Another greeting' }],
+    ['lifetime', { expiresAt: NOW + 1000 + 2 * HOUR }],
   ];
   it.each(changes)(
     'refuses a different %s under the same order number with IDEMPOTENCY_CONFLICT and writes nothing',

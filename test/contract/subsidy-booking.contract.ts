@@ -95,14 +95,19 @@ export function subsidyBookingContract(h: () => StoreHarness): void {
     const created = await store.createB2cPacket(input);
 
     const late = grant.expiresAt + HOUR;
+    // a retry computes its expiry afresh from its own now and the same lifetime
     const replay = await store.createB2cPacket({
       ...input,
       id: packetIdFor(input.senderUid, late),
       now: late,
+      expiresAt: input.expiresAt + (late - input.now),
     });
 
     expect(replay).toStrictEqual({ ...created, created: false });
     expect(await codeOf(store.createB2cPacket({ ...input, totalCount: 5 }))).toBe('IDEMPOTENCY_CONFLICT');
+    expect(await codeOf(store.createB2cPacket({ ...input, expiresAt: input.expiresAt + 1000 }))).toBe(
+      'IDEMPOTENCY_CONFLICT',
+    );
     const otherGrant = grantOf({ uid: grant.uid, amount: grant.amount });
     expect(await codeOf(store.createB2cPacket({ ...input, grant: otherGrant }))).toBe('IDEMPOTENCY_CONFLICT');
     expect(await store.getSubsidy(otherGrant.tokenId)).toBeNull();

@@ -158,6 +158,12 @@ export function c2cServiceSuite(backend: Backend) {
       });
       expect(conflict.status).toBe(409);
       expect(conflict.body.error.code).toBe('IDEMPOTENCY_CONFLICT');
+      // so is another lifetime: the replay would otherwise silently keep the first expiry
+      const otherLife = await t.call('POST', '/v1/c2c/packets', {
+        uid: 'sender2',
+        body: { ...body, expiresInSec: 61 },
+      });
+      expect([otherLife.status, otherLife.body.error.code]).toStrictEqual([409, 'IDEMPOTENCY_CONFLICT']);
     });
 
     it('applies a signed callback once and refuses a tampered one', async () => {

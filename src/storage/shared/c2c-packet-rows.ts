@@ -52,14 +52,24 @@ export function c2cPacketRows(input: NewC2cPacket): C2cPacketRows {
 
 /**
  * A retried create carries fresh ids, payOrderNo, expiresAt and now (the caller generates them per
- * attempt); what the sender asked for is the amount, the count, the split and the greeting.
+ * attempt); what the sender asked for is the amount, the count, the split, the greeting and the
+ * lifetime (expiresAt - now: see `sameLifetime`).
  */
 export function sameC2cBody(stored: Packet, input: NewC2cPacket): boolean {
   return (
     stored.type === 'c2c' &&
+    sameLifetime(stored, input) &&
     stored.totalAmount === input.totalAmount &&
     stored.totalCount === input.totalCount &&
     stored.splitMode === input.splitMode &&
     stored.greeting === input.greeting
   );
+}
+
+/**
+ * Whether a retried create asked for the same lifetime (`expiresInSec`): a packet's expiry is set
+ * once, at creation, as createdAt + lifetime, so the stored pair gives the lifetime back.
+ */
+export function sameLifetime(stored: Packet, input: { expiresAt: number; now: number }): boolean {
+  return stored.expiresAt - stored.createdAt === input.expiresAt - input.now;
 }

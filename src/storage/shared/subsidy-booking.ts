@@ -10,6 +10,7 @@ import type { Packet } from '../../domain/packet.js';
 import type { BookingResult, CreateB2cResult, NewB2cPacket } from '../../domain/ports.js';
 import type { GrantGuard, SealedGrant, Subsidy } from '../../domain/subsidy.js';
 import type { StoreTx } from './store-dialect.js';
+import { sameLifetime } from './c2c-packet-rows.js';
 
 export function guardOf(grant: SealedGrant, now: number): GrantGuard {
   return { outGrantNo: grant.outGrantNo, tokenId: grant.tokenId, uid: grant.uid, createdAt: now };
@@ -90,6 +91,7 @@ async function bookOne(tx: StoreTx, grant: SealedGrant, now: number): Promise<Su
 function sameB2cBody(stored: Packet, input: NewB2cPacket): boolean {
   return (
     stored.type === 'b2c' &&
+    sameLifetime(stored, input) &&
     stored.totalAmount === input.grant.amount &&
     stored.totalCount === input.totalCount &&
     stored.splitMode === input.splitMode &&
