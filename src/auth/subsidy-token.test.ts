@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { SubsidyGrant } from '../domain/subsidy.js';
 import { openSubsidyToken, sealSubsidyToken, subsidyTokenKey } from './subsidy-token.js';
@@ -58,5 +59,25 @@ describe('subsidy tokens', () => {
     for (const bad of cases) expect(codeOf(() => openSubsidyToken(key, bad))).toBe('SUBSIDY_INVALID');
     const otherKey = subsidyTokenKey('another-secret-0123456789abcdef');
     expect(codeOf(() => openSubsidyToken(otherKey, token))).toBe('SUBSIDY_INVALID');
+  });
+
+  it("never open in the other lane: a shadow token is refused by the real lane's key and the reverse", () => {
+    const secret = 'test-secret-0123456789abcdef';
+    const real = subsidyTokenKey(secret, 'real');
+    const shadow = subsidyTokenKey(secret, 'shadow');
+    expect(real.equals(shadow)).toBe(false);
+    const shadowToken = sealSubsidyToken(shadow, grant);
+    const realToken = sealSubsidyToken(real, grant);
+    expect(openSubsidyToken(shadow, shadowToken)).toStrictEqual(grant);
+    expect(openSubsidyToken(real, realToken)).toStrictEqual(grant);
+    expect(codeOf(() => openSubsidyToken(real, shadowToken))).toBe('SUBSIDY_INVALID');
+    expect(codeOf(() => openSubsidyToken(shadow, realToken))).toBe('SUBSIDY_INVALID');
+  });
+
+  it("keep the real lane's key as it always was, so tokens already issued stay valid", () => {
+    const secret = 'test-secret-0123456789abcdef';
+    const original = createHmac('sha256', secret).update('redpkt-subsidy-token').digest();
+    expect(subsidyTokenKey(secret, 'real').equals(original)).toBe(true);
+    expect(subsidyTokenKey(secret).equals(original)).toBe(true);
   });
 });

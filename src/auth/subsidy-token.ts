@@ -6,6 +6,10 @@
  *
  * Format: `st1.` + base64url(iv[12] | ciphertext | tag[16]); the additional authenticated data
  * binds the version, so a token of another format or key never opens.
+ *
+ * Each lane has its own key (DESIGN §2: real data never sees shadow data): a token drawn in the
+ * shadow (load-test) lane is sealed with the shadow key, so the real lane refuses it exactly as it
+ * refuses a forged one (SUBSIDY_INVALID), and the other way round.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -19,9 +23,22 @@ const TAG_BYTES = 16;
 /** Far above any real token (~400 chars): refuse big inputs before decoding them. */
 export const MAX_SUBSIDY_TOKEN_LENGTH = 1024;
 
-/** The 32-byte AES key, derived from the service secret: HMAC(secret, "redpkt-subsidy-token"). */
-export function subsidyTokenKey(secret: string): Buffer {
-  return createHmac('sha256', secret).update('redpkt-subsidy-token').digest();
+/** Which lane a token belongs to (src/runtime/lane.ts). */
+export type SubsidyTokenLane = 'real' | 'shadow';
+
+const KEY_LABEL: Readonly<Record<SubsidyTokenLane, string>> = {
+  // unchanged since the first token was issued: real tokens out there stay valid
+  real: 'redpkt-subsidy-token',
+  shadow: 'redpkt-subsidy-token:shadow',
+};
+
+/**
+ * A lane's 32-byte AES key, derived from the service secret: HMAC(secret, "redpkt-subsidy-token")
+ * for the real lane, HMAC(secret, "redpkt-subsidy-token:shadow") for the shadow lane. Tokens
+ * sealed with one lane's key never open with the other's.
+ */
+export function subsidyTokenKey(secret: string, lane: SubsidyTokenLane = 'real'): Buffer {
+  return createHmac('sha256', secret).update(KEY_LABEL[lane]).digest();
 }
 
 const key = z.string().min(1).max(64);
@@ -59,7 +76,7 @@ const invalid = (message: string, cause?: unknown) =>
 
 /**
  * The grant a token carries. SUBSIDY_INVALID for anything malformed, tampered with, or sealed with
- * another key. Expiry and ownership are the caller's checks (a replayed send may come after expiry).
+ * another key (another secret, or the other lane's key). Expiry and ownership are the caller's checks (a replayed send may come after expiry).
  */
 export function openSubsidyToken(tokenKey: Buffer, token: string): SubsidyGrant {
   if (token.length > MAX_SUBSIDY_TOKEN_LENGTH || !token.startsWith(PREFIX)) {

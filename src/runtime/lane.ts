@@ -70,7 +70,8 @@ export async function startLane(input: LaneInput): Promise<Lane> {
     closers.push(() => store.close());
 
     // issue 3: the grant queue between the reward issuer (finance) and the booking worker
-    const tokenKey = subsidyTokenKey(secret);
+    // each lane its own key: a shadow (load-test) token never opens in the real lane, nor the reverse
+    const tokenKey = subsidyTokenKey(secret, name);
     const grantQueue = await createGrantQueue(
       grantQueueConfig(config.dataDir, config.redis, opts.grantQueue, shadow ? 'shadow' : undefined),
     );
@@ -126,6 +127,7 @@ export async function startLane(input: LaneInput): Promise<Lane> {
     const { background, booking } = startLaneWorkers({
       config,
       secret,
+      lane: name,
       opts,
       store,
       provider,
@@ -193,6 +195,8 @@ export function startLaneWorkers(input: {
   config: ServeConfig;
   /** The service secret: the subsidy token key is derived from it. */
   secret: string;
+  /** Whose grants the booking worker opens: each lane's tokens are sealed with that lane's key. */
+  lane: LaneName;
   opts: {
     now?: () => number;
     log?: (msg: string, err?: unknown) => void;
@@ -223,7 +227,7 @@ export function startLaneWorkers(input: {
   const booking = startBookingWorker({
     queue: input.queue,
     store,
-    tokenKey: subsidyTokenKey(input.secret),
+    tokenKey: subsidyTokenKey(input.secret, input.lane),
     now,
     ratePerSec: config.bookingRate ?? DEFAULT_BOOKING_RATE,
     log: opts.log ?? ((msg, err) => console.error(msg, err)),

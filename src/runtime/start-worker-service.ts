@@ -141,6 +141,8 @@ async function startWorkerLane(
   const { background, booking } = startLaneWorkers({
     config,
     secret,
+    // this lane's own subsidy token key (the shadow lane's tokens never open in the real one)
+    lane,
     opts,
     store,
     provider,

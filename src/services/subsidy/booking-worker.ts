@@ -20,7 +20,7 @@ export interface BookingStats {
   duplicates: number;
   /** Refused: the grant is booked for another uid or token. */
   conflicts: number;
-  /** Messages whose token did not open (tampered, or sealed with another key): dropped. */
+  /** Messages whose token did not open (tampered, or sealed with another key or lane's key): dropped. */
   invalid: number;
   /** Batches that failed and were left for redelivery. */
   failures: number;
@@ -36,6 +36,7 @@ export interface BookingWorker {
 export interface BookingWorkerOptions {
   queue: GrantQueue;
   store: Pick<PacketStore, 'bookSubsidies'>;
+  /** The lane's own token key (subsidyTokenKey(secret, lane)): another lane's grants never book here. */
   tokenKey: Buffer;
   now: () => number;
   ratePerSec: number;

@@ -20,7 +20,8 @@ export interface CreateB2cInput {
 
 /**
  * Sends a B2C packet funded by a subsidy (DESIGN §4): the token is opened and checked here
- * (SUBSIDY_INVALID when tampered with, SUBSIDY_NOT_OWNER when it is someone else's); then the store
+ * (SUBSIDY_INVALID when tampered with or drawn in the other lane: `subsidy.tokenKey` is this lane's
+ * own key, src/auth/subsidy-token.ts; SUBSIDY_NOT_OWNER when it is someone else's); then the store
  * books the grant if the queue has not yet, spends it and creates the ACTIVE packet in one
  * transaction, so one subsidy funds at most one packet whatever the concurrency.
  */

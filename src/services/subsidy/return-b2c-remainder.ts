@@ -15,7 +15,10 @@ export type B2cReturnResult =
  * racing claim either wins before or gets PACKET_EXPIRED); the issuer then takes the remainder back
  * into the campaign's budget, idempotent by returnNo (`${packetId}-R`); then return -> succeeded and
  * packet -> refunded. Safe to run again at any point: a throw (DEPENDENCY_FAILED when the issuer is
- * down) means "retry later".
+ * down, or while `mock issuer` is on) means "retry later", with the return still pending.
+ *
+ * The packet is settled only once the issuer really took the remainder back: every B2C packet is
+ * funded by a real grant, so its return is never answered by a mock (src/switches/mocks/mocking-issuer.ts).
  */
 export async function returnB2cRemainder(
   deps: Pick<ServiceDeps, 'store' | 'now'> & { issuer: SubsidyIssuer },
