@@ -8,6 +8,7 @@
  */
 import { RedpktError } from '../../domain/errors.js';
 import type { Fen } from '../../domain/money.js';
+import { balanceAfter } from '../store/balance-bounds.js';
 import type { Dialect, TxOps } from '../store/dialect.js';
 import type { Account, LedgerEntry } from '../store/types.js';
 import { ISSUER_ACCOUNT, MERCHANT_ACCOUNT } from '../store/types.js';
@@ -85,6 +86,9 @@ export function createRainOperations(d: Dialect): RainStore & RainExportReads {
         if (delta !== 0) {
           const [from, to] = delta > 0 ? [ISSUER_ACCOUNT, account] : [account, ISSUER_ACCOUNT];
           const amount = Math.abs(delta);
+          // the issuer funds every budget: refuse (the transaction rolls back) past the ledger's bound
+          balanceAfter(requireAccount(accounts, from), -amount);
+          balanceAfter(requireAccount(accounts, to), amount);
           await tx.addToBalance(from, -amount, opts.now);
           await tx.addToBalance(to, amount, opts.now);
           await tx.insertLedger(
@@ -128,6 +132,7 @@ export function createRainOperations(d: Dialect): RainStore & RainExportReads {
         });
         if (grants.length === 0) return outcomes;
         const total = grants.reduce((sum, g) => sum + g.amount, 0);
+        balanceAfter(requireAccount(accounts, MERCHANT_ACCOUNT), total);
         await tx.insertGrants(grants);
         await tx.addToBalance(account, -total, opts.now);
         await tx.addToBalance(MERCHANT_ACCOUNT, total, opts.now);
@@ -180,6 +185,7 @@ export function createRainOperations(d: Dialect): RainStore & RainExportReads {
         if (merchant.balance < input.amount) {
           throw new RedpktError('INSUFFICIENT_BALANCE', `the merchant cannot return ${input.amount} fen`);
         }
+        balanceAfter(requireAccount(accounts, account), input.amount);
         const rainReturn = { ...input, txnId: opts.newTxnId(), createdAt: opts.now };
         await tx.insertRainReturn(rainReturn);
         await tx.addToBalance(MERCHANT_ACCOUNT, -input.amount, opts.now);

@@ -1,18 +1,20 @@
 /** Issue 3: what travels to and from the reward issuer. */
 import { z } from 'zod';
 import { UID_PATTERN } from '../../auth/tokens.js';
+import { MAX_WIRE_FEN } from '../store/balance-bounds.js';
 import { ORDER_NO_PATTERN } from '../wire.js';
 import type { Campaign, DrawOutcome, RainGrant } from './types.js';
 import { remainingBudget } from './types.js';
 
 export const CAMPAIGN_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-const fen = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+// Budgets, grant amounts and returns stay far inside the ledger's range (store/balance-bounds.ts).
+const fen = z.number().int().min(1).max(MAX_WIRE_FEN);
 export const CampaignParam = z.string().regex(CAMPAIGN_PATTERN, 'must be 1-64 letters, digits, _ or -');
 
 export const CampaignConfigBody = z
   .strictObject({
-    budget: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    budget: z.number().int().min(0).max(MAX_WIRE_FEN),
     probability: z.number().min(0).max(1),
     minAmount: fen,
     maxAmount: fen,

@@ -15,6 +15,8 @@ export interface TxOps extends RainTxOps, InstallTxOps {
   settleOrder(orderNo: string, txnId: string, now: number): Promise<void>;
   /** A pending order becomes closed (issue 4: an unpaid payment order the payer may no longer pay). */
   closeOrder(orderNo: string, now: number): Promise<void>;
+  /** A pending order becomes failed, no money moved (a stored transfer or refund the merchant cannot pay). */
+  failOrder(orderNo: string, now: number): Promise<void>;
   /** Locks the accounts one by one in id order (so two transactions never wait on each other in a cycle). */
   lockAccounts(ids: readonly string[]): Promise<Map<string, Account>>;
   insertAccount(account: Account): Promise<void>;

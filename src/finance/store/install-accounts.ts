@@ -8,6 +8,7 @@
  * the batch's total once, so the ledger still sums to 0 and every balance equals its ledger.
  */
 import { RedpktError } from '../../domain/errors.js';
+import { balanceAfter } from './balance-bounds.js';
 import type { Dialect } from './dialect.js';
 import type {
   FixtureAccountRow,
@@ -52,8 +53,8 @@ export function createInstallOperations(d: Dialect): InstallStore {
     installAccounts(rows, opts) {
       if (rows.length === 0) return Promise.resolve({ installed: 0, unchanged: 0, conflicts: [] });
       return d.write(async (tx): Promise<InstallSummary> => {
-        const issuer = await tx.lockAccounts([ISSUER_ACCOUNT]);
-        if (!issuer.has(ISSUER_ACCOUNT)) throw new RedpktError('INTERNAL', 'the issuer account is missing');
+        const issuer = (await tx.lockAccounts([ISSUER_ACCOUNT])).get(ISSUER_ACCOUNT);
+        if (!issuer) throw new RedpktError('INTERNAL', 'the issuer account is missing');
         const uids = [...new Set(rows.map((r) => r.uid))];
         const installed = await tx.fixtureAccounts(uids);
         const existing = await tx.existingAccounts(uids.map(userAccount));
@@ -98,6 +99,9 @@ export function createInstallOperations(d: Dialect): InstallStore {
           }
           summary.installed++;
         }
+        // the issuer funds the whole batch: past the ledger's bound the batch is refused whole
+        // (VALIDATION_FAILED, nothing written), before any row is inserted
+        balanceAfter(issuer, -total);
         if (accounts.length > 0) {
           await tx.insertAccounts(accounts);
           await tx.insertFixtureAccounts(fixtures);

@@ -3,75 +3,20 @@
  * Lock order in every transaction: payment order → the order itself → accounts by id.
  */
 import { RedpktError } from '../../domain/errors.js';
-import type { Fen } from '../../domain/money.js';
 import { createRainOperations } from '../rain/rain-operations.js';
-import type { Dialect, TxOps } from './dialect.js';
+import type { Dialect } from './dialect.js';
 import { createInstallOperations } from './install-accounts.js';
+import { moveMoney, settle, settleOrFail } from './money-moves.js';
 import type {
   Account,
   FinanceStore,
-  LedgerEntryKind,
   NewPayOrder,
   NewRefund,
   NewTransfer,
   OrderResult,
   StoredOrder,
-  WriteOptions,
 } from './types.js';
 import { ISSUER_ACCOUNT, MERCHANT_ACCOUNT, userAccount } from './types.js';
-
-interface Movement {
-  from: string;
-  to: string;
-  amount: Fen;
-  kind: LedgerEntryKind;
-  orderNo: string;
-  txnId: string;
-  now: number;
-}
-
-/** Debits `from`, credits `to`, writes both ledger entries. Only the issuer may go negative. */
-async function moveMoney(tx: TxOps, accounts: Map<string, Account>, m: Movement): Promise<void> {
-  const source = accounts.get(m.from);
-  if (!source || !accounts.has(m.to)) {
-    throw new RedpktError('INTERNAL', `account ${source ? m.to : m.from} is not open`);
-  }
-  if (m.from !== ISSUER_ACCOUNT && source.balance < m.amount) {
-    throw new RedpktError('INSUFFICIENT_BALANCE', `account ${m.from} cannot pay ${m.amount} fen`, {
-      details: { account: m.from, balance: source.balance, amount: m.amount },
-    });
-  }
-  await tx.addToBalance(m.from, -m.amount, m.now);
-  await tx.addToBalance(m.to, m.amount, m.now);
-  const common = { txnId: m.txnId, orderNo: m.orderNo, kind: m.kind, createdAt: m.now };
-  await tx.insertLedger([
-    { ...common, account: m.from, direction: 'debit', amount: -m.amount },
-    { ...common, account: m.to, direction: 'credit', amount: m.amount },
-  ]);
-}
-
-/** Moves an order's money and marks it succeeded; returns the settled order. */
-async function settle(
-  tx: TxOps,
-  order: StoredOrder,
-  from: string,
-  to: string,
-  opts: Pick<WriteOptions, 'now' | 'newTxnId'>,
-): Promise<StoredOrder> {
-  const accounts = await tx.lockAccounts([from, to]);
-  const txnId = opts.newTxnId();
-  await moveMoney(tx, accounts, {
-    from,
-    to,
-    amount: order.amount,
-    kind: order.kind,
-    orderNo: order.orderNo,
-    txnId,
-    now: opts.now,
-  });
-  await tx.settleOrder(order.orderNo, txnId, opts.now);
-  return { ...order, status: 'succeeded', txnId, updatedAt: opts.now };
-}
 
 function conflict(orderNo: string, field: string): never {
   throw new RedpktError('IDEMPOTENCY_CONFLICT', `order ${orderNo} exists with a different ${field}`, {
@@ -211,10 +156,10 @@ export function createOperations(d: Dialect): FinanceStore {
           changed = true;
         }
         if (order.status !== 'pending' || opts.hold) return { order, changed };
-        return {
-          order: await settle(tx, order, MERCHANT_ACCOUNT, userAccount(order.uid), opts),
-          changed: true,
-        };
+        return settleOrFail(tx, order, MERCHANT_ACCOUNT, userAccount(order.uid), {
+          ...opts,
+          created: changed,
+        });
       });
     },
 
@@ -265,10 +210,10 @@ export function createOperations(d: Dialect): FinanceStore {
           changed = true;
         }
         if (order.status !== 'pending' || opts.hold) return { order, changed };
-        return {
-          order: await settle(tx, order, MERCHANT_ACCOUNT, userAccount(order.uid), opts),
-          changed: true,
-        };
+        return settleOrFail(tx, order, MERCHANT_ACCOUNT, userAccount(order.uid), {
+          ...opts,
+          created: changed,
+        });
       });
     },
   };

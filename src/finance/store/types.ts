@@ -137,12 +137,18 @@ export interface FinanceStore extends RainStore, InstallStore, RainExportReads {
    */
   closePayOrder(payOrderNo: string, now: number): Promise<OrderResult>;
 
-  /** merchant → user:<uid>, idempotent by transferNo. Both accounts must be open. */
+  /**
+   * merchant → user:<uid>, idempotent by transferNo. Both accounts must be open. A new transfer the
+   * merchant cannot pay is refused with INSUFFICIENT_BALANCE and not stored; a STORED pending one
+   * (held) it cannot pay becomes final `failed` (changed=true, no money moved), and every later call
+   * with its number answers that failed order.
+   */
   transfer(input: NewTransfer, opts: WriteOptions): Promise<OrderResult>;
 
   /**
    * merchant → the payment's payer, idempotent by refundNo. Refunds of one payment (pending or
-   * succeeded) never add up to more than it paid (INSUFFICIENT_BALANCE otherwise).
+   * succeeded) never add up to more than it paid (INSUFFICIENT_BALANCE otherwise). A merchant short
+   * of money is handled as for transfers (a stored pending refund becomes `failed`).
    */
   refund(input: NewRefund, opts: WriteOptions): Promise<OrderResult>;
 

@@ -84,11 +84,30 @@ export async function runWithdrawal(deps: WithdrawalDeps, withdrawalNo: string):
       notifyUrl: deps.notifyUrl,
     });
   } catch (e) {
-    // finance refused it and recorded nothing (the platform float cannot pay): the money goes back
-    if (isRedpktError(e) && e.code === 'INSUFFICIENT_BALANCE') {
-      return (await deps.store.settleWithdrawal(withdrawalNo, 'failed', null, deps.now())).withdrawal;
-    }
+    if (isRedpktError(e) && e.code === 'INSUFFICIENT_BALANCE') return afterRefusal(deps, withdrawalNo);
     throw e;
+  }
+  return settleFrom(deps, order);
+}
+
+/**
+ * Finance refused the transfer for want of money (the platform float is short). That alone does
+ * not say it recorded nothing: a transfer it stored earlier (held) may still be pending there and
+ * be paid later, and giving the held amount back now would pay the user twice. So ask finance:
+ * no order at all, or a final `failed` one, fails the withdrawal (the money goes back); a pending
+ * one keeps it pending (its task looks again); a succeeded one settles it. A query that fails
+ * throws, and the task retries.
+ */
+async function afterRefusal(deps: WithdrawalDeps, withdrawalNo: string): Promise<Withdrawal> {
+  const order = await deps.provider.queryOrder(withdrawalNo);
+  if (!order) {
+    return (await deps.store.settleWithdrawal(withdrawalNo, 'failed', null, deps.now())).withdrawal;
+  }
+  if (order.kind !== 'transfer' || order.orderNo !== withdrawalNo) {
+    throw new RedpktError(
+      'INTERNAL',
+      `finance's order ${order.orderNo} is a ${order.kind}, not withdrawal ${withdrawalNo}`,
+    );
   }
   return settleFrom(deps, order);
 }

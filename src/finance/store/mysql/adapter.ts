@@ -43,6 +43,12 @@ function txOps(tx: Db): TxOps {
         .set({ status: 'closed', updatedAt: now })
         .where(and(eq(orders.orderNo, orderNo), eq(orders.status, 'pending')));
     },
+    async failOrder(orderNo, now) {
+      await tx
+        .update(orders)
+        .set({ status: 'failed', updatedAt: now })
+        .where(and(eq(orders.orderNo, orderNo), eq(orders.status, 'pending')));
+    },
     async lockAccounts(ids) {
       const found = new Map<string, Account>();
       // One statement per account, in id order: the lock order is explicit, not up to the optimizer.

@@ -47,6 +47,12 @@ function txOps(tx: Db): TxOps {
         .set({ status: 'closed', updatedAt: now })
         .where(and(eq(orders.orderNo, orderNo), eq(orders.status, 'pending')));
     },
+    async failOrder(orderNo, now) {
+      await tx
+        .update(orders)
+        .set({ status: 'failed', updatedAt: now })
+        .where(and(eq(orders.orderNo, orderNo), eq(orders.status, 'pending')));
+    },
     async lockAccounts(ids) {
       const rows = await tx
         .select()

@@ -1,0 +1,3 @@
+import { ledgerBoundsContract } from './ledger-bounds.contract.js';
+
+ledgerBoundsContract('sqlite');

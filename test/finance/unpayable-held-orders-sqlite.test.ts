@@ -1,0 +1,3 @@
+import { unpayableHeldOrdersContract } from './unpayable-held-orders.contract.js';
+
+unpayableHeldOrdersContract('sqlite');

@@ -1,0 +1,3 @@
+import { withdrawalUnpayableTransferSuite } from './withdrawal-unpayable-transfer.suite.js';
+
+withdrawalUnpayableTransferSuite('sqlite');
