@@ -6,7 +6,11 @@
 export type LimitDecision =
   | { kind: 'admitted' }
   | { kind: 'limited'; retryAfterMs: number }
-  /** The limiter knows the packet has nothing left: the gateway can answer without the core. */
+  /**
+   * The limiter knows the packet has nothing left. Not a refusal: callers still pass the claim on,
+   * because only the database knows whether this claimer already holds one of its shares (a retry
+   * after a lost answer gets its claim back, not PACKET_EXHAUSTED).
+   */
   | { kind: 'exhausted' };
 
 export interface ClaimLimiter {

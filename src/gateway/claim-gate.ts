@@ -5,6 +5,10 @@
  * so several gateways share one count; in process otherwise), kept current from the answers the
  * cores give: a claim's `remainingCount`, a `PACKET_EXHAUSTED`, a packet detail's `remainingCount`.
  * Cores behind a gateway run with `--no-claim-limiter`, so a claim is counted once.
+ *
+ * The limiter only ever turns a claim away with 429 (the window is full). A packet it knows to be
+ * exhausted is not answered here: whether the claimer already holds one of its shares (a retry
+ * after a lost answer) only the core's database knows, so the claim goes on to the core.
  */
 import { bearerFrom, verifyToken } from '../auth/tokens.js';
 import type { ClaimLimiter } from '../cache/claim-limiter.js';
@@ -12,7 +16,7 @@ import { isRedpktError } from '../domain/errors.js';
 import { errorAnswer } from './error-answer.js';
 
 export interface ClaimGate {
-  /** An answer to give instead of forwarding (401, 429, 409 exhausted), or null to forward. */
+  /** An answer to give instead of forwarding (401, 429), or null to forward. */
   admit(req: Request, packetId: string, shadow: boolean): Promise<Response | null>;
   /** Reads what a core answered about a packet (a claim or its detail) into the limiter. */
   learn(packetId: string, shadow: boolean, answer: PacketAnswer): void;
@@ -53,9 +57,9 @@ export function createClaimGate(opts: ClaimGateOptions): ClaimGate {
           decision.retryAfterMs,
         );
       }
-      if (decision.kind === 'exhausted') {
-        return errorAnswer('PACKET_EXHAUSTED', 'all shares of this packet have been claimed');
-      }
+      // 'exhausted' is forwarded too: the core answers from the database, which is the only place
+      // that knows whether this claimer holds a share. A claimer of the last share who lost the
+      // answer and retries gets 200 with their claim back; everyone else gets PACKET_EXHAUSTED.
       return null;
     },
     learn(packetId, shadow, answer) {

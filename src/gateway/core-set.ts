@@ -1,8 +1,15 @@
 /**
  * The cores behind a gateway: one keep-alive undici Pool each, and whether each is up. A core is
- * marked down by the first request that cannot reach it (refused, reset, timed out) or by a
- * failed health check; the health check (`GET /healthz` on every core, every `healthEveryMs`)
- * is also what brings it back.
+ * marked down by
+ *  - a refused connection (nothing listens there: no doubt about it);
+ *  - `downAfterFailures` (3) requests in a row that failed in transport (reset, timed out) with no
+ *    answer in between. One such failure alone proves little: a kept-alive connection the core
+ *    closed as it was reused, or one slow answer while the database is slow, would otherwise take
+ *    a healthy core out, and under database slowness every core in turn;
+ *  - a failed health check. Every transport failure runs one at once, so a core that really died
+ *    goes down after its first failure, one that answers its health check stays up.
+ * The health check (`GET /healthz` on every core, every `healthEveryMs`, on a fresh connection;
+ * it does not touch the database) is also what brings a core back.
  */
 import { Pool } from 'undici';
 
@@ -16,6 +23,8 @@ export interface CoreSetOptions {
   /** From sending a request until the core's answer is complete. */
   requestTimeoutMs: number;
   healthEveryMs: number;
+  /** Transport failures in a row (no answer between them) that take a core down; default 3. */
+  downAfterFailures?: number;
   /** Told when a core goes down or comes back. */
   onChange?: (origin: string, up: boolean, reason: string) => void;
 }
@@ -29,13 +38,22 @@ export interface CoreState {
   reason: string | undefined;
   /** Requests this gateway has forwarded to it (answered or not). */
   forwarded: number;
+  /** Transport failures since its last answer (or since it came back). */
+  failures: number;
 }
 
 export interface CoreSet {
   readonly origins: readonly string[];
   pool(index: number): Pool;
   isUp(index: number): boolean;
-  markDown(index: number, reason: string): void;
+  /** The core answered (any status): its run of transport failures ends. */
+  answered(index: number): void;
+  /**
+   * A request could not get an answer from the core. `refused`: the connection was refused
+   * (down at once); otherwise one more failure in a row (down at `downAfterFailures`), and a
+   * health check of the core now.
+   */
+  failed(index: number, reason: string, refused: boolean): void;
   countForward(index: number): void;
   states(): CoreState[];
   /** Runs one health check of every core now (the timer runs them anyway). */
@@ -44,6 +62,7 @@ export interface CoreSet {
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
+const DOWN_AFTER_FAILURES = 3;
 
 export function createCoreSet(opts: CoreSetOptions): CoreSet {
   const pools = opts.origins.map(
@@ -71,11 +90,16 @@ export function createCoreSet(opts: CoreSetOptions): CoreSet {
     since: now,
     reason: undefined,
     forwarded: 0,
+    failures: 0,
   }));
+  const downAfter = Math.max(1, opts.downAfterFailures ?? DOWN_AFTER_FAILURES);
 
   const set = (i: number, up: boolean, reason: string) => {
     const s = states[i]!;
     if (s.up === up) return;
+    // a passing health check does not end a run of failures (a core whose requests hang may
+    // still answer it); coming back does
+    if (up) s.failures = 0;
     s.up = up;
     s.since = Date.now();
     s.reason = up ? undefined : reason;
@@ -83,8 +107,9 @@ export function createCoreSet(opts: CoreSetOptions): CoreSet {
   };
 
   const checking = new Set<number>();
+  let closed = false;
   async function check(i: number): Promise<void> {
-    if (checking.has(i)) return;
+    if (closed || checking.has(i)) return;
     checking.add(i);
     try {
       const res = await healthPools[i]!.request({
@@ -112,11 +137,21 @@ export function createCoreSet(opts: CoreSetOptions): CoreSet {
     origins: opts.origins,
     pool: (i) => pools[i]!,
     isUp: (i) => states[i]!.up,
-    markDown: (i, reason) => set(i, false, reason),
+    answered: (i) => void (states[i]!.failures = 0),
+    failed(i, reason, refused) {
+      const s = states[i]!;
+      s.failures++;
+      if (refused || s.failures >= downAfter) {
+        set(i, false, refused ? reason : `${s.failures} failures in a row, the last: ${reason}`);
+        return;
+      }
+      void check(i);
+    },
     countForward: (i) => void states[i]!.forwarded++,
     states: () => states.map((s) => ({ ...s })),
     checkNow: checkAll,
     async close() {
+      closed = true;
       clearInterval(timer);
       await Promise.all([...pools, ...healthPools].map((p) => p.destroy()));
     },

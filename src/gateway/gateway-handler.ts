@@ -6,10 +6,12 @@
  * Where a request goes: one that names a packet (`/v1/packets/:id…`) to the packet's top-ranked
  * core that is up (rendezvous hashing, src/gateway/rendezvous.ts), so that core's per-packet
  * claim queue is the only place the packet's claims meet; any other request round robin over the
- * cores that are up. When an attempt fails the core is marked down and the request goes to the
- * next core in the ranking if that is safe: always when nothing was written to the dead core,
- * otherwise only for requests that are idempotent (src/gateway/request-class.ts). No core up, or
- * an unsafe request lost with a core: `503 DEPENDENCY_FAILED`.
+ * cores that are up. When an attempt fails the core set is told (src/gateway/core-set.ts: a
+ * refused connection, a run of failures or a failed health check takes the core out) and the
+ * request goes to the next core in the ranking if that is safe: always when nothing was written
+ * to the failed core, otherwise only for requests that are idempotent (src/gateway/request-class.ts).
+ * No core up, or an unsafe request lost with a core: `503 DEPENDENCY_FAILED`. A path holding a
+ * percent-encoded byte is refused (400 VALIDATION_FAILED, see request-class.ts).
  */
 import { SHADOW_HEADER } from '../domain/ids.js';
 import type { ClaimGate } from './claim-gate.js';
@@ -17,7 +19,7 @@ import type { CoreSet } from './core-set.js';
 import { errorText } from './core-set.js';
 import { errorAnswer } from './error-answer.js';
 import { forward, type Attempt, type OutgoingRequest } from './forward.js';
-import { classifyRequest } from './request-class.js';
+import { classifyRequest, hasEncodedByte } from './request-class.js';
 import type { Rendezvous } from './rendezvous.js';
 
 /** The response header naming the core that answered. */
@@ -70,6 +72,14 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
     const method = req.method;
     if (url.pathname === '/healthz' && (method === 'GET' || method === 'HEAD'))
       return health(cores, claimGate);
+    // Classified and forwarded as is, so a path must mean to the core what it means here: one with
+    // a percent-encoded byte would not (Hono decodes it before routing; request-class.ts).
+    if (hasEncodedByte(url.pathname)) {
+      return errorAnswer(
+        'VALIDATION_FAILED',
+        'percent-encoded bytes are not accepted in the path; no route of this API needs them',
+      );
+    }
     const cls = classifyRequest(method, url.pathname);
     const shadow = req.headers.get(SHADOW_HEADER) === '1';
     if (cls.claim && claimGate && cls.packetId !== undefined) {
@@ -93,6 +103,7 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
       cores.countForward(i);
       const attempt: Attempt = await forward(cores.pool(i), out);
       if (attempt.kind === 'answer') {
+        cores.answered(i);
         if (claimGate && cls.packetId !== undefined && attempt.status < 500) {
           const kind = cls.claim
             ? 'claim'
@@ -104,14 +115,14 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
         }
         return answer(attempt, cores.origins[i]!, method);
       }
-      if ((attempt.error as { code?: unknown } | null)?.code === 'UND_ERR_INVALID_ARG') {
+      if (codeOf(attempt.error) === 'UND_ERR_INVALID_ARG') {
         return errorAnswer(
           'VALIDATION_FAILED',
           `the request cannot be forwarded: ${errorText(attempt.error)}`,
         );
       }
       lastFailure = `${cores.origins[i]}: ${errorText(attempt.error)}`;
-      cores.markDown(i, lastFailure);
+      cores.failed(i, lastFailure, !attempt.sent && codeOf(attempt.error) === 'ECONNREFUSED');
       if (attempt.sent && !cls.retrySafe) {
         return errorAnswer(
           'DEPENDENCY_FAILED',
@@ -121,6 +132,10 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
     }
     return errorAnswer('DEPENDENCY_FAILED', `no core answered (last: ${lastFailure}); retry shortly`, 1_000);
   };
+}
+
+function codeOf(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
 }
 
 function forwardHeaders(incoming: Headers): Record<string, string> {

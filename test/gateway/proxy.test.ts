@@ -6,6 +6,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/tokens.js';
 import type { ServeConfig } from '../../src/config/serve-config.js';
@@ -16,7 +17,15 @@ import { CORE_HEADER, createGatewayHandler } from '../../src/gateway/gateway-han
 import { createRendezvous } from '../../src/gateway/rendezvous.js';
 import { listenHttp } from '../../src/runtime/http-listener.js';
 import { startGateway } from '../../src/runtime/start-gateway.js';
-import { dropConnection, freePort, hang, packetOwnedBy, startFakeCore, type FakeCore } from './fake-core.js';
+import {
+  dropConnection,
+  echo,
+  freePort,
+  hang,
+  packetOwnedBy,
+  startFakeCore,
+  type FakeCore,
+} from './fake-core.js';
 
 const SECRET = 'gateway-test-secret-0123456789';
 const cleanups: (() => Promise<void>)[] = [];
@@ -217,17 +226,53 @@ describe('the gateway fails over', () => {
     expect(b!.received).toHaveLength(0);
   });
 
-  it('marks a core that does not answer in time down and fails over an idempotent request', async () => {
+  it('fails an idempotent request over when a core does not answer in time, and marks it down after 3 in a row', async () => {
     const [a, b] = await fakeCores(2);
-    a!.behave(hang);
+    a!.behave(hang); // its health check still passes: only its requests hang
     const origins = [a!.url, b!.url];
     const gw = await gateway(origins, { coreTimeoutMs: 300, healthEveryMs: 60_000 });
     const id = packetOwnedBy(origins, 0);
-    const started = Date.now();
+    for (let k = 1; k <= 3; k++) {
+      const started = Date.now();
+      const r = await send(gw.url, 'GET', `/v1/packets/${id}`);
+      expect([r.status, r.headers.get(CORE_HEADER)]).toEqual([200, b!.url]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+      expect(gw.cores.isUp(0)).toBe(k < 3);
+      // the health check the failure ran passes (its next one would bring it back after the third)
+      if (k < 3) await gw.cores.checkNow();
+    }
+    expect(a!.received).toHaveLength(3);
+    expect(gw.cores.states()[0]?.reason).toMatch(/3 failures in a row/);
+  });
+
+  it('keeps a core up after one stray reset: the request fails over, the next goes back to it', async () => {
+    const [a, b] = await fakeCores(2);
+    let drops = 1;
+    a!.behave((req, res) => {
+      if (drops-- > 0) return dropConnection(req, res); // e.g. a kept-alive connection it had closed
+      echo(req, res);
+    });
+    const origins = [a!.url, b!.url];
+    const gw = await gateway(origins, { healthEveryMs: 60_000 });
+    const id = packetOwnedBy(origins, 0);
+    const r = await send(gw.url, 'POST', `/v1/packets/${id}/claims`, { authorization: 'Bearer t' }, '');
+    expect([r.status, r.headers.get(CORE_HEADER)]).toEqual([200, b!.url]);
+    expect(gw.cores.isUp(0)).toBe(true); // no health check has run since (one every 60 s)
+    const next = await send(gw.url, 'GET', `/v1/packets/${id}`);
+    expect([next.status, next.headers.get(CORE_HEADER)]).toEqual([200, a!.url]);
+    expect(a!.received).toHaveLength(2);
+  });
+
+  it('marks a core down after one failure when its health check fails too', async () => {
+    const [a, b] = await fakeCores(2);
+    a!.behave(dropConnection);
+    const origins = [a!.url, b!.url];
+    const gw = await gateway(origins, { healthEveryMs: 60_000 });
+    const id = packetOwnedBy(origins, 0);
+    await a!.close(); // gone: kept-alive connections reset, new ones refused
     const r = await send(gw.url, 'GET', `/v1/packets/${id}`);
     expect([r.status, r.headers.get(CORE_HEADER)]).toEqual([200, b!.url]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-    expect(gw.cores.isUp(0)).toBe(false);
+    await until(() => !gw.cores.isUp(0));
   });
 
   it('answers 503 DEPENDENCY_FAILED when no core is up, and /healthz says so', async () => {
@@ -295,7 +340,7 @@ describe('the claim gate in front of claims', () => {
     expect(core!.received).toHaveLength(0);
   });
 
-  it('limits claims per packet from the remaining count the core answered, and answers exhausted itself', async () => {
+  it('limits claims per packet from the remaining count the core answered, and forwards claims on an exhausted packet', async () => {
     const [core] = await fakeCores(1);
     const url = await gatedGateway([core!.url], 60_000);
     const id = packetOwnedBy([core!.url], 0);
@@ -325,12 +370,93 @@ describe('the claim gate in front of claims', () => {
     });
     expect((await send(url, 'POST', `/v1/packets/${other}/claims`, auth)).status).toBe(409);
     await new Promise((r) => setTimeout(r, 20));
+    // the limiter knows it is exhausted, but only the core knows whether this claimer holds a share
     const again = await send(url, 'POST', `/v1/packets/${other}/claims`, auth);
     expect([again.status, again.json.error.code, again.headers.get(CORE_HEADER)]).toEqual([
       409,
       'PACKET_EXHAUSTED',
-      null,
+      core!.url,
     ]);
-    expect(core!.received).toHaveLength(5);
+    expect(core!.received).toHaveLength(6);
+  });
+
+  it('gives the claimer of the last share who lost the answer their claim again, not PACKET_EXHAUSTED', async () => {
+    const [core] = await fakeCores(1);
+    const url = await gatedGateway([core!.url], 60_000);
+    const id = packetOwnedBy([core!.url], 0);
+    const holder = await issueToken(SECRET, 'holder');
+    const late = await issueToken(SECRET, 'late');
+    // the core as the database answers: the holder's stored claim, anyone else exhausted
+    core!.behave((req, res) => {
+      if (req.headers.authorization === `Bearer ${holder}`) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ claimNo: `${id}-1`, packetId: id, amount: 100, remainingCount: 0 }));
+        return;
+      }
+      res.writeHead(409, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'PACKET_EXHAUSTED', message: 'all shares claimed' } }));
+    });
+    const first = await send(url, 'POST', `/v1/packets/${id}/claims`, { authorization: `Bearer ${holder}` });
+    expect([first.status, first.json.claimNo]).toEqual([200, `${id}-1`]);
+    await new Promise((r) => setTimeout(r, 20)); // the limiter learns remaining 0
+    const other = await send(url, 'POST', `/v1/packets/${id}/claims`, { authorization: `Bearer ${late}` });
+    expect([other.status, other.json.error.code]).toEqual([409, 'PACKET_EXHAUSTED']);
+
+    const retry = await send(url, 'POST', `/v1/packets/${id}/claims`, { authorization: `Bearer ${holder}` });
+    expect([retry.status, retry.json.claimNo, retry.headers.get(CORE_HEADER)]).toEqual([
+      200,
+      `${id}-1`,
+      core!.url,
+    ]);
+  });
+
+  it('refuses percent-encoded paths, which the core would decode into a claim its limiter never saw', async () => {
+    const [a, b] = await fakeCores(2);
+    const origins = [a!.url, b!.url];
+    const url = await gatedGateway(origins, 60_000);
+    const id = packetOwnedBy(origins, 0);
+    const auth = { authorization: `Bearer ${await issueToken(SECRET, 'u1')}` };
+    a!.behave((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ claimNo: `${id}-1`, packetId: id, amount: 5, remainingCount: 1 }));
+    });
+    expect((await send(url, 'POST', `/v1/packets/${id}/claims`, auth)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 20));
+    // remaining 1 -> ceil(1 x 1.5) = 2 attempts pass this window (60 s); the rest wait
+    for (const status of [200, 200, 429]) {
+      expect((await send(url, 'POST', `/v1/packets/${id}/claims`, auth)).status).toBe(status);
+    }
+
+    // every one of these is `POST /v1/packets/<id>/claims` to Hono on the core (it decodes the path)
+    const encoded = [
+      `/v1/packets/${id}/claim%73`,
+      `/v1/packets/%${id.charCodeAt(0).toString(16)}${id.slice(1)}/claims`,
+      `/v1/packets/${id.slice(0, -1)}%${id.charCodeAt(id.length - 1).toString(16)}/claims`,
+      `/%761/packets/${id}/claims`,
+      `/v1/packets/${id}/%63laims`,
+    ];
+    // (as the cores' router really does: Hono decodes the path before routing)
+    const hono = new Hono();
+    hono.post('/v1/packets/:id/claims', (c) => c.json({ claimOf: c.req.param('id') }));
+    for (const path of encoded) {
+      const routed = await hono.request(`http://core${path}`, { method: 'POST' });
+      expect([path, routed.status, await routed.json()]).toEqual([path, 200, { claimOf: id }]);
+    }
+    const before = [a!.received.length, b!.received.length];
+    for (const path of encoded) {
+      for (let k = 0; k < 3; k++) {
+        const r = await send(url, 'POST', path, auth);
+        expect([path, r.status, r.json?.error?.code, r.headers.get(CORE_HEADER)]).toEqual([
+          path,
+          400,
+          'VALIDATION_FAILED',
+          null,
+        ]);
+      }
+    }
+    expect([a!.received.length, b!.received.length]).toEqual(before);
+    // the query string is not the path: it is forwarded as it came
+    const q = await send(url, 'GET', `/v1/packets/${id}?x=%20y`, auth);
+    expect([q.status, q.headers.get(CORE_HEADER)]).toEqual([200, a!.url]);
   });
 });

@@ -86,14 +86,17 @@ export function packetRoutes(deps: ServiceDeps, secret: string, limiter?: ClaimL
   return app;
 }
 
+/**
+ * The limiter turns a claim away only when the packet's window is full (429). A packet it knows
+ * to be exhausted still goes to the claim: the database answers the claimer's stored share (a
+ * retry after a lost answer: 200, the same claimNo) or PACKET_EXHAUSTED, which the limiter cannot
+ * tell apart.
+ */
 async function admitClaim(limiter: ClaimLimiter, packetId: string): Promise<void> {
   const decision = await limiter.admit(packetId);
   if (decision.kind === 'limited') {
     throw new RedpktError('RATE_LIMITED', 'too many claims on this packet right now; retry shortly', {
       details: { retryAfterMs: decision.retryAfterMs },
     });
-  }
-  if (decision.kind === 'exhausted') {
-    throw new RedpktError('PACKET_EXHAUSTED', 'all shares of this packet have been claimed');
   }
 }
