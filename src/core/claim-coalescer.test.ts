@@ -193,6 +193,51 @@ describe('the per-packet claim queue (on the real embedded store)', () => {
     ]);
   });
 
+  it('fails only the claimers of a packet whose transaction failed when the others of the group committed', async () => {
+    const healthy = await activePacket(300, 3);
+    const broken = await activePacket(300, 3);
+    const down = Object.assign(new Error('shard 2 is down'), { code: 'DEPENDENCY_FAILED' });
+    let failBroken = true;
+    let calls = 0;
+    // a sharded store: the broken packet's shard failed, the healthy packet's shard committed
+    const sharded: Pick<PacketStore, 'claimSharesMany'> = {
+      claimSharesMany: async (requests, now, random) => {
+        calls++;
+        const served = requests.filter((r) => !(failBroken && r.packetId === broken));
+        const answers = await store.claimSharesMany(served, now, random);
+        return requests.map((r) =>
+          failBroken && r.packetId === broken
+            ? { outcomes: [], packet: null, error: down }
+            : answers[served.indexOf(r)]!,
+        );
+      },
+    };
+    const q = createClaimCoalescer({ store: sharded, now: Date.now, maxGroups: 1 });
+
+    const first = q.claim(healthy, 'h0'); // takes the only group; the next four share the next one
+    const rest = [
+      q.claim(healthy, 'h1'),
+      q.claim(broken, 'b0'),
+      q.claim(broken, 'b1'),
+      q.claim(healthy, 'h2'),
+    ];
+    const settled = await Promise.allSettled([first, ...rest]);
+
+    expect(calls).toBe(2);
+    expect(
+      settled.map((r) => (r.status === 'fulfilled' ? r.value.outcome.ok : (r.reason as Error).message)),
+    ).toStrictEqual([true, true, 'shard 2 is down', 'shard 2 is down', true]);
+    expect((await store.listClaims(healthy)).map((c) => c.uid)).toStrictEqual(['h0', 'h1', 'h2']);
+    expect(await store.listClaims(broken)).toStrictEqual([]);
+    expect(q.claimsInFlight()).toBe(0);
+    expect(q.activeQueues()).toBe(0);
+
+    // the failed packet's next claimers get a transaction of their own, as after any failure
+    failBroken = false;
+    expect((await q.claim(broken, 'b2')).outcome.ok).toBe(true);
+    expect(q.activeQueues()).toBe(0);
+  });
+
   it('fails only the group a store error hit, and serves later claimers of the same packets', async () => {
     const id = await activePacket(1_000, 10);
     let failNext = true;

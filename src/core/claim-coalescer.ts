@@ -90,9 +90,14 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
   async function run(group: Map<string, Waiter[]>): Promise<void> {
     const requests = [...group].map(([packetId, batch]) => ({ packetId, uids: batch.map((w) => w.uid) }));
     try {
+      // resolves only when every transaction of the group has ended (a sharded store runs one per
+      // shard and waits for all), so the `finally` below never frees a packet that is still in one
       const results = await opts.store.claimSharesMany(requests, opts.now(), opts.random);
+      // a packet whose transaction failed (`error`) fails its own claimers only: the others'
+      // claims committed and are answered
       requests.forEach(({ packetId }, i) => answer(group.get(packetId)!, results[i]));
     } catch (e) {
+      // the whole group was one transaction and it failed: nobody of the group has a claim
       for (const batch of group.values()) for (const w of batch) w.reject(e);
     } finally {
       for (const packetId of group.keys()) {
@@ -128,6 +133,10 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
 }
 
 function answer(batch: readonly Waiter[], result: ClaimSharesResult | undefined): void {
+  if (result?.error !== undefined) {
+    for (const w of batch) w.reject(result.error);
+    return;
+  }
   const byUid = new Map(result?.outcomes.map((o) => [o.uid, o]));
   for (const w of batch) {
     const outcome = byUid.get(w.uid);

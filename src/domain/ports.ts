@@ -61,6 +61,12 @@ export interface ClaimSharesResult {
   outcomes: ClaimOutcome[];
   /** The packet after the transaction (null when it does not exist). */
   packet: Packet | null;
+  /**
+   * Set when this packet's claimers were NOT served: the transaction that held them failed (only
+   * `claimSharesMany` of a store that splits a group over several transactions answers this, see
+   * there). Then `outcomes` is empty and `packet` null; nothing was written for this packet.
+   */
+  error?: unknown;
 }
 
 /** Claimers of one packet, one entry of a group claimed together (`PacketStore.claimSharesMany`). */
@@ -141,6 +147,14 @@ export interface PacketStore extends SettlementStore, SubsidyStore {
    * own claimers. One result per request, in request order; a packet asked for twice is claimed
    * once for the union of its uids. The group is all on one store: a sharded store splits it by
    * packet shard and runs one such transaction per shard.
+   *
+   * Failures: a store running the group as one transaction throws when it fails (nothing of the
+   * group was written). A sharded store waits for every shard's transaction and never throws for
+   * one shard: the requests of a shard whose transaction failed get a result with `error` (that
+   * shard wrote nothing), the other shards' requests get their committed outcomes; a request
+   * the group may not hold (an over-long uid) still refuses the whole group before any shard
+   * writes. On MySQL a claim transaction that cannot reach its database fails with a
+   * `DEPENDENCY_FAILED` RedpktError (503: retry; claims are idempotent by packet and uid).
    */
   claimSharesMany(
     requests: readonly ClaimRequest[],
@@ -270,20 +284,46 @@ export interface ExpireResult {
   refund: RefundOrder | null;
 }
 
-/** The orders whose final state comes from the provider: our payment, transfer and refund orders. */
-export type OrderKind = 'payment' | 'transfer' | 'refund';
+/**
+ * The orders whose final state comes from outside: our payment, transfer and refund orders at
+ * finance, subsidy withdrawals (a transfer at finance numbered by withdrawalNo), and the remainder
+ * returns of expired B2C packets (at the reward issuer, numbered `${packetId}-R`).
+ */
+export type OrderKind = 'payment' | 'transfer' | 'refund' | 'withdrawal' | 'b2c_return';
 
+/** The task that finishes each kind of order (its ref: `UnsettledOrder.taskRef`). */
 export const TASK_OF_ORDER: Readonly<Record<OrderKind, TaskKind>> = {
   payment: 'payment_recheck',
   transfer: 'transfer',
   refund: 'refund',
+  withdrawal: 'withdrawal',
+  // a B2C packet's `expire` task both starts its return and finishes it at the issuer
+  b2c_return: 'expire',
 };
 
-/** A payment, claim (its transfer) or refund not in a final state yet, with the task that finishes it. */
+/**
+ * What an alert is recorded under: the alerts table takes these three kinds only (a CHECK in
+ * both dialects). A withdrawal is a transfer at finance and a B2C return is the packet's refund
+ * (its number is the packet's refund number, `${packetId}-R`; a packet is C2C or B2C, never both),
+ * so neither can meet another order on (kind, ref); the alert's message names the order's own kind.
+ */
+export type AlertKind = 'payment' | 'transfer' | 'refund';
+
+export const ALERT_KIND_OF_ORDER: Readonly<Record<OrderKind, AlertKind>> = {
+  payment: 'payment',
+  transfer: 'transfer',
+  refund: 'refund',
+  withdrawal: 'transfer',
+  b2c_return: 'refund',
+};
+
+/** An order not in a final state yet, with the task that finishes it. */
 export interface UnsettledOrder {
   kind: OrderKind;
-  /** payOrderNo, claimNo or refundNo. */
+  /** The order's number: payOrderNo, claimNo, refundNo, withdrawalNo or returnNo. */
   ref: string;
+  /** The ref of the task that finishes it: `ref`, except a B2C return's (its packet id). */
+  taskRef: string;
   status: string;
   createdAt: number;
   task: Task | null;
@@ -300,8 +340,8 @@ export interface UnsettledQuery {
 
 export interface Alert {
   id: number;
-  /** The order kind (payment, transfer, refund); unique with ref: one alert per order. */
-  kind: OrderKind;
+  /** The order kind as recorded (ALERT_KIND_OF_ORDER); unique with ref: one alert per order. */
+  kind: AlertKind;
   ref: string;
   message: string;
   attempts: number;

@@ -1,13 +1,16 @@
 /**
  * Issue 4: the sweeper, the third way every order reaches a final state (DESIGN §6). It scans the
- * payments, claims (their transfers) and refunds still unsettled a while after creation and
+ * payments, claims (their transfers), refunds, subsidy withdrawals and B2C remainder returns still
+ * unsettled a while after creation and
  *  - gives each one a live task: a missing task is created, a `done` one revived (both idempotent
  *    by (kind, ref), so several sweepers at once are harmless);
  *  - raises ONE alert per order whose task died or has run `alertAfterAttempts` times: the alerts
  *    table is unique by (kind, ref), so only the sweeper that inserts it logs and posts it.
+ * A withdrawal's task is `withdrawal` (ref: withdrawalNo); a B2C return's is its packet's `expire`
+ * task (ref: packet id), which starts the return and finishes it at the reward issuer.
  */
 import type { OrderKind, PacketStore, UnsettledOrder } from '../domain/ports.js';
-import { TASK_OF_ORDER } from '../domain/ports.js';
+import { ALERT_KIND_OF_ORDER, TASK_OF_ORDER } from '../domain/ports.js';
 import type { AlertSink } from './alert-sink.js';
 import type { WorkerTimings } from './timings.js';
 
@@ -25,6 +28,8 @@ export interface SweepReport {
   scanned: number;
   tasksEnsured: number;
   alertsRaised: number;
+  /** Kinds whose scan failed this time (logged); the other kinds were swept all the same. */
+  failedKinds: OrderKind[];
 }
 
 export interface Sweeper {
@@ -34,7 +39,16 @@ export interface Sweeper {
   stop(): Promise<void>;
 }
 
-const ORDER_KINDS: readonly OrderKind[] = ['payment', 'transfer', 'refund'];
+const ORDER_KINDS: readonly OrderKind[] = ['payment', 'transfer', 'refund', 'withdrawal', 'b2c_return'];
+
+/** How an order is named in logs and alert messages. */
+const ORDER_NAMES: Readonly<Record<OrderKind, string>> = {
+  payment: 'payment',
+  transfer: 'transfer',
+  refund: 'refund',
+  withdrawal: 'withdrawal',
+  b2c_return: 'B2C remainder return',
+};
 
 export function createSweeper(opts: SweeperOptions): Sweeper {
   const { store, timings, now, log } = opts;
@@ -49,25 +63,32 @@ export function createSweeper(opts: SweeperOptions): Sweeper {
 
   async function visit(order: UnsettledOrder, at: number, report: SweepReport): Promise<void> {
     const task = order.task;
+    const name = ORDER_NAMES[order.kind];
     if (!task || task.status === 'done') {
       const { changed } = await store.ensureTask({
         kind: TASK_OF_ORDER[order.kind],
-        ref: order.ref,
+        ref: order.taskRef,
         dueAt: at,
         now: at,
       });
       if (changed) {
         report.tasksEnsured++;
-        log(`sweeper: ${order.kind} ${order.ref} (${order.status}) had no live task; one is due now`);
+        log(`sweeper: ${name} ${order.ref} (${order.status}) had no live task; one is due now`);
       }
       return;
     }
     if (task.status !== 'dead' && task.attempts < timings.alertAfterAttempts) return;
     const message =
       task.status === 'dead'
-        ? `${order.kind} ${order.ref} is ${order.status} and its task was given up`
-        : `${order.kind} ${order.ref} is still ${order.status} after ${task.attempts} attempts`;
-    const alert = { kind: order.kind, ref: order.ref, message, attempts: task.attempts, createdAt: at };
+        ? `${name} ${order.ref} is ${order.status} and its task was given up`
+        : `${name} ${order.ref} is still ${order.status} after ${task.attempts} attempts`;
+    const alert = {
+      kind: ALERT_KIND_OF_ORDER[order.kind],
+      ref: order.ref,
+      message,
+      attempts: task.attempts,
+      createdAt: at,
+    };
     if (await store.raiseAlert(alert)) {
       report.alertsRaised++;
       await opts.alerts.send({ ...alert, id: 0, taskStatus: task.status, lastError: task.lastError });
@@ -76,24 +97,34 @@ export function createSweeper(opts: SweeperOptions): Sweeper {
 
   async function runOnce(): Promise<SweepReport> {
     const at = now();
-    const report: SweepReport = { scanned: 0, tasksEnsured: 0, alertsRaised: 0 };
+    const report: SweepReport = { scanned: 0, tasksEnsured: 0, alertsRaised: 0, failedKinds: [] };
     for (const kind of ORDER_KINDS) {
-      let after: { createdAt: number; ref: string } | undefined;
-      for (;;) {
-        const page = await store.listUnsettled({
-          kind,
-          createdBefore: cutOff(kind, at),
-          limit: pageSize,
-          ...(after ? { after } : {}),
-        });
-        for (const order of page) await visit(order, at, report);
-        report.scanned += page.length;
-        const last = page.at(-1);
-        if (page.length < pageSize || !last) break;
-        after = { createdAt: last.createdAt, ref: last.ref };
+      try {
+        await sweepKind(kind, at, report);
+      } catch (e) {
+        // one kind's failure (its table, a shard) must not keep the others from being swept
+        report.failedKinds.push(kind);
+        log(`sweep of ${ORDER_NAMES[kind]}s failed`, e);
       }
     }
     return report;
+  }
+
+  async function sweepKind(kind: OrderKind, at: number, report: SweepReport): Promise<void> {
+    let after: { createdAt: number; ref: string } | undefined;
+    for (;;) {
+      const page = await store.listUnsettled({
+        kind,
+        createdBefore: cutOff(kind, at),
+        limit: pageSize,
+        ...(after ? { after } : {}),
+      });
+      for (const order of page) await visit(order, at, report);
+      report.scanned += page.length;
+      const last = page.at(-1);
+      if (page.length < pageSize || !last) break;
+      after = { createdAt: last.createdAt, ref: last.ref };
+    }
   }
 
   function schedule(): void {

@@ -5,8 +5,9 @@
  * seven (multi-statement queries; every value goes through mysql2's escaping, never concatenated).
  * One transaction serves a group of packets (issue 6, cross-packet group commit):
  *
- *   1. START TRANSACTION; SELECT … WHERE id IN (…) ORDER BY id FOR UPDATE (the packets, locked in
- *      id order, so two groups wanting the same packets queue instead of deadlocking);
+ *   1. SET TRANSACTION ISOLATION LEVEL READ COMMITTED; START TRANSACTION;
+ *      SELECT … WHERE id IN (…) ORDER BY id FOR UPDATE (the packets, locked in id order, so two
+ *      groups wanting the same packets queue instead of deadlocking);
  *      SELECT the asked (packet, uid) pairs' claims (plain read)
  *   2. one guarded UPDATE per packet; multi-row INSERT of claims; multi-row INSERT of their tasks
  *   3. COMMIT (only after every UPDATE's guard held; otherwise ROLLBACK)
@@ -15,10 +16,31 @@
  * ./mysql-rows.ts; the server runs a multi-statement query in order, so it still comes after the
  * locks were granted. Same commit/rollback/retry rules as ./transaction.ts: a deadlock or lock
  * wait timeout retries the whole group from step 1 (the decision is made again on what is read).
+ *
+ * READ COMMITTED, not the server's default REPEATABLE READ: anyone may ask to claim any packet id,
+ * and under REPEATABLE READ a locking read of an id that does not exist locks the GAP where it
+ * would be. Packet ids start with their creation time, so a missing id that sorts after every
+ * real one (`P00ZZZZ…`) locks the gap up to the end of the index, and every packet insert on that
+ * database waits behind the claim group (up to the lock-wait timeout). READ COMMITTED takes no
+ * gap locks for these reads, only the locks of rows that exist. Nothing here needs more:
+ * - every claim of a packet is decided and written while its packet row is locked, so the packet
+ *   row read under that lock is the latest one, and so are its claims;
+ * - the plain claims read takes a fresh snapshot per statement at READ COMMITTED, i.e. after the
+ *   lock was granted: it sees every claim committed by the transactions that held the lock before
+ *   (and the (packet_id, uid) unique key still refuses a second claim if anything ever slipped);
+ * - the UPDATEs are guarded by the status and remaining count read under the lock.
+ * `SET TRANSACTION` (no SESSION) applies to the next transaction only, so the connection goes back
+ * to the pool with the server's default. READ COMMITTED needs binlog_format ROW or MIXED when the
+ * binary log is on (MariaDB's default is MIXED, MySQL 8's ROW).
+ *
+ * A failure to reach the database (refused, lost or timed-out connection, closed pool) leaves as
+ * `DEPENDENCY_FAILED` (503: retry), not as a bug: a claim is idempotent by (packet_id, uid), so a
+ * retry after a connection lost during COMMIT gets the claim that committed, or a new decision.
  */
 import type { Pool as CorePool, PoolConnection as CoreConnection } from 'mysql2';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Claim } from '../../domain/claim.js';
+import { RedpktError, isRedpktError } from '../../domain/errors.js';
 import type { Packet } from '../../domain/packet.js';
 import { chunks, type ClaimTx, type LockedForClaims } from '../shared/store-dialect.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './transaction.js';
@@ -32,7 +54,8 @@ const CLAIM_COLUMNS = `claim_no AS claimNo, packet_id AS packetId, uid, seq, amo
 
 // (packet_id, uid) IN ((?, ?), …) is a range read on claims_packet_uid_uq (checked with EXPLAIN on
 // MariaDB 10.11): exactly the asked pairs, not every claim of a hot packet
-const LOCK_SQL = `START TRANSACTION;
+const LOCK_SQL = `SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+START TRANSACTION;
 SELECT ${PACKET_COLUMNS} FROM packets WHERE id IN (?) ORDER BY id FOR UPDATE;
 SELECT ${CLAIM_COLUMNS} FROM claims WHERE (packet_id, uid) IN (?)`;
 const UPDATE_SQL = `UPDATE packets SET status = ?, remaining_amount = ?, remaining_count = ?, updated_at = ?
@@ -63,12 +86,13 @@ function claimTx(conn: CoreConnection): ClaimTx {
       const pairs = requests.flatMap((r) => r.uids.map((uid) => [r.packetId, uid]));
       const results = (await query(conn, LOCK_SQL, [ids, pairs])) as [
         ResultSetHeader,
+        ResultSetHeader,
         RowDataPacket[],
         RowDataPacket[],
       ];
       const locked = new Map<string, LockedForClaims>(ids.map((id) => [id, { packet: null, existing: [] }]));
-      for (const row of results[1] as Packet[]) locked.set(row.id, { packet: row, existing: [] });
-      for (const claim of results[2] as Claim[]) locked.get(claim.packetId)?.existing.push(claim);
+      for (const row of results[2] as Packet[]) locked.set(row.id, { packet: row, existing: [] });
+      for (const claim of results[3] as Claim[]) locked.get(claim.packetId)?.existing.push(claim);
       return locked;
     },
 
@@ -138,10 +162,62 @@ async function once<T>(pool: CorePool, work: (tx: ClaimTx) => Promise<T>): Promi
 }
 
 /** `StoreDialect.writeClaims` for MySQL; `pool` must allow multiple statements per query. */
-export function writeMysqlClaims<T>(
+export async function writeMysqlClaims<T>(
   pool: CorePool,
   work: (tx: ClaimTx) => Promise<T>,
   retry: RetryPolicy = DEFAULT_RETRY,
 ): Promise<T> {
-  return withRetry(() => once(pool, work), retry);
+  try {
+    return await withRetry(() => once(pool, work), retry);
+  } catch (e) {
+    throw asDependencyFailure(e, 'the claim transaction');
+  }
+}
+
+/** Socket-level codes: the server could not be reached or the connection broke. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+]);
+/** Server errors that say the server or this connection is going away, not that the SQL is wrong. */
+const CONNECTION_ERRNOS = new Set([
+  1040, // ER_CON_COUNT_ERROR: too many connections
+  1053, // ER_SERVER_SHUTDOWN
+  1927, // ER_CONNECTION_KILLED (MariaDB)
+]);
+/** mysql2's own pool errors (no code): the pool is closed or cannot queue another request. */
+const POOL_MESSAGES = new Set(['Pool is closed.', 'Queue limit reached.', 'No connections available.']);
+
+/**
+ * true when `error` says the database could not be reached or the connection broke (mysql2 marks
+ * those `fatal`), as opposed to a statement the server refused. Walks the cause chain.
+ */
+export function isMysqlConnectionFailure(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; typeof e === 'object' && e !== null && !seen.has(e);) {
+    seen.add(e);
+    const r = e as Record<string, unknown>;
+    if (r['fatal'] === true) return true;
+    if (typeof r['code'] === 'string' && NETWORK_CODES.has(r['code'])) return true;
+    if (typeof r['errno'] === 'number' && CONNECTION_ERRNOS.has(r['errno'])) return true;
+    if (e instanceof Error && POOL_MESSAGES.has(e.message)) return true;
+    e = r['cause'];
+  }
+  return false;
+}
+
+/** A connection failure as `DEPENDENCY_FAILED` (the caller may retry); anything else unchanged. */
+export function asDependencyFailure(error: unknown, what: string): unknown {
+  if (isRedpktError(error) || !isMysqlConnectionFailure(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new RedpktError('DEPENDENCY_FAILED', `${what}: the database could not be reached (${reason})`, {
+    cause: error,
+  });
 }

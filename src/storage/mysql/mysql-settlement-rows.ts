@@ -12,15 +12,20 @@ import type { Alert, Task, UnsettledQuery } from '../../domain/ports.js';
 import { UNSETTLED_STATUSES } from '../shared/settlement-rules.js';
 import type { SettlementReads, SettlementTx, UnsettledRow } from '../shared/settlement-dialect.js';
 import { alerts, claims, paymentOrders, refundOrders, tasks } from './schema.js';
+import { b2cReturns, withdrawals } from './subsidy-schema.js';
 
 type Db = MySql2Database;
 
 const first = <T>(rows: T[]): T | null => rows[0] ?? null;
 
-/** The table and columns of one order kind, typed loosely so one query serves all three. */
+/**
+ * The table and columns of one order kind, typed loosely so one query serves them all. `taskRef`:
+ * what the order's task is keyed by (the order number itself, but for a B2C return its packet id).
+ */
 function orderTable(kind: UnsettledQuery['kind']): {
   table: MySqlTable;
   ref: MySqlColumn;
+  taskRef: MySqlColumn;
   status: MySqlColumn;
   createdAt: MySqlColumn;
 } {
@@ -29,26 +34,53 @@ function orderTable(kind: UnsettledQuery['kind']): {
       return {
         table: paymentOrders,
         ref: paymentOrders.payOrderNo,
+        taskRef: paymentOrders.payOrderNo,
         status: paymentOrders.status,
         createdAt: paymentOrders.createdAt,
       };
     case 'transfer':
-      return { table: claims, ref: claims.claimNo, status: claims.status, createdAt: claims.createdAt };
+      return {
+        table: claims,
+        ref: claims.claimNo,
+        taskRef: claims.claimNo,
+        status: claims.status,
+        createdAt: claims.createdAt,
+      };
     case 'refund':
       return {
         table: refundOrders,
         ref: refundOrders.refundNo,
+        taskRef: refundOrders.refundNo,
         status: refundOrders.status,
         createdAt: refundOrders.createdAt,
+      };
+    case 'withdrawal':
+      // withdrawals_status_created_idx (status, created_at) serves this scan
+      return {
+        table: withdrawals,
+        ref: withdrawals.withdrawalNo,
+        taskRef: withdrawals.withdrawalNo,
+        status: withdrawals.status,
+        createdAt: withdrawals.createdAt,
+      };
+    case 'b2c_return':
+      // b2c_returns_created_idx (created_at, return_no): the scan reads every return made before
+      // the cut-off and keeps the pending ones (one row per expired B2C packet with a remainder)
+      return {
+        table: b2cReturns,
+        ref: b2cReturns.returnNo,
+        taskRef: b2cReturns.packetId,
+        status: b2cReturns.status,
+        createdAt: b2cReturns.createdAt,
       };
   }
 }
 
 async function unsettledRows(db: Db, q: UnsettledQuery): Promise<UnsettledRow[]> {
-  const { table, ref, status, createdAt } = orderTable(q.kind);
+  const { table, ref, taskRef, status, createdAt } = orderTable(q.kind);
   const after = q.after;
   const rows = await db
-    .select({ ref, status, createdAt })
+    .select({ ref, taskRef, status, createdAt })
     .from(table)
     .where(
       and(
@@ -61,7 +93,12 @@ async function unsettledRows(db: Db, q: UnsettledQuery): Promise<UnsettledRow[]>
     )
     .orderBy(asc(createdAt), asc(ref))
     .limit(q.limit);
-  return rows.map((r) => ({ ref: String(r.ref), status: String(r.status), createdAt: Number(r.createdAt) }));
+  return rows.map((r) => ({
+    ref: String(r.ref),
+    taskRef: String(r.taskRef),
+    status: String(r.status),
+    createdAt: Number(r.createdAt),
+  }));
 }
 
 export function createMysqlSettlementRows(db: Db): SettlementReads & SettlementTx {

@@ -4,7 +4,8 @@
  * timeouts roll the whole transaction back and it is retried (./transaction.ts).
  */
 import { drizzle } from 'drizzle-orm/mysql2';
-import { createPool, type Pool } from 'mysql2/promise';
+import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
+import { RedpktError } from '../../domain/errors.js';
 import type { PacketStore } from '../../domain/ports.js';
 import { isMysqlUniqueViolation } from '../shared/db-errors.js';
 import { createPacketStore } from '../shared/packet-store.js';
@@ -37,7 +38,40 @@ export function createMysqlPool(options: MysqlStoreOptions): Pool {
 }
 
 export async function createMysqlStore(options: MysqlStoreOptions): Promise<PacketStore> {
-  return createPacketStore(mysqlDialect(await openMysqlPool(options)));
+  const pool = await openMysqlPool(options);
+  try {
+    await refuseShardOfMany(pool);
+  } catch (e) {
+    await pool.end();
+    throw e;
+  }
+  return createPacketStore(mysqlDialect(pool));
+}
+
+const ER_NO_SUCH_TABLE = 1146;
+
+/**
+ * A database the sharded store stamped as one of several shards (`shard_identity`, see
+ * ../sharded/mysql-shard.ts) holds only the users its hash sends there: opened alone with one
+ * `--mysql` URL, every other user's balance and booked subsidy would look empty, and a subsidy
+ * token booked on another shard could be booked and spent again here. Refused (USAGE).
+ */
+async function refuseShardOfMany(pool: Pool): Promise<void> {
+  let rows: RowDataPacket[];
+  try {
+    [rows] = await pool.query<RowDataPacket[]>('SELECT shard, shards FROM shard_identity WHERE id = 1');
+  } catch (e) {
+    if ((e as { errno?: unknown }).errno === ER_NO_SUCH_TABLE) return; // never a shard
+    throw e;
+  }
+  const found = rows[0];
+  if (!found || Number(found['shards']) <= 1) return;
+  throw new RedpktError(
+    'USAGE',
+    `the database is shard ${Number(found['shard']) + 1} of ${Number(found['shards'])}: start it with all ` +
+      `${Number(found['shards'])} --mysql URLs, in the same order, not alone`,
+    { details: { shard: found['shard'], shards: found['shards'] } },
+  );
 }
 
 /** A pool whose server answered: fails fast on a wrong URL or an unreachable server, as SQLite does. */

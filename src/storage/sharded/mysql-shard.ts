@@ -36,7 +36,10 @@ export interface Shard {
   markCredited(claimNo: string, now: number): Promise<Claim>;
   /** The packet store's migrations, the shard's own tables, and the check that it is this shard. */
   migrate(shards: number, now: number): Promise<void>;
-  /** USAGE when the database says it is another shard (nothing to check before its first migrate). */
+  /**
+   * USAGE when the database says it is another shard, or says nothing (no identity stamp yet)
+   * while it already holds data and is given as one of several shards (see `checkIdentity`).
+   */
   checkIdentity(shards: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -93,6 +96,8 @@ function shardOver(index: number, pool: Pool): Shard {
       // the recon reads run the same SQL on every shard (./sharded-recon-store.ts); mocked
       // orders are recorded by the switch store on the first shard, the others keep the table empty
       for (const statement of MOCKED_ORDERS_DDL) await pool.query(statement);
+      // before the stamp: a database without one that already holds data is not stamped
+      await checkIdentity(pool, index, shards);
       await pool.query(
         'INSERT INTO shard_identity (id, shard, shards, created_at) VALUES (1, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id',
         [index, shards, now],
@@ -162,16 +167,70 @@ async function markCreditedInTx(tx: StoreTx, claimNo: string, now: number): Prom
 
 const ER_NO_SUCH_TABLE = 1146;
 
+/**
+ * The tables the packet store writes business rows into (packets and their orders, claims, tasks;
+ * users' subsidies, balances, credits, withdrawals; grant guards). Any row in one of them means
+ * the database has been used, and its rows sit where ONE database puts them.
+ */
+const DATA_TABLES = [
+  'packets',
+  'payment_orders',
+  'claims',
+  'refund_orders',
+  'tasks',
+  'alerts',
+  'subsidy_grant_guard',
+  'subsidies',
+  'subsidy_balances',
+  'subsidy_credits',
+  'withdrawals',
+  'b2c_returns',
+];
+
+/** The data tables of this database that hold at least one row. */
+async function tablesWithRows(pool: Pool): Promise<string[]> {
+  const [present] = await pool.query<RowDataPacket[]>(
+    'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN (?)',
+    [DATA_TABLES],
+  );
+  const names = present.map((r) => String(r['name'])).filter((n) => DATA_TABLES.includes(n));
+  if (names.length === 0) return [];
+  // the names come from DATA_TABLES, never from input
+  const [rows] = await pool.query<RowDataPacket[]>(
+    names
+      .map((n) => `SELECT '${n}' AS name FROM DUAL WHERE EXISTS (SELECT 1 FROM \`${n}\`)`)
+      .join(' UNION ALL '),
+  );
+  return rows.map((r) => String(r['name']));
+}
+
+/**
+ * The database must be the shard it is given as. Its `shard_identity` row, written by the sharded
+ * store's first migrate, says which; a different one refuses to start (USAGE).
+ *
+ * No row: a fresh database (stamped by migrate), OR a database the single-database store used
+ * (one `--mysql` URL: that store writes no identity). Given as one of several shards, the latter
+ * would be stamped "shard i of N" silently, and every uid, out_grant_no and token the hash sends
+ * to another shard would lose its rows: balances and subsidies orphaned, a used subsidy token
+ * booked and spent again on the other shard. So a database without an identity that holds any
+ * business row is refused as one of several shards; as the only shard it is what it always was.
+ * (Moving one database's data to several shards is a data migration, not a flag. A database
+ * that really is shard i of N and lacks the row, e.g. stamped by hand after such a migration, gets
+ * `INSERT INTO shard_identity (id, shard, shards, created_at) VALUES (1, i, N, <ms>)`, i from 0.)
+ */
 async function checkIdentity(pool: Pool, shard: number, shards: number): Promise<void> {
   let rows: RowDataPacket[];
   try {
     [rows] = await pool.query<RowDataPacket[]>('SELECT shard, shards FROM shard_identity WHERE id = 1');
   } catch (e) {
-    if ((e as { errno?: unknown }).errno === ER_NO_SUCH_TABLE) return; // not migrated yet
-    throw e;
+    if ((e as { errno?: unknown }).errno !== ER_NO_SUCH_TABLE) throw e;
+    rows = []; // not migrated by the sharded store yet
   }
   const found = rows[0];
-  if (!found) return;
+  if (!found) {
+    if (shards > 1) await refuseUsedDatabase(pool, shard, shards);
+    return;
+  }
   if (Number(found['shard']) !== shard || Number(found['shards']) !== shards) {
     throw new RedpktError(
       'USAGE',
@@ -180,4 +239,17 @@ async function checkIdentity(pool: Pool, shard: number, shards: number): Promise
       { details: { shard, shards, found: { shard: found['shard'], shards: found['shards'] } } },
     );
   }
+}
+
+async function refuseUsedDatabase(pool: Pool, shard: number, shards: number): Promise<void> {
+  const used = await tablesWithRows(pool);
+  if (used.length === 0) return;
+  throw new RedpktError(
+    'USAGE',
+    `the database given as shard ${shard + 1} of ${shards} has no shard identity but already holds data ` +
+      `(${used.join(', ')}): it was used by the single-database store (one --mysql URL), and as one of ` +
+      `${shards} shards most users' rows would be looked for on the other shards. Start it with its one URL, ` +
+      `or move its rows to their shards first`,
+    { details: { shard, shards, tablesWithRows: used } },
+  );
 }

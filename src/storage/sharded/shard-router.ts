@@ -8,11 +8,17 @@
  * numbers are looked up on slow paths only (a payment callback or re-check per packet, a
  * withdrawal's settlement); the hot path, the claim, always routes by the packet id. Putting a
  * shard into those numbers instead would change their format at finance and in recon for little.
+ *
+ * A shard that is down fails only the lookups that need it: a row found on a healthy shard is
+ * answered (every shard is asked and waited for), and "not found" is only said when every shard
+ * answered; when one failed and no other has the row, the lookup throws (DEPENDENCY_FAILED for a
+ * connection failure): the row may well be on the shard that did not answer.
  */
 import type { PaymentOrder } from '../../domain/order.js';
 import type { TaskKind } from '../../domain/ports.js';
 import type { Withdrawal } from '../../domain/subsidy.js';
 import type { Shard } from './mysql-shard.js';
+import { askEveryShard, logShardFailures, shardError, type ShardFailureListener } from './shard-failures.js';
 import { MAX_SHARDS, shardOfKey, shardOfPacketNo } from './shard-routing.js';
 
 /** Found shards remembered per (kind, key); the oldest are forgotten first. */
@@ -34,8 +40,13 @@ export interface ShardRouter {
   withdrawal(withdrawalNo: string): Promise<Found<Withdrawal> | null>;
   /** The shard holding a task: where the row it is about lives (shard 0 when that row is nowhere). */
   forTask(kind: TaskKind, ref: string): Promise<Shard>;
-  /** Asks every shard (the remembered one first) and returns the first answer. */
+  /**
+   * Asks every shard (the remembered one first) and returns the first answer; null when every
+   * shard answered that it has none; throws when none has it and some shard failed.
+   */
   find<T>(kind: string, key: string, probe: (shard: Shard) => Promise<T | null>): Promise<Found<T> | null>;
+  /** Where the composed stores report a shard that failed a call (logged, counted). */
+  readonly onShardFailure: ShardFailureListener;
 }
 
 /**
@@ -45,7 +56,10 @@ export interface ShardRouter {
  */
 const namesPacket = (no: string): boolean => shardOfPacketNo(no, MAX_SHARDS) !== null;
 
-export function createShardRouter(shards: readonly Shard[]): ShardRouter {
+export function createShardRouter(
+  shards: readonly Shard[],
+  onShardFailure: ShardFailureListener = logShardFailures(),
+): ShardRouter {
   const count = shards.length;
   const remembered = new Map<string, number>();
   const at = (index: number): Shard => {
@@ -61,14 +75,29 @@ export function createShardRouter(shards: readonly Shard[]): ShardRouter {
   ): Promise<Found<T> | null> {
     const memo = `${kind}:${key}`;
     const known = remembered.get(memo);
+    const operation = `find ${kind}`;
     if (known !== undefined) {
-      const value = await probe(at(known));
+      let value: T | null;
+      try {
+        value = await probe(at(known));
+      } catch (e) {
+        // a row never moves: no other shard can have it
+        onShardFailure({ shard: known, shards: count, operation, error: e });
+        throw shardError(known, count, `${operation} ${key}`, e);
+      }
       if (value !== null) return { shard: at(known), value };
     }
-    const answers = await Promise.all(shards.map(probe));
-    const index = answers.findIndex((a) => a !== null);
-    const value = answers[index];
-    if (index < 0 || value === null || value === undefined) return null;
+    // every shard is waited for: a failed one does not hide a row another one has
+    const answers = await askEveryShard(shards, operation, onShardFailure, probe);
+    const index = answers.findIndex((a) => a.ok && a.value !== null);
+    const hit = answers[index];
+    if (!hit?.ok || hit.value === null) {
+      const failed = answers.findIndex((a) => !a.ok);
+      const failure = answers[failed];
+      if (failure && !failure.ok) throw shardError(failed, count, `${operation} ${key}`, failure.error);
+      return null;
+    }
+    const value = hit.value;
     if (remembered.size >= REMEMBERED) {
       const oldest = remembered.keys().next();
       if (!oldest.done) remembered.delete(oldest.value);
@@ -104,6 +133,7 @@ export function createShardRouter(shards: readonly Shard[]): ShardRouter {
       }
     },
     find,
+    onShardFailure,
   };
   return router;
 }

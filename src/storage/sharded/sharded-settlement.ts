@@ -7,6 +7,7 @@
 import type { Alert, LeaseRequest, SettlementStore, Task, UnsettledOrder } from '../../domain/ports.js';
 import type { Shard } from './mysql-shard.js';
 import type { ShardRouter } from './shard-router.js';
+import { askEveryShard, fromEveryShard } from './shard-failures.js';
 import { globalId, localId } from './shard-routing.js';
 
 const withGlobalId = <T extends { id: number }>(row: T, shard: Shard): T => ({
@@ -20,7 +21,7 @@ const byCreated = (a: { createdAt: number; ref: string }, b: { createdAt: number
   a.createdAt - b.createdAt || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
 
 export function createShardedSettlement(router: ShardRouter): SettlementStore {
-  const { shards } = router;
+  const { shards, onShardFailure } = router;
   /** Which shard gets the odd tasks of a lease first: turns round, so no shard waits behind another. */
   let turn = 0;
 
@@ -37,24 +38,31 @@ export function createShardedSettlement(router: ShardRouter): SettlementStore {
     const n = shards.length;
     const first = turn++ % n;
     // a fair share of the limit per shard, in parallel; then shards that filled their share
-    // (they may have more due) are asked for what the others left, one after the other
+    // (they may have more due) are asked for what the others left, one after the other.
+    // A lease is committed on its shard when it returns: a shard that fails (down) is reported
+    // and skipped, and the leases the others took are handed out, never dropped (a dropped lease
+    // would sit until leaseMs ran out, an attempt counted for nothing). Its share goes to the
+    // healthy shards in the second round.
     const shares = shards.map(() => Math.floor(limit / n));
     for (let i = 0; i < limit % n; i++) shares[(first + i) % n] = (shares[(first + i) % n] ?? 0) + 1;
-    const leased = await Promise.all(
-      shards.map((s, i) => {
-        const share = shares[i] ?? 0;
-        return share > 0 ? s.store.leaseTasks({ ...request, limit: share }) : Promise.resolve([]);
-      }),
-    );
-    let missing = limit - leased.reduce((sum, tasks) => sum + tasks.length, 0);
+    const answers = await askEveryShard(shards, 'leaseTasks', onShardFailure, (s, i) => {
+      const share = shares[i] ?? 0;
+      return share > 0 ? s.store.leaseTasks({ ...request, limit: share }) : Promise.resolve([]);
+    });
+    const leased = answers.map((a) => (a.ok ? a.value : null));
+    let missing = limit - leased.reduce((sum, tasks) => sum + (tasks?.length ?? 0), 0);
     for (let k = 0; k < n && missing > 0; k++) {
       const i = (first + k) % n;
       const got = leased[i];
       const shard = shards[i];
       if (!got || !shard || got.length < (shares[i] ?? 0)) continue;
-      const more = await shard.store.leaseTasks({ ...request, limit: missing });
-      got.push(...more);
-      missing -= more.length;
+      try {
+        const more = await shard.store.leaseTasks({ ...request, limit: missing });
+        got.push(...more);
+        missing -= more.length;
+      } catch (error) {
+        onShardFailure({ shard: shard.index, shards: n, operation: 'leaseTasks', error });
+      }
     }
     return shards
       .flatMap((s, i) => (leased[i] ?? []).map((t) => withGlobalId(t, s)))
@@ -100,11 +108,17 @@ export function createShardedSettlement(router: ShardRouter): SettlementStore {
 
     async listUnsettled(query) {
       // every shard's first page after the cursor; the first `limit` of their merge is the
-      // global page (keyset pagination merges exactly)
-      const pages = await Promise.all(shards.map((s) => s.store.listUnsettled(query)));
-      const merged: UnsettledOrder[] = shards.flatMap((s, i) =>
-        (pages[i] ?? []).map((o) => ({ ...o, task: o.task && withGlobalId(o.task, s) })),
-      );
+      // global page (keyset pagination merges exactly). A shard that fails to answer is left out
+      // of this page: the sweeper still repairs and alerts on the healthy shards' orders, and
+      // sees the failed shard's at its next sweep. Only when no shard answered is it an error.
+      const pages = await Promise.allSettled(shards.map((s) => s.store.listUnsettled(query)));
+      if (pages.length > 0 && pages.every((p) => p.status === 'rejected')) throw pages[0]?.reason;
+      const merged: UnsettledOrder[] = shards.flatMap((s, i) => {
+        const page = pages[i];
+        return page?.status === 'fulfilled'
+          ? page.value.map((o) => ({ ...o, task: o.task && withGlobalId(o.task, s) }))
+          : [];
+      });
       return merged.sort(byCreated).slice(0, Math.max(0, query.limit));
     },
 
@@ -117,7 +131,8 @@ export function createShardedSettlement(router: ShardRouter): SettlementStore {
       return shard.store.raiseAlert(alert);
     },
     async listAlerts() {
-      const lists = await Promise.all(shards.map((s) => s.store.listAlerts()));
+      // a list without one shard's alerts would hide them: fails when a shard does
+      const lists = await fromEveryShard(shards, 'listAlerts', onShardFailure, (s) => s.store.listAlerts());
       return shards.flatMap((s, i) => (lists[i] ?? []).map((a: Alert) => withGlobalId(a, s))).sort(byId);
     },
   };

@@ -9,15 +9,26 @@
  * always on one shard, and every write on them is still one transaction.
  */
 import type { ClaimSharesResult, PacketStore } from '../../domain/ports.js';
-import { assertC2cFieldsFit } from '../shared/field-limits.js';
+import { assertC2cFieldsFit, assertUidsFit } from '../shared/field-limits.js';
 import type { Shard } from './mysql-shard.js';
+import { fromEveryShard, logShardFailures, type ShardFailureListener } from './shard-failures.js';
 import { createShardRouter } from './shard-router.js';
 import { createShardedSettlement } from './sharded-settlement.js';
 import { assertOnSendersShard, createShardedSubsidies } from './sharded-subsidies.js';
 import { globalId, groupByShard } from './shard-routing.js';
 
-export function createShardedStore(shards: readonly Shard[], now: () => number = Date.now): PacketStore {
-  const router = createShardRouter(shards);
+export interface ShardedStoreOptions {
+  /** Told of every shard that fails a call the others answer (default: logged, throttled). */
+  onShardFailure?: ShardFailureListener;
+}
+
+export function createShardedStore(
+  shards: readonly Shard[],
+  now: () => number = Date.now,
+  options: ShardedStoreOptions = {},
+): PacketStore {
+  const onShardFailure = options.onShardFailure ?? logShardFailures();
+  const router = createShardRouter(shards, onShardFailure);
   let closing: Promise<void> | undefined;
 
   return {
@@ -53,7 +64,14 @@ export function createShardedStore(shards: readonly Shard[], now: () => number =
     claimShares: (packetId, uids, at, random) =>
       router.byPacketNo(packetId).store.claimShares(packetId, uids, at, random),
     async claimSharesMany(requests, at, random) {
-      // group commit (issue 6): one group transaction per shard, the answers back in request order
+      // group commit (issue 6): one group transaction per shard, the answers back in request order.
+      // Every shard's transaction is waited for, and one that fails answers an `error` for its own
+      // requests only (ports.ts): the other shards' claims committed, and their claimers must hear
+      // so; nor may the caller go on while a shard's transaction still runs (the coalescer frees
+      // the group's packets for their next transaction when this returns).
+      // A request the group may not hold refuses the whole group before any shard writes (as on
+      // one database): it is the caller's error, not a shard's failure.
+      for (const r of requests) assertUidsFit(r.uids);
       const groups = groupByShard(
         [...requests.keys()],
         (i) => router.byPacketNo(requests[i]?.packetId ?? '').index,
@@ -62,9 +80,18 @@ export function createShardedStore(shards: readonly Shard[], now: () => number =
       await Promise.all(
         [...groups].map(async ([index, positions]) => {
           const group = positions.flatMap((i) => requests[i] ?? []);
-          const answers = await router.shards[index]?.store.claimSharesMany(group, at, random);
+          const shard = router.shards[index];
+          let answers: readonly ClaimSharesResult[];
+          try {
+            if (!shard) throw new Error(`no shard ${index} of ${shards.length}`);
+            answers = await shard.store.claimSharesMany(group, at, random);
+          } catch (e) {
+            onShardFailure({ shard: index, shards: shards.length, operation: 'claimSharesMany', error: e });
+            const error = e ?? new Error(`shard ${index + 1} failed the claim transaction`);
+            answers = group.map(() => ({ outcomes: [], packet: null, error }));
+          }
           positions.forEach((i, k) => {
-            const answer = answers?.[k];
+            const answer = answers[k];
             if (answer) results[i] = answer;
           });
         }),
@@ -75,7 +102,10 @@ export function createShardedStore(shards: readonly Shard[], now: () => number =
     listClaims: (packetId) => router.byPacketNo(packetId).store.listClaims(packetId),
     getRefund: (refundNo) => router.byPacketNo(refundNo).store.getRefund(refundNo),
     async listTasks(filter) {
-      const lists = await Promise.all(shards.map((s) => s.store.listTasks(filter)));
+      // a list without one shard's tasks would hide them: fails when a shard does
+      const lists = await fromEveryShard(shards, 'listTasks', onShardFailure, (s) =>
+        s.store.listTasks(filter),
+      );
       return shards
         .flatMap((s, i) => (lists[i] ?? []).map((t) => ({ ...t, id: globalId(t.id, s.index) })))
         .sort((a, b) => a.id - b.id);

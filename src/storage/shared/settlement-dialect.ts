@@ -10,6 +10,8 @@ import type { Alert, NewAlert, Task, TaskKind, TaskStatus, UnsettledQuery } from
 /** An unsettled order row before its task is attached. */
 export interface UnsettledRow {
   ref: string;
+  /** What its task is keyed by (UnsettledOrder.taskRef). */
+  taskRef: string;
   status: string;
   createdAt: number;
 }

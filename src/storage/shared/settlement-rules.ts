@@ -10,6 +10,12 @@ import {
   REFUND_TRANSITIONS,
 } from '../../domain/order.js';
 import type { OrderKind } from '../../domain/ports.js';
+import {
+  B2C_RETURN_STATUSES,
+  B2C_RETURN_TRANSITIONS,
+  WITHDRAWAL_STATUSES,
+  WITHDRAWAL_TRANSITIONS,
+} from '../../domain/subsidy.js';
 import { canTransition, isFinal, type Transitions } from '../../domain/state-machine.js';
 
 const nonFinal = <S extends string>(all: readonly S[], table: Transitions<S>): readonly S[] =>
@@ -20,6 +26,8 @@ export const UNSETTLED_STATUSES: Readonly<Record<OrderKind, readonly string[]>> 
   payment: nonFinal(PAYMENT_STATUSES, PAYMENT_TRANSITIONS),
   transfer: nonFinal(CLAIM_STATUSES, CLAIM_TRANSITIONS),
   refund: nonFinal(REFUND_STATUSES, REFUND_TRANSITIONS),
+  withdrawal: nonFinal(WITHDRAWAL_STATUSES, WITHDRAWAL_TRANSITIONS),
+  b2c_return: nonFinal(B2C_RETURN_STATUSES, B2C_RETURN_TRANSITIONS),
 };
 
 /**

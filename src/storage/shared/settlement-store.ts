@@ -198,10 +198,10 @@ export function createSettlementStore(dialect: StoreDialect): SettlementStore {
       const rows = await reads.unsettled(query);
       const tasks = await reads.tasksByRefs(
         TASK_OF_ORDER[query.kind],
-        rows.map((r) => r.ref),
+        rows.map((r) => r.taskRef),
       );
       const byRef = new Map(tasks.map((t) => [t.ref, t]));
-      return rows.map((r) => ({ kind: query.kind, ...r, task: byRef.get(r.ref) ?? null }));
+      return rows.map((r) => ({ kind: query.kind, ...r, task: byRef.get(r.taskRef) ?? null }));
     },
 
     async raiseAlert(alert) {

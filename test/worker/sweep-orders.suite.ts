@@ -1,0 +1,268 @@
+/**
+ * The sweeper over subsidy withdrawals and B2C remainder returns (DESIGN §6), on a real store: the
+ * worker (only the task kind under test) and the sweeper run one step at a time on a test clock,
+ * against a stand-in finance and reward issuer that answer as each test says.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RedpktError } from '../../src/domain/errors.js';
+import { newOrderNo } from '../../src/domain/ids.js';
+import type {
+  PacketStore,
+  PaymentProvider,
+  ProviderOrder,
+  SubsidyIssuer,
+  TaskKind,
+} from '../../src/domain/ports.js';
+import { b2cReturnNoFor } from '../../src/domain/subsidy.js';
+import type { AlertEvent } from '../../src/worker/alert-sink.js';
+import { createSweeper, type Sweeper } from '../../src/worker/create-sweeper.js';
+import { createWorker, type Worker } from '../../src/worker/create-worker.js';
+import { createTaskHandlers } from '../../src/worker/task-handlers.js';
+import { NOW, unique } from '../contract/contract-fixtures.js';
+import { b2cPacket } from '../contract/subsidy-fixtures.js';
+
+export interface SweepStore {
+  store: PacketStore;
+  /** Raw SQL on the store's database (a test backdoor: a lost task is a deleted row). */
+  sql(statement: string, args: string[]): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+type FinanceAnswer = 'pending' | 'succeeded' | 'invalid';
+
+const ALERT_AFTER = 3;
+const STEP_MS = 1_000;
+
+export function sweepOrdersSuite(backend: string, open: () => Promise<SweepStore>): void {
+  describe(`the sweeper over withdrawals and B2C returns (${backend})`, () => {
+    let db: SweepStore;
+    let clock: number;
+    let finance: FinanceAnswer;
+    let issuerUp: boolean;
+    let alerts: AlertEvent[];
+    const logs: string[] = [];
+
+    beforeEach(async () => {
+      db = await open();
+      clock = NOW + 60_000;
+      finance = 'pending';
+      issuerUp = false;
+      alerts = [];
+    });
+    afterEach(async () => {
+      await db.cleanup();
+    });
+
+    const provider: PaymentProvider = {
+      async transfer(input): Promise<ProviderOrder> {
+        if (finance === 'invalid') throw new RedpktError('VALIDATION_FAILED', 'finance refused the transfer');
+        return {
+          orderNo: input.transferNo,
+          kind: 'transfer',
+          uid: input.uid,
+          amount: input.amount,
+          status: finance,
+          txnId: finance === 'succeeded' ? `txn-${input.transferNo}` : null,
+          payOrderNo: null,
+          createdAt: clock,
+          updatedAt: clock,
+        };
+      },
+      createPayOrder: () => Promise.reject(new Error('not used')),
+      refund: () => Promise.reject(new Error('not used')),
+      queryOrder: () => Promise.reject(new Error('not used')),
+      closePayOrder: () => Promise.reject(new Error('not used')),
+    };
+    const issuer: SubsidyIssuer = {
+      listTokens: () => Promise.resolve([]),
+      async returnRemainder() {
+        if (!issuerUp) throw new RedpktError('DEPENDENCY_FAILED', 'the reward issuer is down');
+      },
+    };
+
+    function workerFor(kind: TaskKind): Worker {
+      const handlers = createTaskHandlers({
+        store: db.store,
+        provider,
+        issuer,
+        notifyUrl: 'http://127.0.0.1:1/v1/callbacks/finance',
+        now: () => clock,
+        paymentTimeoutMs: 60_000,
+        paymentRecheckDelayMs: 1_000,
+        retryMaxMs: 100,
+      });
+      return createWorker({
+        store: db.store,
+        handlers: { [kind]: handlers[kind] },
+        timings: { pollMs: 10, leaseMs: 60_000, batchSize: 10, retryBaseMs: 10, retryMaxMs: 100 },
+        now: () => clock,
+        random: () => 0.5,
+        log: (msg) => logs.push(msg),
+      });
+    }
+
+    function sweeper(): Sweeper {
+      return createSweeper({
+        store: db.store,
+        alerts: { send: async (a) => void alerts.push(a) },
+        timings: {
+          sweepEveryMs: 60_000,
+          sweepAfterMs: 500,
+          paymentTimeoutMs: 0,
+          alertAfterAttempts: ALERT_AFTER,
+        },
+        now: () => clock,
+        log: (msg) => logs.push(msg),
+      });
+    }
+
+    /** A user with `amount` fen of withdrawable subsidy, from one claim of a fresh B2C packet. */
+    async function credited(amount: number): Promise<string> {
+      const { packet } = await b2cPacket(db.store, amount, 1);
+      const uid = unique('claimer');
+      const [outcome] = (await db.store.claimShares(packet.id, [uid], NOW)).outcomes;
+      if (!outcome?.ok) throw new Error('claim failed');
+      await db.store.creditSubsidyBalance(outcome.claim.claimNo, NOW);
+      return uid;
+    }
+
+    async function withdrawal(uid: string, amount: number): Promise<string> {
+      const withdrawalNo = newOrderNo('WDR', clock);
+      await db.store.createWithdrawal({
+        withdrawalNo,
+        uid,
+        outOrderNo: unique('w'),
+        amount,
+        now: clock,
+        dueAt: clock,
+      });
+      return withdrawalNo;
+    }
+
+    /** One step of time, one poll of the worker, one sweep. */
+    async function step(worker: Worker, sweep: Sweeper) {
+      clock += STEP_MS;
+      await worker.runOnce();
+      return sweep.runOnce();
+    }
+
+    it('raises exactly one alert for a withdrawal that stays pending at finance, and lets it settle', async () => {
+      const uid = await credited(500);
+      const no = await withdrawal(uid, 300);
+      const worker = workerFor('withdrawal');
+      const sweep = sweeper();
+
+      const raised: number[] = [];
+      for (let k = 0; k < 8; k++) raised.push((await step(worker, sweep)).alertsRaised);
+      expect((await db.store.getTask('withdrawal', no))?.attempts).toBe(8);
+      expect(raised).toStrictEqual([0, 0, 1, 0, 0, 0, 0, 0]);
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({
+        kind: 'transfer',
+        ref: no,
+        attempts: ALERT_AFTER,
+        taskStatus: 'pending',
+        message: `withdrawal ${no} is still pending after ${ALERT_AFTER} attempts`,
+      });
+      expect((await db.store.listAlerts()).filter((a) => a.ref === no)).toHaveLength(1);
+      // the money waits in `held`, neither lost nor paid twice
+      expect(await db.store.getSubsidyBalance(uid)).toMatchObject({ available: 200, held: 300 });
+
+      finance = 'succeeded';
+      const report = await step(worker, sweep);
+      expect((await db.store.getWithdrawal(no))?.status).toBe('succeeded');
+      expect(await db.store.getSubsidyBalance(uid)).toMatchObject({ available: 200, held: 0 });
+      expect(report.failedKinds).toStrictEqual([]);
+      expect(
+        await db.store.listUnsettled({ kind: 'withdrawal', createdBefore: clock, limit: 10 }),
+      ).toStrictEqual([]);
+      expect(alerts).toHaveLength(1);
+    });
+
+    it('re-creates a lost withdrawal task once, and the worker then settles the withdrawal', async () => {
+      const uid = await credited(400);
+      const no = await withdrawal(uid, 400);
+      await db.sql('DELETE FROM tasks WHERE kind = ? AND ref = ?', ['withdrawal', no]);
+      const sweep = sweeper();
+
+      clock += STEP_MS;
+      expect(await sweep.runOnce()).toMatchObject({ tasksEnsured: 1, alertsRaised: 0 });
+      expect(await db.store.getTask('withdrawal', no)).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        dueAt: clock,
+      });
+      expect(await sweep.runOnce()).toMatchObject({ tasksEnsured: 0, alertsRaised: 0 });
+
+      finance = 'succeeded';
+      await workerFor('withdrawal').runOnce();
+      expect((await db.store.getWithdrawal(no))?.status).toBe('succeeded');
+      expect(await db.store.getSubsidyBalance(uid)).toMatchObject({ available: 0, held: 0 });
+      expect(alerts).toStrictEqual([]);
+    });
+
+    it('alerts at once on a withdrawal whose task died, and only once', async () => {
+      const uid = await credited(300);
+      const no = await withdrawal(uid, 100);
+      finance = 'invalid';
+      const worker = workerFor('withdrawal');
+      const sweep = sweeper();
+      await step(worker, sweep);
+      await step(worker, sweep);
+      expect(await db.store.getTask('withdrawal', no)).toMatchObject({ status: 'dead', attempts: 1 });
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({
+        ref: no,
+        taskStatus: 'dead',
+        message: `withdrawal ${no} is pending and its task was given up`,
+        lastError: expect.stringMatching(/VALIDATION_FAILED/),
+      });
+    });
+
+    it('gives up a withdrawal task whose withdrawal does not exist instead of retrying it for ever', async () => {
+      const ref = newOrderNo('WDR', clock);
+      await db.store.ensureTask({ kind: 'withdrawal', ref, dueAt: clock, now: clock });
+      clock += STEP_MS;
+      expect(await workerFor('withdrawal').runOnce()).toBe(1);
+      expect(await db.store.getTask('withdrawal', ref)).toMatchObject({
+        status: 'dead',
+        lastError: `no withdrawal ${ref}`,
+      });
+    });
+
+    it('alerts once on a B2C remainder return the issuer keeps refusing, and re-creates its lost task', async () => {
+      const { packet } = await b2cPacket(db.store, 800, 4);
+      await db.store.claimShares(packet.id, [unique('c')], NOW);
+      expect((await db.store.getTask('expire', packet.id))?.status).toBe('pending');
+      clock = packet.expiresAt;
+      const worker = workerFor('expire');
+      const sweep = sweeper();
+      const returnNo = b2cReturnNoFor(packet.id);
+
+      for (let k = 0; k < 6; k++) await step(worker, sweep);
+      expect((await db.store.getPacket(packet.id))?.status).toBe('refunding');
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({
+        kind: 'refund',
+        ref: returnNo,
+        taskStatus: 'pending',
+        message: `B2C remainder return ${returnNo} is still pending after ${ALERT_AFTER} attempts`,
+        lastError: expect.stringMatching(/DEPENDENCY_FAILED/),
+      });
+
+      // the task is lost: the sweeper writes it again, keyed by the packet id, due now
+      await db.sql('DELETE FROM tasks WHERE kind = ? AND ref = ?', ['expire', packet.id]);
+      clock += STEP_MS;
+      expect(await sweep.runOnce()).toMatchObject({ tasksEnsured: 1, alertsRaised: 0 });
+      expect(await db.store.getTask('expire', packet.id)).toMatchObject({ status: 'pending', attempts: 0 });
+
+      issuerUp = true;
+      await step(worker, sweep);
+      expect((await db.store.getPacket(packet.id))?.status).toBe('refunded');
+      expect(
+        await db.store.listUnsettled({ kind: 'b2c_return', createdBefore: clock, limit: 10 }),
+      ).toStrictEqual([]);
+      expect(alerts).toHaveLength(1);
+    });
+  });
+}
