@@ -5,12 +5,14 @@
  * neighbour hurts both alike). Printed: the median request rate of each and their ratio
  * (goal >= 0.9x), and the generator's own CPU time per request, which is steadier than the
  * rate on a busy machine (the server's CPU is not counted: it runs in another process).
+ * Also measured, for scale: a bare undici dispatch loop (the floor of any undici-based runner).
  * Flags: --connections N (10), --seconds S per round (3), --rounds R (3).
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 import { defineScenario } from '../src/scenarios/define-scenario.js';
 import { createHttpClient } from '../src/scenarios/http-client.js';
 import { createMetrics } from '../src/scenarios/metrics.js';
@@ -83,6 +85,47 @@ async function ours(url: string, connections: number, seconds: number) {
   }
 }
 
+/**
+ * The floor of any undici-based generator: closed-loop `pool.dispatch` with a handler that does
+ * nothing (no metrics, no body kept). Not a contestant: it shows how much of the gap to autocannon
+ * is undici's own request path and how much is our runner.
+ */
+async function bareUndici(url: string, connections: number, seconds: number) {
+  const pool = new Pool(url, { connections, pipelining: 1 });
+  const headers = { 'x-redpkt-shadow': '1' };
+  let requests = 0;
+  let errors = 0;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      pool.dispatch(
+        { path: '/', method: 'GET', headers },
+        {
+          onConnect() {},
+          onHeaders: () => true,
+          onData: () => true,
+          onComplete: () => resolve(),
+          onError() {
+            errors++;
+            resolve();
+          },
+        },
+      );
+    });
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < end) {
+        await one();
+        requests++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  await pool.close();
+  return { requests, seconds: elapsed, errors };
+}
+
 async function theirs(url: string, connections: number, seconds: number) {
   const r = await autocannon({ url, connections, duration: seconds, headers: { 'x-redpkt-shadow': '1' } });
   return { requests: r.requests.total, seconds: r.duration, errors: r.errors + r.non2xx };
@@ -113,21 +156,27 @@ async function main(): Promise<number> {
     // Warm both clients and the server's JIT before measuring.
     await theirs(server.url, connections, 1);
     await ours(server.url, connections, 1);
+    await bareUndici(server.url, connections, 1);
     const a: Sample[] = [];
     const b: Sample[] = [];
+    const u: Sample[] = [];
     const lines = [
       `trivial endpoint, ${connections} connections, ${rounds} alternating rounds of ${seconds} s`,
     ];
     for (let i = 0; i < rounds; i++) {
       a.push(await measured(() => theirs(server.url, connections, seconds)));
       b.push(await measured(() => ours(server.url, connections, seconds)));
-      lines.push(`round ${i + 1}: ${row('autocannon', a[i]!)} | ${row('redpkt', b[i]!)}`);
+      u.push(await measured(() => bareUndici(server.url, connections, seconds)));
+      lines.push(
+        `round ${i + 1}: ${row('autocannon', a[i]!)} | ${row('redpkt', b[i]!)} | ${row('bare undici', u[i]!)}`,
+      );
     }
     const rate = median(b.map((x) => x.rps)) / median(a.map((x) => x.rps));
     const cpu = median(a.map((x) => x.cpuUsPerRequest)) / median(b.map((x) => x.cpuUsPerRequest));
     lines.push(
       `median rate: autocannon ${median(a.map((x) => x.rps)).toFixed(0)} req/s, redpkt ${median(b.map((x) => x.rps)).toFixed(0)} req/s`,
       `ratio redpkt/autocannon: ${rate.toFixed(2)}x by rate (goal >= 0.90x: ${rate >= 0.9 ? 'met' : 'NOT met'}), ${cpu.toFixed(2)}x by CPU per request`,
+      `for scale: bare undici dispatch (no runner, no metrics) ${(median(u.map((x) => x.rps)) / median(a.map((x) => x.rps))).toFixed(2)}x autocannon by rate; redpkt is ${(median(b.map((x) => x.rps)) / median(u.map((x) => x.rps))).toFixed(2)}x bare undici`,
       '',
     );
     process.stdout.write(lines.join('\n'));

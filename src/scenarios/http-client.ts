@@ -49,7 +49,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 
   return {
     origin,
-    async send(req) {
+    send(req) {
       const hasBody = req.body !== undefined;
       const template = hasBody ? withJson : base;
       const headers = req.headers ? { ...template, ...req.headers } : template;
