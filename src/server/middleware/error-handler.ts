@@ -2,6 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { isRedpktError } from '../../domain/errors.js';
 import type { ErrorCode } from '../../domain/errors.js';
+import { isMysqlConnectionFailure } from '../../storage/shared/db-errors.js';
 import { httpStatusFor } from '../error-status.js';
 
 export interface ErrorBody {
@@ -34,6 +35,11 @@ export function createErrorHandler(log: (msg: string, err: unknown) => void): Er
       if (status === 413) return errorResponse(c, 'VALIDATION_FAILED', 'request body too large');
       if (status === 401) return errorResponse(c, 'UNAUTHENTICATED', err.message || 'unauthenticated');
       if (status < 500) return errorResponse(c, 'VALIDATION_FAILED', err.message || 'bad request');
+    }
+    // a database that cannot be reached (any read or write, ours or finance's): retry, not a bug
+    if (isMysqlConnectionFailure(err)) {
+      log('database unreachable', err);
+      return errorResponse(c, 'DEPENDENCY_FAILED', 'the database could not be reached; try again');
     }
     log('unhandled error', err);
     return errorResponse(c, 'INTERNAL', 'internal error');

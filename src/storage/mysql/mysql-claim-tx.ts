@@ -40,8 +40,8 @@
 import type { Pool as CorePool, PoolConnection as CoreConnection } from 'mysql2';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Claim } from '../../domain/claim.js';
-import { RedpktError, isRedpktError } from '../../domain/errors.js';
 import type { Packet } from '../../domain/packet.js';
+import { asDependencyFailure } from '../shared/db-errors.js';
 import { chunks, type ClaimTx, type LockedForClaims } from '../shared/store-dialect.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './transaction.js';
 
@@ -172,52 +172,4 @@ export async function writeMysqlClaims<T>(
   } catch (e) {
     throw asDependencyFailure(e, 'the claim transaction');
   }
-}
-
-/** Socket-level codes: the server could not be reached or the connection broke. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'PROTOCOL_CONNECTION_LOST',
-]);
-/** Server errors that say the server or this connection is going away, not that the SQL is wrong. */
-const CONNECTION_ERRNOS = new Set([
-  1040, // ER_CON_COUNT_ERROR: too many connections
-  1053, // ER_SERVER_SHUTDOWN
-  1927, // ER_CONNECTION_KILLED (MariaDB)
-]);
-/** mysql2's own pool errors (no code): the pool is closed or cannot queue another request. */
-const POOL_MESSAGES = new Set(['Pool is closed.', 'Queue limit reached.', 'No connections available.']);
-
-/**
- * true when `error` says the database could not be reached or the connection broke (mysql2 marks
- * those `fatal`), as opposed to a statement the server refused. Walks the cause chain.
- */
-export function isMysqlConnectionFailure(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  for (let e: unknown = error; typeof e === 'object' && e !== null && !seen.has(e);) {
-    seen.add(e);
-    const r = e as Record<string, unknown>;
-    if (r['fatal'] === true) return true;
-    if (typeof r['code'] === 'string' && NETWORK_CODES.has(r['code'])) return true;
-    if (typeof r['errno'] === 'number' && CONNECTION_ERRNOS.has(r['errno'])) return true;
-    if (e instanceof Error && POOL_MESSAGES.has(e.message)) return true;
-    e = r['cause'];
-  }
-  return false;
-}
-
-/** A connection failure as `DEPENDENCY_FAILED` (the caller may retry); anything else unchanged. */
-export function asDependencyFailure(error: unknown, what: string): unknown {
-  if (isRedpktError(error) || !isMysqlConnectionFailure(error)) return error;
-  const reason = error instanceof Error ? error.message : String(error);
-  return new RedpktError('DEPENDENCY_FAILED', `${what}: the database could not be reached (${reason})`, {
-    cause: error,
-  });
 }

@@ -73,3 +73,28 @@ describe('inTransaction (mysql)', () => {
     expect(log).toStrictEqual(['1:START TRANSACTION', '1:ROLLBACK', '1:destroy']);
   });
 });
+
+describe('a database that cannot be reached', () => {
+  it('fails the transaction with DEPENDENCY_FAILED (503, retryable), not a raw driver error', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const pool = { getConnection: () => Promise.reject(refused) } as unknown as Pool;
+    await expect(inTransaction(pool, async () => 1, fast)).rejects.toMatchObject({
+      code: 'DEPENDENCY_FAILED',
+      cause: refused,
+    });
+  });
+
+  it('leaves an error the server raised for the statement as it is', async () => {
+    const { pool } = fakePool();
+    const bad = Object.assign(new Error('Unknown column'), { errno: 1054, code: 'ER_BAD_FIELD_ERROR' });
+    await expect(
+      inTransaction(
+        pool,
+        async () => {
+          throw bad;
+        },
+        fast,
+      ),
+    ).rejects.toBe(bad);
+  });
+});

@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { drizzle } from 'drizzle-orm/mysql2';
 import type { Pool, PoolConnection } from 'mysql2/promise';
-import { isMysqlRetryable } from '../shared/db-errors.js';
+import { asDependencyFailure, isMysqlRetryable } from '../shared/db-errors.js';
 import type { StoreTx } from '../shared/store-dialect.js';
 import { createMysqlRows } from './mysql-rows.js';
 
@@ -43,12 +43,21 @@ async function once<T>(pool: Pool, work: (tx: StoreTx) => Promise<T>): Promise<T
   }
 }
 
-export function inTransaction<T>(
+/**
+ * A failure to reach the database leaves as DEPENDENCY_FAILED (503: the caller may retry; every
+ * money write is idempotent by a unique key, so a retry after a connection lost during COMMIT is
+ * safe), not as a bug (500).
+ */
+export async function inTransaction<T>(
   pool: Pool,
   work: (tx: StoreTx) => Promise<T>,
   retry: RetryPolicy = DEFAULT_RETRY,
 ): Promise<T> {
-  return withRetry(() => once(pool, work), retry);
+  try {
+    return await withRetry(() => once(pool, work), retry);
+  } catch (e) {
+    throw asDependencyFailure(e, 'a database transaction');
+  }
 }
 
 /** Runs `attempt` again after a deadlock or lock-wait timeout (it rolled back), with jittered backoff. */

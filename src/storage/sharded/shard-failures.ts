@@ -8,7 +8,7 @@
  * reported to a listener, which by default logs it, at most once per shard and call every 10 s,
  * with the number of failures since (a shard that is down fails every worker poll).
  */
-import { asDependencyFailure } from '../mysql/mysql-claim-tx.js';
+import { asDependencyFailure } from '../shared/db-errors.js';
 
 export interface ShardFailure {
   /** The shard's index in the URL list. */

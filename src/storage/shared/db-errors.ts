@@ -2,6 +2,7 @@
  * Recognizing driver errors. drizzle wraps driver errors (DrizzleQueryError with `cause`), so
  * every check walks the cause chain.
  */
+import { RedpktError, isRedpktError } from '../../domain/errors.js';
 
 function* causes(error: unknown): Generator<Record<string, unknown>> {
   const seen = new Set<unknown>();
@@ -45,4 +46,49 @@ export function isMysqlRetryable(error: unknown): boolean {
       e['code'] === 'ER_LOCK_DEADLOCK' ||
       e['code'] === 'ER_LOCK_WAIT_TIMEOUT',
   );
+}
+
+/** Socket-level codes: the server could not be reached or the connection broke. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+]);
+/** Server errors that say the server or this connection is going away, not that the SQL is wrong. */
+const CONNECTION_ERRNOS = new Set([
+  1040, // ER_CON_COUNT_ERROR: too many connections
+  1053, // ER_SERVER_SHUTDOWN
+  1927, // ER_CONNECTION_KILLED (MariaDB)
+]);
+/** mysql2's own pool errors (no code): the pool is closed or cannot queue another request. */
+const POOL_MESSAGES = new Set(['Pool is closed.', 'Queue limit reached.', 'No connections available.']);
+
+/**
+ * true when `error` says the database could not be reached or the connection broke (mysql2 marks
+ * those `fatal`), as opposed to a statement the server refused. Walks the cause chain.
+ */
+export function isMysqlConnectionFailure(error: unknown): boolean {
+  return someCause(
+    error,
+    (e) =>
+      e['fatal'] === true ||
+      (typeof e['code'] === 'string' && NETWORK_CODES.has(e['code'])) ||
+      (typeof e['errno'] === 'number' && CONNECTION_ERRNOS.has(e['errno'])) ||
+      (e instanceof Error && POOL_MESSAGES.has(e.message)),
+  );
+}
+
+/** A connection failure as `DEPENDENCY_FAILED` (the caller may retry); anything else unchanged. */
+export function asDependencyFailure(error: unknown, what: string): unknown {
+  if (isRedpktError(error) || !isMysqlConnectionFailure(error)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new RedpktError('DEPENDENCY_FAILED', `${what}: the database could not be reached (${reason})`, {
+    cause: error,
+  });
 }
