@@ -288,8 +288,13 @@ export interface ExpireResult {
  * The orders whose final state comes from outside: our payment, transfer and refund orders at
  * finance, subsidy withdrawals (a transfer at finance numbered by withdrawalNo), and the remainder
  * returns of expired B2C packets (at the reward issuer, numbered `${packetId}-R`).
+ *
+ * `expiry`: an ACTIVE packet (C2C paid, or B2C) past its expiresAt, whose `expire` task has not
+ * yet moved it to refunding. It is not an order at finance, but until the expiry runs its unclaimed
+ * remainder is owed to the sender (C2C refund) or the campaign (B2C return) and no refund or return
+ * order exists to be swept; once the expiry ran, those orders are swept under their own kinds.
  */
-export type OrderKind = 'payment' | 'transfer' | 'refund' | 'withdrawal' | 'b2c_return';
+export type OrderKind = 'payment' | 'transfer' | 'refund' | 'withdrawal' | 'b2c_return' | 'expiry';
 
 /** The task that finishes each kind of order (its ref: `UnsettledOrder.taskRef`). */
 export const TASK_OF_ORDER: Readonly<Record<OrderKind, TaskKind>> = {
@@ -299,6 +304,8 @@ export const TASK_OF_ORDER: Readonly<Record<OrderKind, TaskKind>> = {
   withdrawal: 'withdrawal',
   // a B2C packet's `expire` task both starts its return and finishes it at the issuer
   b2c_return: 'expire',
+  // the packet's own `expire` task (ref: packet id), due at expiresAt when it became active
+  expiry: 'expire',
 };
 
 /**
@@ -315,23 +322,33 @@ export const ALERT_KIND_OF_ORDER: Readonly<Record<OrderKind, AlertKind>> = {
   refund: 'refund',
   withdrawal: 'transfer',
   b2c_return: 'refund',
+  // An overdue expiry is the packet's remainder not yet refunded (C2C) or returned (B2C): a refund.
+  // Its ref is the packet id, NOT the refund number `${packetId}-R` the expiry will create: that
+  // number is the key of the refund's (or B2C return's) own alert, and sharing it would let this
+  // alert swallow a later, different one (the refund stuck at finance after a late expiry). No
+  // other order is numbered by a bare packet id, so (refund, packetId) meets none.
+  expiry: 'refund',
 };
 
 /** An order not in a final state yet, with the task that finishes it. */
 export interface UnsettledOrder {
   kind: OrderKind;
-  /** The order's number: payOrderNo, claimNo, refundNo, withdrawalNo or returnNo. */
+  /** The order's number: payOrderNo, claimNo, refundNo, withdrawalNo, returnNo; an expiry's packet id. */
   ref: string;
   /** The ref of the task that finishes it: `ref`, except a B2C return's (its packet id). */
   taskRef: string;
   status: string;
+  /**
+   * When the order was created; for an `expiry`, the packet's expiresAt (when the expiry became
+   * due), so that the cut-off and the keyset below work the same way for every kind.
+   */
   createdAt: number;
   task: Task | null;
 }
 
 export interface UnsettledQuery {
   kind: OrderKind;
-  /** Only orders created before this instant. */
+  /** Only orders created before this instant (an `expiry`: packets that expired before it). */
   createdBefore: number;
   /** Keyset cursor: orders after this one in (createdAt, ref) order. */
   after?: { createdAt: number; ref: string };

@@ -8,6 +8,10 @@
  *    table is unique by (kind, ref), so only the sweeper that inserts it logs and posts it.
  * A withdrawal's task is `withdrawal` (ref: withdrawalNo); a B2C return's is its packet's `expire`
  * task (ref: packet id), which starts the return and finishes it at the reward issuer.
+ * An overdue expiry (an active packet, C2C or B2C, still active `sweepAfterMs` after its expiresAt)
+ * is swept the same way through its `expire` task (ref: packet id): without it a lost or dead
+ * expire task would leave the packet active for ever and its remainder never refunded or returned.
+ * Its alert is recorded as a `refund` keyed by the packet id (see ALERT_KIND_OF_ORDER).
  */
 import type { OrderKind, PacketStore, UnsettledOrder } from '../domain/ports.js';
 import { ALERT_KIND_OF_ORDER, TASK_OF_ORDER } from '../domain/ports.js';
@@ -39,7 +43,14 @@ export interface Sweeper {
   stop(): Promise<void>;
 }
 
-const ORDER_KINDS: readonly OrderKind[] = ['payment', 'transfer', 'refund', 'withdrawal', 'b2c_return'];
+const ORDER_KINDS: readonly OrderKind[] = [
+  'payment',
+  'transfer',
+  'refund',
+  'withdrawal',
+  'b2c_return',
+  'expiry',
+];
 
 /** How an order is named in logs and alert messages. */
 const ORDER_NAMES: Readonly<Record<OrderKind, string>> = {
@@ -48,6 +59,7 @@ const ORDER_NAMES: Readonly<Record<OrderKind, string>> = {
   refund: 'refund',
   withdrawal: 'withdrawal',
   b2c_return: 'B2C remainder return',
+  expiry: 'expiry of packet',
 };
 
 export function createSweeper(opts: SweeperOptions): Sweeper {
@@ -57,7 +69,10 @@ export function createSweeper(opts: SweeperOptions): Sweeper {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
 
-  /** Payments are legitimately pending until the payment timeout; the rest settle in moments. */
+  /**
+   * Payments are legitimately pending until the payment timeout; the rest settle in moments. An
+   * expiry's "created" instant is its packet's expiresAt: it is overdue sweepAfterMs after that.
+   */
   const cutOff = (kind: OrderKind, at: number) =>
     at - timings.sweepAfterMs - (kind === 'payment' ? timings.paymentTimeoutMs : 0);
 

@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { refundNoFor } from '../../src/domain/order.js';
 import { activePacket, c2cInput, unique, type StoreHarness } from './contract-fixtures.js';
 import { timeWindow } from './settlement-fixtures.js';
+import { b2cInput, grantOf } from './subsidy-fixtures.js';
 
 export function sweepStoreContract(h: () => StoreHarness): void {
   it('lists unsettled payments, transfers and refunds created before a cut-off, oldest first, with their tasks', async () => {
@@ -44,6 +45,65 @@ export function sweepStoreContract(h: () => StoreHarness): void {
     expect(refunds).toMatchObject([
       { kind: 'refund', ref: refundNoFor(paid.id), status: 'pending', task: { kind: 'refund' } },
     ]);
+  });
+
+  it('lists exactly the active packets past their expiry as overdue expiries, by expiry, with their expire tasks', async () => {
+    const { store } = h();
+    const base = timeWindow();
+    const overdue = await activePacket(store, { now: base, expiresAt: base + 20 });
+    await store.claimShares(overdue.id, ['a'], base + 1);
+    const overdueTie = await activePacket(store, { now: base, expiresAt: base + 20 });
+    const { packet: overdueB2c } = await store.createB2cPacket(
+      b2cInput(grantOf({ amount: 500 }), { now: base, expiresAt: base + 10 }),
+    );
+    // not listed: expiring after the cut-off, expired and refunding, refunded, unpaid, exhausted
+    await activePacket(store, { now: base, expiresAt: base + 100 });
+    const refunding = await activePacket(store, { now: base, expiresAt: base + 30 });
+    await store.expirePacket(refunding.id, base + 30);
+    const refunded = await activePacket(store, { now: base, expiresAt: base + 40 });
+    await store.expirePacket(refunded.id, base + 40);
+    await store.advanceRefund(refundNoFor(refunded.id), 'succeeded', base + 41);
+    await store.createC2cPacket(c2cInput({ now: base, expiresAt: base + 50 }));
+    const exhausted = await activePacket(store, {
+      now: base,
+      expiresAt: base + 60,
+      totalAmount: 2,
+      totalCount: 2,
+    });
+    await store.claimShares(exhausted.id, ['a', 'b'], base + 1);
+    expect((await store.getPacket(refunded.id))?.status).toBe('refunded');
+    expect((await store.getPacket(exhausted.id))?.status).toBe('exhausted');
+
+    const ties = [overdue.id, overdueTie.id].sort();
+    const all = await store.listUnsettled({ kind: 'expiry', createdBefore: base + 100, limit: 10 });
+    expect(all.map((o) => o.ref)).toStrictEqual([overdueB2c.id, ...ties]);
+    expect(all[0]).toStrictEqual({
+      kind: 'expiry',
+      ref: overdueB2c.id,
+      taskRef: overdueB2c.id,
+      status: 'active',
+      createdAt: base + 10,
+      task: expect.objectContaining({
+        kind: 'expire',
+        ref: overdueB2c.id,
+        status: 'pending',
+        dueAt: base + 10,
+      }),
+    });
+    expect(all[1]).toMatchObject({ createdAt: base + 20, task: { kind: 'expire', ref: ties[0] } });
+
+    // keyset pages: the tie on expiresAt is broken by the packet id
+    const page1 = await store.listUnsettled({ kind: 'expiry', createdBefore: base + 100, limit: 2 });
+    const last = page1.at(-1)!;
+    const page2 = await store.listUnsettled({
+      kind: 'expiry',
+      createdBefore: base + 100,
+      limit: 2,
+      after: { createdAt: last.createdAt, ref: last.ref },
+    });
+    expect([...page1, ...page2].map((o) => o.ref)).toStrictEqual(all.map((o) => o.ref));
+    const cut = await store.listUnsettled({ kind: 'expiry', createdBefore: base + 20, limit: 10 });
+    expect(cut.map((o) => o.ref)).toStrictEqual([overdueB2c.id]);
   });
 
   it('raises one alert per order however many sweepers raise it at once', async () => {

@@ -1,11 +1,13 @@
 /**
- * The sweeper over subsidy withdrawals and B2C remainder returns (DESIGN §6), on a real store: the
- * worker (only the task kind under test) and the sweeper run one step at a time on a test clock,
- * against a stand-in finance and reward issuer that answer as each test says.
+ * The sweeper over subsidy withdrawals, B2C remainder returns and overdue packet expiries
+ * (DESIGN §6), on a real store: the worker (only the task kind under test) and the sweeper run one
+ * step at a time on a test clock, against a stand-in finance and reward issuer that answer as each
+ * test says.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedpktError } from '../../src/domain/errors.js';
 import { newOrderNo } from '../../src/domain/ids.js';
+import { refundNoFor } from '../../src/domain/order.js';
 import type {
   PacketStore,
   PaymentProvider,
@@ -18,7 +20,7 @@ import type { AlertEvent } from '../../src/worker/alert-sink.js';
 import { createSweeper, type Sweeper } from '../../src/worker/create-sweeper.js';
 import { createWorker, type Worker } from '../../src/worker/create-worker.js';
 import { createTaskHandlers } from '../../src/worker/task-handlers.js';
-import { NOW, unique } from '../contract/contract-fixtures.js';
+import { activePacket, NOW, sum, unique } from '../contract/contract-fixtures.js';
 import { b2cPacket } from '../contract/subsidy-fixtures.js';
 
 export interface SweepStore {
@@ -34,12 +36,14 @@ const ALERT_AFTER = 3;
 const STEP_MS = 1_000;
 
 export function sweepOrdersSuite(backend: string, open: () => Promise<SweepStore>): void {
-  describe(`the sweeper over withdrawals and B2C returns (${backend})`, () => {
+  describe(`the sweeper over withdrawals, B2C returns and overdue expiries (${backend})`, () => {
     let db: SweepStore;
     let clock: number;
     let finance: FinanceAnswer;
     let issuerUp: boolean;
     let alerts: AlertEvent[];
+    /** Every refund finance was asked for (it refunds the payment's payer: the sender). */
+    let refunds: { refundNo: string; payOrderNo: string; amount: number }[];
     const logs: string[] = [];
 
     beforeEach(async () => {
@@ -48,6 +52,7 @@ export function sweepOrdersSuite(backend: string, open: () => Promise<SweepStore
       finance = 'pending';
       issuerUp = false;
       alerts = [];
+      refunds = [];
     });
     afterEach(async () => {
       await db.cleanup();
@@ -69,7 +74,20 @@ export function sweepOrdersSuite(backend: string, open: () => Promise<SweepStore
         };
       },
       createPayOrder: () => Promise.reject(new Error('not used')),
-      refund: () => Promise.reject(new Error('not used')),
+      async refund(input): Promise<ProviderOrder> {
+        refunds.push({ refundNo: input.refundNo, payOrderNo: input.payOrderNo, amount: input.amount });
+        return {
+          orderNo: input.refundNo,
+          kind: 'refund',
+          uid: 'payer',
+          amount: input.amount,
+          status: 'succeeded',
+          txnId: `txn-${input.refundNo}`,
+          payOrderNo: input.payOrderNo,
+          createdAt: clock,
+          updatedAt: clock,
+        };
+      },
       queryOrder: () => Promise.reject(new Error('not used')),
       closePayOrder: () => Promise.reject(new Error('not used')),
     };
@@ -263,6 +281,123 @@ export function sweepOrdersSuite(backend: string, open: () => Promise<SweepStore
         await db.store.listUnsettled({ kind: 'b2c_return', createdBefore: clock, limit: 10 }),
       ).toStrictEqual([]);
       expect(alerts).toHaveLength(1);
+    });
+
+    it('re-creates the lost expire task of an overdue C2C packet, which is then expired and refunded once', async () => {
+      const packet = await activePacket(db.store, {
+        now: clock,
+        expiresAt: clock + 10 * STEP_MS,
+        totalAmount: 1000,
+        totalCount: 4,
+      });
+      const { outcomes } = await db.store.claimShares(packet.id, [unique('c'), unique('c')], clock);
+      const claimed = sum(outcomes.map((o) => (o.ok ? o.claim.amount : 0)));
+      await db.sql('DELETE FROM tasks WHERE kind = ? AND ref = ?', ['expire', packet.id]);
+      const sweep = sweeper();
+
+      // expired, but not yet for sweepAfterMs (500): its task may still be on its way
+      clock = packet.expiresAt + 400;
+      expect(await sweep.runOnce()).toMatchObject({ tasksEnsured: 0, alertsRaised: 0 });
+      expect(await db.store.getTask('expire', packet.id)).toBeNull();
+
+      clock = packet.expiresAt + STEP_MS;
+      expect(await sweep.runOnce()).toMatchObject({ tasksEnsured: 1, alertsRaised: 0, failedKinds: [] });
+      expect(await db.store.getTask('expire', packet.id)).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        dueAt: clock,
+      });
+      expect(await sweep.runOnce()).toMatchObject({ tasksEnsured: 0, alertsRaised: 0 });
+
+      const expireWorker = workerFor('expire');
+      const refundWorker = workerFor('refund');
+      expect(await expireWorker.runOnce()).toBe(1);
+      expect((await db.store.getPacket(packet.id))?.status).toBe('refunding');
+      expect(await refundWorker.runOnce()).toBe(1);
+
+      // more time, workers and sweeps change nothing: no second expiry, refund or task
+      for (let k = 0; k < 5; k++) {
+        await step(expireWorker, sweep);
+        expect((await step(refundWorker, sweep)).tasksEnsured).toBe(0);
+      }
+      const refundNo = refundNoFor(packet.id);
+      const after = await db.store.getPacket(packet.id);
+      const refund = await db.store.getRefund(refundNo);
+      expect(after).toMatchObject({ status: 'refunded', remainingAmount: 1000 - claimed, remainingCount: 2 });
+      expect(refund).toMatchObject({ status: 'succeeded', amount: 1000 - claimed, uid: packet.senderUid });
+      // the sender got the remainder once at finance, and the books balance
+      expect(refunds).toStrictEqual([{ refundNo, payOrderNo: packet.payOrderNo, amount: 1000 - claimed }]);
+      expect(claimed + (refund?.amount ?? 0)).toBe(packet.totalAmount);
+      expect(await db.store.getTask('expire', packet.id)).toMatchObject({ status: 'done', attempts: 1 });
+      expect(await db.store.listTasks({ kind: 'refund' })).toMatchObject([{ ref: refundNo, status: 'done' }]);
+      expect(await db.store.listUnsettled({ kind: 'expiry', createdBefore: clock, limit: 10 })).toStrictEqual(
+        [],
+      );
+      expect(alerts).toStrictEqual([]);
+    });
+
+    it('re-creates the lost expire task of an overdue B2C packet, which then returns its remainder once', async () => {
+      const { packet } = await b2cPacket(db.store, 800, 4);
+      const [outcome] = (await db.store.claimShares(packet.id, [unique('c')], clock)).outcomes;
+      const claimed = outcome?.ok ? outcome.claim.amount : 0;
+      await db.sql('DELETE FROM tasks WHERE kind = ? AND ref = ?', ['expire', packet.id]);
+      const sweep = sweeper();
+
+      clock = packet.expiresAt + STEP_MS;
+      expect(await sweep.runOnce()).toMatchObject({ tasksEnsured: 1, alertsRaised: 0 });
+      issuerUp = true;
+      const worker = workerFor('expire');
+      for (let k = 0; k < 4; k++) await step(worker, sweep);
+
+      expect((await db.store.getPacket(packet.id))?.status).toBe('refunded');
+      expect(await db.store.getB2cReturn(packet.id)).toMatchObject({
+        returnNo: b2cReturnNoFor(packet.id),
+        status: 'succeeded',
+        amount: 800 - claimed,
+      });
+      expect(await db.store.getTask('expire', packet.id)).toMatchObject({ status: 'done', attempts: 1 });
+      expect(alerts).toStrictEqual([]);
+    });
+
+    it('raises exactly one alert for an overdue packet whose expire task died, however often it sweeps', async () => {
+      const packet = await activePacket(db.store, { now: clock, expiresAt: clock + STEP_MS });
+      clock = packet.expiresAt;
+      const [task, ...others] = await db.store.leaseTasks({
+        owner: 'w-test',
+        now: clock,
+        leaseMs: 60_000,
+        limit: 10,
+        kinds: ['expire'],
+      });
+      expect([task?.ref, others]).toStrictEqual([packet.id, []]);
+      expect(await db.store.killTask(task!.id, 'w-test', 'VALIDATION_FAILED: a permanent error', clock)).toBe(
+        true,
+      );
+      const sweep = sweeper();
+
+      const reports = [];
+      for (let k = 0; k < 8; k++) {
+        clock += STEP_MS;
+        reports.push(await sweep.runOnce());
+      }
+      expect(reports.map((r) => [r.alertsRaised, r.tasksEnsured])).toStrictEqual([
+        [1, 0],
+        ...Array.from({ length: 7 }, () => [0, 0]),
+      ]);
+      expect(alerts).toHaveLength(1);
+      // stored as a refund (the alerts table's kinds), keyed by the packet id: see ALERT_KIND_OF_ORDER
+      expect(alerts[0]).toMatchObject({
+        kind: 'refund',
+        ref: packet.id,
+        attempts: 1,
+        taskStatus: 'dead',
+        message: `expiry of packet ${packet.id} is active and its task was given up`,
+        lastError: 'VALIDATION_FAILED: a permanent error',
+      });
+      expect((await db.store.listAlerts()).filter((a) => a.ref === packet.id)).toHaveLength(1);
+      // a dead task stays dead (ensureTask): a person decides, the sweeper does not retry it
+      expect(await db.store.getTask('expire', packet.id)).toMatchObject({ status: 'dead' });
+      expect((await db.store.getPacket(packet.id))?.status).toBe('active');
     });
   });
 }

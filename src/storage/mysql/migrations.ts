@@ -131,4 +131,11 @@ export const MYSQL_MIGRATIONS: readonly Migration[] = [
   MYSQL_SUBSIDY_MIGRATION,
   MYSQL_RECON_MIGRATION,
   MYSQL_RECON_B2C_MIGRATION,
+  {
+    version: 6,
+    // the sweeper's scan of overdue expiries: active packets by expires_at (and id, its keyset);
+    // a half-applied run skips the existing key (migrate.ts)
+    name: 'sweeper: active packets by expiry',
+    statements: [`ALTER TABLE packets ADD KEY packets_status_expires_idx (status, expires_at, id)`],
+  },
 ];

@@ -3,102 +3,39 @@
  * Inside a transaction the deciding reads lock their rows (`FOR UPDATE`); due tasks are read with
  * `FOR UPDATE SKIP LOCKED`, so concurrent workers lease different tasks and never wait on each other.
  */
-import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { MySqlColumn, MySqlTable } from 'drizzle-orm/mysql-core';
 import type { MySql2Database } from 'drizzle-orm/mysql2';
 import type { Claim } from '../../domain/claim.js';
 import type { RefundOrder } from '../../domain/order.js';
 import type { Alert, Task, UnsettledQuery } from '../../domain/ports.js';
-import { UNSETTLED_STATUSES } from '../shared/settlement-rules.js';
 import type { SettlementReads, SettlementTx, UnsettledRow } from '../shared/settlement-dialect.js';
-import { alerts, claims, paymentOrders, refundOrders, tasks } from './schema.js';
+import { type OrderTables, unsettledRow, unsettledScan } from '../shared/unsettled-scan.js';
+import { alerts, claims, packets, paymentOrders, refundOrders, tasks } from './schema.js';
 import { b2cReturns, withdrawals } from './subsidy-schema.js';
 
 type Db = MySql2Database;
 
 const first = <T>(rows: T[]): T | null => rows[0] ?? null;
 
-/**
- * The table and columns of one order kind, typed loosely so one query serves them all. `taskRef`:
- * what the order's task is keyed by (the order number itself, but for a B2C return its packet id).
- */
-function orderTable(kind: UnsettledQuery['kind']): {
-  table: MySqlTable;
-  ref: MySqlColumn;
-  taskRef: MySqlColumn;
-  status: MySqlColumn;
-  createdAt: MySqlColumn;
-} {
-  switch (kind) {
-    case 'payment':
-      return {
-        table: paymentOrders,
-        ref: paymentOrders.payOrderNo,
-        taskRef: paymentOrders.payOrderNo,
-        status: paymentOrders.status,
-        createdAt: paymentOrders.createdAt,
-      };
-    case 'transfer':
-      return {
-        table: claims,
-        ref: claims.claimNo,
-        taskRef: claims.claimNo,
-        status: claims.status,
-        createdAt: claims.createdAt,
-      };
-    case 'refund':
-      return {
-        table: refundOrders,
-        ref: refundOrders.refundNo,
-        taskRef: refundOrders.refundNo,
-        status: refundOrders.status,
-        createdAt: refundOrders.createdAt,
-      };
-    case 'withdrawal':
-      // withdrawals_status_created_idx (status, created_at) serves this scan
-      return {
-        table: withdrawals,
-        ref: withdrawals.withdrawalNo,
-        taskRef: withdrawals.withdrawalNo,
-        status: withdrawals.status,
-        createdAt: withdrawals.createdAt,
-      };
-    case 'b2c_return':
-      // b2c_returns_created_idx (created_at, return_no): the scan reads every return made before
-      // the cut-off and keeps the pending ones (one row per expired B2C packet with a remainder)
-      return {
-        table: b2cReturns,
-        ref: b2cReturns.returnNo,
-        taskRef: b2cReturns.packetId,
-        status: b2cReturns.status,
-        createdAt: b2cReturns.createdAt,
-      };
-  }
-}
+const ORDER_TABLES: OrderTables<MySqlColumn, MySqlTable> = {
+  paymentOrders,
+  claims,
+  refundOrders,
+  withdrawals,
+  b2cReturns,
+  packets,
+};
 
 async function unsettledRows(db: Db, q: UnsettledQuery): Promise<UnsettledRow[]> {
-  const { table, ref, taskRef, status, createdAt } = orderTable(q.kind);
-  const after = q.after;
+  const scan = unsettledScan(ORDER_TABLES, q);
   const rows = await db
-    .select({ ref, taskRef, status, createdAt })
-    .from(table)
-    .where(
-      and(
-        inArray(status, [...UNSETTLED_STATUSES[q.kind]]),
-        lt(createdAt, q.createdBefore),
-        after === undefined
-          ? undefined
-          : or(gt(createdAt, after.createdAt), and(eq(createdAt, after.createdAt), gt(ref, after.ref))),
-      ),
-    )
-    .orderBy(asc(createdAt), asc(ref))
+    .select(scan.columns)
+    .from(scan.table)
+    .where(scan.where)
+    .orderBy(...scan.orderBy)
     .limit(q.limit);
-  return rows.map((r) => ({
-    ref: String(r.ref),
-    taskRef: String(r.taskRef),
-    status: String(r.status),
-    createdAt: Number(r.createdAt),
-  }));
+  return rows.map(unsettledRow);
 }
 
 export function createMysqlSettlementRows(db: Db): SettlementReads & SettlementTx {

@@ -28,6 +28,10 @@ export const UNSETTLED_STATUSES: Readonly<Record<OrderKind, readonly string[]>> 
   refund: nonFinal(REFUND_STATUSES, REFUND_TRANSITIONS),
   withdrawal: nonFinal(WITHDRAWAL_STATUSES, WITHDRAWAL_TRANSITIONS),
   b2c_return: nonFinal(B2C_RETURN_STATUSES, B2C_RETURN_TRANSITIONS),
+  // A packet whose expiry is overdue is `active` (its expiresAt past, the dialects' scan says so).
+  // Not `expired`: both expiries go on to refunding in the same transaction, and an expired C2C
+  // packet is one expirePacket leaves alone, so its task would be revived for ever.
+  expiry: ['active'],
 };
 
 /**

@@ -110,4 +110,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   SQLITE_SUBSIDY_MIGRATION,
   SQLITE_RECON_MIGRATION,
   SQLITE_RECON_B2C_MIGRATION,
+  {
+    version: 6,
+    // the sweeper's scan of overdue expiries: active packets by expires_at (and id, its keyset)
+    name: 'sweeper: active packets by expiry',
+    statements: [`CREATE INDEX IF NOT EXISTS packets_status_expires_idx ON packets (status, expires_at, id)`],
+  },
 ];

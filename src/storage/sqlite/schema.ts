@@ -36,6 +36,8 @@ export const packets = sqliteTable(
     uniqueIndex('packets_sender_order_uq').on(t.senderUid, t.outOrderNo),
     // issue 8: recon walks a window of C2C packets
     index('packets_type_created_idx').on(t.type, t.createdAt, t.id),
+    // the sweeper finds active packets past their expiry (migration 6)
+    index('packets_status_expires_idx').on(t.status, t.expiresAt, t.id),
   ],
 );
 
