@@ -3,7 +3,8 @@
  * ceil(remaining × 1.5) claims per packet per 100 ms pass), before a claim is forwarded. It is
  * the same limiter as the all-in-one service's (src/cache/claim-limiter.ts: Redis with `--redis`,
  * so several gateways share one count; in process otherwise), kept current from the answers the
- * cores give: a claim's `remainingCount`, a `PACKET_EXHAUSTED`, a packet detail's `remainingCount`.
+ * cores give: a send's `totalCount` (a new packet), a claim's `remainingCount`, a `PACKET_EXHAUSTED`,
+ * a packet detail's `remainingCount`.
  * Cores behind a gateway run with `--no-claim-limiter`, so a claim is counted once.
  *
  * The limiter only ever turns a claim away with 429 (the window is full). A packet it knows to be
@@ -20,6 +21,11 @@ export interface ClaimGate {
   admit(req: Request, packetId: string, shadow: boolean): Promise<Response | null>;
   /** Reads what a core answered about a packet (a claim or its detail) into the limiter. */
   learn(packetId: string, shadow: boolean, answer: PacketAnswer): void;
+  /**
+   * Reads a send's answer (`POST /v1/c2c/packets`, `/v1/b2c/packets`): a packet just created has
+   * all its shares left, so the first burst of claimers is limited too, not only later ones.
+   */
+  learnSend(shadow: boolean, status: number, body: Buffer): void;
   bypassed(): number;
   close(): Promise<void>;
 }
@@ -66,6 +72,10 @@ export function createClaimGate(opts: ClaimGateOptions): ClaimGate {
       const remaining = remainingFrom(answer);
       if (remaining !== undefined) void limiterOf(shadow).setRemaining(packetId, remaining);
     },
+    learnSend(shadow, status, body) {
+      const created = createdFrom(status, body);
+      if (created) void limiterOf(shadow).setRemaining(created.packetId, created.totalCount);
+    },
     bypassed: () => opts.limiters.real.bypassed() + opts.limiters.shadow.bypassed(),
     async close() {
       await opts.limiters.real.close();
@@ -92,4 +102,20 @@ function remainingFrom({ kind, status, body }: PacketAnswer): number | undefined
   if (kind === 'detail' && value.status !== 'active') return undefined;
   const n = value.remainingCount;
   return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** A 201 (a new packet; a replay's 200 may answer an older one) with its id and share count. */
+function createdFrom(status: number, body: Buffer): { packetId: string; totalCount: number } | undefined {
+  if (status !== 201) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const value = (parsed ?? {}) as { packetId?: unknown; totalCount?: unknown };
+  const { packetId, totalCount } = value;
+  if (typeof packetId !== 'string' || packetId === '') return undefined;
+  if (typeof totalCount !== 'number' || !Number.isInteger(totalCount) || totalCount < 0) return undefined;
+  return { packetId, totalCount };
 }

@@ -27,6 +27,8 @@ export const CORE_HEADER = 'x-redpkt-core';
 /** The load runner's mark (DESIGN §2); forwarded as is, it also picks the claim limiter's lane. */
 /** The cores refuse bodies above 64 KiB; the gateway refuses them before buffering more. */
 const MAX_BODY_BYTES = 64 * 1024;
+/** The sends whose answer teaches the claim limiter a new packet's share count. */
+const SEND_PATHS: ReadonlySet<string> = new Set(['/v1/c2c/packets', '/v1/b2c/packets']);
 
 /** Per-hop headers (RFC 9110 §7.6.1) and those undici sets itself: never forwarded either way. */
 const HOP_BY_HOP = new Set([
@@ -113,6 +115,8 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
           if (kind)
             claimGate.learn(cls.packetId, shadow, { kind, status: attempt.status, body: attempt.body });
         }
+        if (claimGate && method === 'POST' && SEND_PATHS.has(url.pathname))
+          claimGate.learnSend(shadow, attempt.status, attempt.body);
         return answer(attempt, cores.origins[i]!, method);
       }
       if (codeOf(attempt.error) === 'UND_ERR_INVALID_ARG') {

@@ -58,7 +58,7 @@ export function createApp(opts: AppOptions): Hono {
   app.route('/', packetRoutes(opts.deps, opts.jwtSecret, opts.limiter));
   // issue 3: B2C subsidies, where this process serves them
   if (opts.deps.subsidy) {
-    app.route('/', subsidyRoutes(opts.deps, opts.jwtSecret, log));
+    app.route('/', subsidyRoutes(opts.deps, opts.jwtSecret, log, opts.limiter));
     app.route('/', meRoutes(opts.deps, opts.jwtSecret, log));
   }
   return app;

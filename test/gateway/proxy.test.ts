@@ -380,6 +380,51 @@ describe('the claim gate in front of claims', () => {
     expect(core!.received).toHaveLength(6);
   });
 
+  it("limits a new packet's very first burst from the share count its send answered", async () => {
+    const [core] = await fakeCores(1);
+    const url = await gatedGateway([core!.url], 60_000);
+    const id = packetOwnedBy([core!.url], 0);
+    const auth = { authorization: `Bearer ${await issueToken(SECRET, 'sender')}` };
+    core!.behave((req, res) => {
+      if (req.url === '/v1/b2c/packets') {
+        res.writeHead(201, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({ packetId: id, status: 'active', totalAmount: 400, totalCount: 4, created: true }),
+        );
+        return;
+      }
+      // (no remainingCount: only the send teaches the limiter here)
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ claimNo: `${id}-1`, packetId: id, amount: 100 }));
+    });
+    const sent = await send(
+      url,
+      'POST',
+      '/v1/b2c/packets',
+      { ...auth, 'content-type': 'application/json' },
+      '{}',
+    );
+    expect(sent.status).toBe(201);
+    // no claim has been answered yet: 4 shares -> ceil(4 x 1.5) = 6 attempts pass this window
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, () => send(url, 'POST', `/v1/packets/${id}/claims`, auth)),
+    );
+    expect(burst.filter((r) => r.status === 429)).toHaveLength(14);
+    expect(core!.received.filter((r) => r.url?.endsWith('/claims'))).toHaveLength(6);
+
+    // a replayed send (200) may answer an older packet with fewer shares left: it teaches nothing
+    const replayed = packetOwnedBy([core!.url], 0);
+    core!.behave((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ packetId: replayed, status: 'active', totalCount: 4, created: false }));
+    });
+    await send(url, 'POST', '/v1/b2c/packets', { ...auth, 'content-type': 'application/json' }, '{}');
+    const unknown = await Promise.all(
+      Array.from({ length: 10 }, () => send(url, 'POST', `/v1/packets/${replayed}/claims`, auth)),
+    );
+    expect(unknown.filter((r) => r.status === 429)).toHaveLength(0);
+  });
+
   it('gives the claimer of the last share who lost the answer their claim again, not PACKET_EXHAUSTED', async () => {
     const [core] = await fakeCores(1);
     const url = await gatedGateway([core!.url], 60_000);

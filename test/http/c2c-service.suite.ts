@@ -114,6 +114,23 @@ export function c2cServiceSuite(backend: Backend) {
       expect([after.status, after.body.error.code]).toEqual([409, 'PACKET_EXHAUSTED']);
     });
 
+    it("limits a new packet's first burst too: the limiter learns its share count at the send", async () => {
+      // unpaid on purpose: its claims are refused (PACKET_NOT_ACTIVE), which teaches the limiter
+      // nothing, so whatever limits this burst was learnt from the send
+      const created = await t.call('POST', '/v1/c2c/packets', {
+        uid: 'sender8',
+        body: { outOrderNo: orderNo('lim1'), totalAmount: 400, totalCount: 4, splitMode: 'random' },
+      });
+      expect([created.status, created.body.totalCount]).toStrictEqual([201, 4]);
+      const id = created.body.packetId as string;
+      // 4 shares -> ceil(4 x 1.5) = 6 attempts a window
+      const burst = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => t.call('POST', `/v1/packets/${id}/claims`, { uid: `f${i}` })),
+      );
+      expect(burst.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+      expect(burst.every((r) => r.status === 429 || r.body.error?.code === 'PACKET_NOT_ACTIVE')).toBe(true);
+    });
+
     it('treats replayed creates, payments and claims (also concurrent) as one', async () => {
       const body = { outOrderNo: orderNo('replay'), totalAmount: 500, totalCount: 5, splitMode: 'fixed' };
       const creates = await Promise.all(

@@ -40,10 +40,13 @@ export function packetRoutes(deps: ServiceDeps, secret: string, limiter?: ClaimL
   app.post('/v1/c2c/packets', auth, async (c) => {
     const body = await jsonBody(c, CreateC2cBody);
     const r = await createC2cPacket(deps, { ...body, senderUid: c.get('uid') });
+    // the limiter knows a new packet's count before its first claim, so the first burst is limited
+    if (limiter && r.created) void limiter.setRemaining(r.packet.id, r.packet.totalCount);
     return c.json(
       {
         packetId: r.packet.id,
         status: r.packet.status,
+        totalCount: r.packet.totalCount,
         payOrderNo: r.payOrderNo,
         cashierUrl: r.cashierUrl,
         created: r.created,

@@ -1,5 +1,6 @@
 /** Issue 3: "my subsidies" and the B2C send. Every route needs a bearer token. */
 import { Hono } from 'hono';
+import type { ClaimLimiter } from '../../cache/claim-limiter.js';
 import { createB2cPacket } from '../../services/subsidy/create-b2c-packet.js';
 import { listSubsidies } from '../../services/subsidy/list-subsidies.js';
 import type { ServiceDeps } from '../../services/deps.js';
@@ -8,7 +9,12 @@ import type { IdentityEnv } from '../middleware/identity.js';
 import { CreateB2cBody } from '../subsidy-schemas.js';
 import { jsonBody } from '../validate.js';
 
-export function subsidyRoutes(deps: ServiceDeps, secret: string, log: (msg: string, err: unknown) => void) {
+export function subsidyRoutes(
+  deps: ServiceDeps,
+  secret: string,
+  log: (msg: string, err: unknown) => void,
+  limiter?: ClaimLimiter,
+) {
   const app = new Hono<IdentityEnv>();
   const auth = identity(secret);
 
@@ -17,6 +23,8 @@ export function subsidyRoutes(deps: ServiceDeps, secret: string, log: (msg: stri
   app.post('/v1/b2c/packets', auth, async (c) => {
     const body = await jsonBody(c, CreateB2cBody);
     const { packet, subsidy, created } = await createB2cPacket(deps, { ...body, senderUid: c.get('uid') });
+    // active at once: the limiter knows its count before the first claim (see packetRoutes)
+    if (limiter && created) void limiter.setRemaining(packet.id, packet.totalCount);
     return c.json(
       {
         packetId: packet.id,
