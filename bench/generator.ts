@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { Pool } from 'undici';
+import { Client } from 'undici';
 import { defineScenario } from '../src/scenarios/define-scenario.js';
 import { createHttpClient } from '../src/scenarios/http-client.js';
 import { createMetrics } from '../src/scenarios/metrics.js';
@@ -86,18 +86,19 @@ async function ours(url: string, connections: number, seconds: number) {
 }
 
 /**
- * The floor of any undici-based generator: closed-loop `pool.dispatch` with a handler that does
- * nothing (no metrics, no body kept). Not a contestant: it shows how much of the gap to autocannon
- * is undici's own request path and how much is our runner.
+ * The floor of any undici-based generator: one undici `Client` per connection, each driven by
+ * one closed loop of `dispatch` with a handler that does nothing (no metrics, no body kept). Not
+ * a contestant: it shows how much of the gap to autocannon is undici's own request path and how
+ * much is our runner.
  */
 async function bareUndici(url: string, connections: number, seconds: number) {
-  const pool = new Pool(url, { connections, pipelining: 1 });
+  const clients = Array.from({ length: connections }, () => new Client(url, { pipelining: 1 }));
   const headers = { 'x-redpkt-shadow': '1' };
   let requests = 0;
   let errors = 0;
-  const one = () =>
+  const one = (client: Client) =>
     new Promise<void>((resolve) => {
-      pool.dispatch(
+      client.dispatch(
         { path: '/', method: 'GET', headers },
         {
           onConnect() {},
@@ -114,15 +115,15 @@ async function bareUndici(url: string, connections: number, seconds: number) {
   const start = performance.now();
   const end = start + seconds * 1000;
   await Promise.all(
-    Array.from({ length: connections }, async () => {
+    clients.map(async (client) => {
       while (performance.now() < end) {
-        await one();
+        await one(client);
         requests++;
       }
     }),
   );
   const elapsed = (performance.now() - start) / 1000;
-  await pool.close();
+  await Promise.all(clients.map((c) => c.close()));
   return { requests, seconds: elapsed, errors };
 }
 
@@ -176,7 +177,7 @@ async function main(): Promise<number> {
     lines.push(
       `median rate: autocannon ${median(a.map((x) => x.rps)).toFixed(0)} req/s, redpkt ${median(b.map((x) => x.rps)).toFixed(0)} req/s`,
       `ratio redpkt/autocannon: ${rate.toFixed(2)}x by rate (goal >= 0.90x: ${rate >= 0.9 ? 'met' : 'NOT met'}), ${cpu.toFixed(2)}x by CPU per request`,
-      `for scale: bare undici dispatch (no runner, no metrics) ${(median(u.map((x) => x.rps)) / median(a.map((x) => x.rps))).toFixed(2)}x autocannon by rate; redpkt is ${(median(b.map((x) => x.rps)) / median(u.map((x) => x.rps))).toFixed(2)}x bare undici`,
+      `for scale: bare undici Clients' dispatch (no runner, no metrics) ${(median(u.map((x) => x.rps)) / median(a.map((x) => x.rps))).toFixed(2)}x autocannon by rate; redpkt is ${(median(b.map((x) => x.rps)) / median(u.map((x) => x.rps))).toFixed(2)}x bare undici`,
       '',
     );
     process.stdout.write(lines.join('\n'));

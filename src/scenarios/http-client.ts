@@ -1,15 +1,16 @@
-import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import { SHADOW_HEADERS } from '../domain/ids.js';
+import { createConnectionSlots } from './connection-slots.js';
 import type { HttpRequest } from './define-scenario.js';
 
 /**
- * The generator's HTTP client: one undici `Pool` of keep-alive connections to the target.
- * Every response body is read to the end (the connection is reused only then); every request
- * carries the shadow header, so the server keeps load-test data apart from real data.
+ * The generator's HTTP client: undici keep-alive connections to the target (./connection-slots.ts:
+ * one `Client` per connection, one request on it at a time). Every response body is read to the
+ * end (the connection is reused only then); every request carries the shadow header, so the server
+ * keeps load-test data apart from real data.
  *
- * It uses `pool.dispatch` with a small handler rather than `pool.request`: `request` wraps each
- * body in a Readable stream, which cost about a quarter of the generator's request rate in
+ * It uses `dispatch` with a small handler rather than `request`: `request` wraps each body in a
+ * Readable stream, which cost about a quarter of the generator's request rate in
  * `npm run bench:generator`. `dispatch` is the primitive `request` is built on.
  */
 
@@ -37,13 +38,7 @@ export interface HttpClientOptions {
 
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const origin = new URL(opts.url).origin;
-  const pool = new Pool(origin, {
-    connections: opts.connections,
-    pipelining: 1,
-    keepAliveTimeout: 30_000,
-    headersTimeout: opts.timeoutMs,
-    bodyTimeout: opts.timeoutMs,
-  });
+  const slots = createConnectionSlots(origin, opts);
   const base: Record<string, string> = { ...SHADOW_HEADERS, ...opts.headers };
   const withJson: Record<string, string> = { ...base, 'content-type': 'application/json' };
 
@@ -53,14 +48,24 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       const hasBody = req.body !== undefined;
       const template = hasBody ? withJson : base;
       const headers = req.headers ? { ...template, ...req.headers } : template;
+      const options: Dispatcher.DispatchOptions = {
+        path: req.path,
+        method: req.method,
+        headers,
+        body: hasBody ? JSON.stringify(req.body) : null,
+      };
       return new Promise<RawResponse>((resolve) => {
-        pool.dispatch(
-          { path: req.path, method: req.method, headers, body: hasBody ? JSON.stringify(req.body) : null },
-          new BodyCollector(resolve),
-        );
+        slots.acquire((client) => {
+          const done = new BodyCollector(resolve, () => slots.release(client));
+          try {
+            client.dispatch(options, done);
+          } catch (e) {
+            done.onError(e as Error); // refused before it was sent (e.g. an invalid header)
+          }
+        });
       });
     },
-    close: () => pool.close(),
+    close: () => slots.close(),
   };
 }
 
@@ -78,7 +83,11 @@ class BodyCollector implements Dispatcher.DispatchHandler {
   private rest: Buffer[] | undefined;
   private done = false;
 
-  constructor(private readonly resolve: (res: RawResponse) => void) {}
+  constructor(
+    private readonly resolve: (res: RawResponse) => void,
+    /** Gives the connection back; called once, before the answer is handed on. */
+    private readonly release: () => void,
+  ) {}
 
   onConnect(): void {}
 
@@ -100,6 +109,7 @@ class BodyCollector implements Dispatcher.DispatchHandler {
   onComplete(): void {
     if (this.done) return;
     this.done = true;
+    this.release();
     const bytes = this.rest ? Buffer.concat(this.rest) : this.first;
     this.resolve(new Response(this.status, bytes, this.json));
   }
@@ -107,6 +117,7 @@ class BodyCollector implements Dispatcher.DispatchHandler {
   onError(error: Error): void {
     if (this.done) return;
     this.done = true;
+    this.release();
     this.resolve({ status: 0, body: undefined, transportError: transportCode(error) });
   }
 }
@@ -134,14 +145,26 @@ class Response implements RawResponse {
 
 const CONTENT_TYPE = 'content-type';
 
-/** Whether the raw header list (name, value, name, value …) says the body is JSON. */
+/**
+ * Whether the raw header list (name, value, name, value …) says the body is JSON. Compared on the
+ * bytes (no string per header): once per response, for every response.
+ */
 function isJson(rawHeaders: Buffer[]): boolean {
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    if (name.length === CONTENT_TYPE.length && name.toString('latin1').toLowerCase() === CONTENT_TYPE)
-      return rawHeaders[i + 1]!.toString('latin1').includes('json');
+    if (name.length === CONTENT_TYPE.length && sameIgnoringCase(name, CONTENT_TYPE))
+      return rawHeaders[i + 1]!.includes('json');
   }
   return false;
+}
+
+/** ASCII case-insensitive: `lower` is lower case already. */
+function sameIgnoringCase(bytes: Buffer, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    const b = bytes[i]!;
+    if ((b >= 0x41 && b <= 0x5a ? b | 0x20 : b) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 function parseBody(text: string, json: boolean): unknown {

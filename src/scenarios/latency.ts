@@ -16,18 +16,6 @@ export function createLatencyHistogram(): Histogram {
   });
 }
 
-/**
- * Coarser and smaller for the time series (1 significant digit: about 6% resolution, ~2.5 KB),
- * enough for a chart; recording costs the same ~100 ns as the main histogram.
- */
-export function createBucketHistogram(): Histogram {
-  return build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: HIGHEST_US,
-    numberOfSignificantValueDigits: 1,
-  });
-}
-
 export function recordMs(h: Histogram, ms: number): void {
   h.recordValue(Math.max(1, Math.round(ms * 1000)));
 }

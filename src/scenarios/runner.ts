@@ -148,7 +148,8 @@ export async function runScenario<S>(scenario: Scenario<S>, opts: RunOptions): P
   let fatal: unknown;
 
   const shared: IterationShared = { client, metrics, now };
-  const runIteration = async (iteration: number, intendedAt: number): Promise<void> => {
+  /** Resolves with the time the iteration's steps ended (before `settle`). */
+  const runIteration = async (iteration: number, intendedAt: number): Promise<number> => {
     const state = scenario.init(iteration);
     const ctx = new IterationContext<S>(shared, iteration, state, intendedAt);
     let outcome: FlowOutcome = OK;
@@ -169,13 +170,14 @@ export async function runScenario<S>(scenario: Scenario<S>, opts: RunOptions): P
     }
     const end = now();
     metrics.record(FLOW_STEP, end - intendedAt, outcome.ok ? undefined : outcome.code, end);
-    if (!scenario.settle) return;
+    if (!scenario.settle) return end;
     try {
       await scenario.settle(state, outcome);
     } catch (e) {
       fatal ??= e;
       stop.abort();
     }
+    return now();
   };
 
   const more = () => !stop.signal.aborted && (opts.iterations === undefined || started < opts.iterations);
@@ -185,15 +187,14 @@ export async function runScenario<S>(scenario: Scenario<S>, opts: RunOptions): P
     await Promise.all(
       Array.from({ length: workers }, async (_, k) => {
         await sleep(workerStartMs(k, workers, rampMs));
-        while (more()) {
-          const i = started++;
-          await runIteration(i, now());
-        }
+        // a closed user starts its next iteration when the last one ends: that end is its start
+        let at = now();
+        while (more()) at = await runIteration(started++, at);
       }),
     );
   } else {
     const { ratePerSec, maxInFlight } = opts.model;
-    const running = new Set<Promise<void>>();
+    const running = new Set<Promise<number>>();
     let scheduled = 0;
     let burst = 0;
     while (!stop.signal.aborted && (opts.iterations === undefined || scheduled < opts.iterations)) {

@@ -1,5 +1,4 @@
-import type { Histogram } from 'hdr-histogram-js';
-import { createBucketHistogram, recordMs, summarize } from './latency.js';
+import { CoarseHistogram } from './coarse-histogram.js';
 
 /**
  * Latency over time for one step, in fixed-width buckets from the run's start. When a run
@@ -9,7 +8,7 @@ import { createBucketHistogram, recordMs, summarize } from './latency.js';
 export interface TimelineBucket {
   count: number;
   errors: number;
-  hist: Histogram;
+  hist: CoarseHistogram;
 }
 
 export interface TimelinePoint {
@@ -47,7 +46,7 @@ export function createTimeline(startMs: number, bucketMs = 1000, maxBuckets = 60
     let b = buckets[index];
     if (!b) {
       while (buckets.length < index) buckets.push(undefined);
-      b = { count: 0, errors: 0, hist: createBucketHistogram() };
+      b = { count: 0, errors: 0, hist: new CoarseHistogram() };
       buckets[index] = b;
     }
     return b;
@@ -66,7 +65,7 @@ export function createTimeline(startMs: number, bucketMs = 1000, maxBuckets = 60
       const b = bucketAt(index);
       b.count++;
       if (failed) b.errors++;
-      if (latencyMs !== undefined) recordMs(b.hist, latencyMs);
+      if (latencyMs !== undefined) b.hist.recordMs(latencyMs);
     },
     merge(other) {
       while (width < other.bucketMs) coarsen();
@@ -87,8 +86,15 @@ export function createTimeline(startMs: number, bucketMs = 1000, maxBuckets = 60
       const out: TimelinePoint[] = [];
       buckets.forEach((b, i) => {
         if (!b) return;
-        const s = summarize(b.hist);
-        out.push({ t: i * width, count: b.count, errors: b.errors, p50: s.p50, p99: s.p99, max: s.max });
+        const h = b.hist;
+        out.push({
+          t: i * width,
+          count: b.count,
+          errors: b.errors,
+          p50: h.percentileMs(50),
+          p99: h.percentileMs(99),
+          max: h.maxMs(),
+        });
       });
       return out;
     },

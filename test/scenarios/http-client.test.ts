@@ -71,3 +71,37 @@ describe('the generator HTTP client', () => {
     expect(res).toMatchObject({ status: 0, transportError: 'SOCKET_ERROR' });
   });
 });
+
+describe('the generator connections', () => {
+  it('keeps at most `connections` keep-alive connections, one request on each at a time, the rest waiting in line', async () => {
+    const sockets = new Set<number>();
+    let inFlight = 0;
+    let most = 0;
+    const slow = createServer((req, res) => {
+      sockets.add(req.socket.remotePort ?? 0);
+      most = Math.max(most, ++inFlight);
+      req.resume();
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ n: Number(req.url?.slice(1)) }));
+      }, 15);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const { port } = slow.address() as AddressInfo;
+    const three = createHttpClient({ url: `http://127.0.0.1:${port}`, connections: 3, timeoutMs: 5_000 });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => three.send({ method: 'GET', path: `/${i}` })),
+      );
+      expect(answers.map((a) => (a.body as { n: number }).n)).toStrictEqual(
+        Array.from({ length: 30 }, (_, i) => i),
+      );
+      expect(most).toBe(3);
+      expect(sockets.size).toBe(3);
+    } finally {
+      await three.close();
+      await new Promise((resolve) => slow.close(resolve));
+    }
+  });
+});
