@@ -1,9 +1,9 @@
 /** The HTTP variants of `bench:claim`: the real service in a child process, claimed over keep-alive. */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { Pool } from 'undici';
 import { issueToken } from '../src/auth/tokens.js';
 import type { ClaimPath } from '../src/core/claim-coalescer.js';
+import { createHttpClient, type HttpClient } from '../src/scenarios/http-client.js';
 import type { Attempt, ClaimJob, RunResult } from './claim-load.js';
 import { runJobs } from './claim-load.js';
 
@@ -53,16 +53,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Before the clock starts: every connection opened, and the server's HTTP path run a few thousand
  * times (JIT), so that no variant pays for being the first on a fresh server process.
  */
-async function warmUp(pool: Pool, concurrency: number, rounds = 5): Promise<void> {
+async function warmUp(client: HttpClient, concurrency: number, rounds = 5): Promise<void> {
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      for (let i = 0; i < rounds; i++) {
-        const res = await pool.request({ method: 'GET', path: '/healthz' });
-        await res.body.dump();
-      }
+      for (let i = 0; i < rounds; i++) await client.send({ method: 'GET', path: '/healthz' });
     }),
   );
 }
+
+/**
+ * The claimers' client: `redpkt load`'s own (one undici Client per connection, bodies read to the
+ * end), without the shadow mark, since the bench server's packets are in its real lane.
+ */
+const benchClient = (server: BenchServer, connections: number) =>
+  createHttpClient({ url: server.url, connections, timeoutMs: 60_000, shadow: false });
 
 /** `concurrency` claimers over as many keep-alive connections; 429s are retried as clients do (10 times). */
 export async function runHttp(
@@ -72,34 +76,35 @@ export async function runHttp(
 ): Promise<RunResult> {
   const tokens = new Map<string, string>();
   for (const { uid } of jobs) if (!tokens.has(uid)) tokens.set(uid, await issueToken(server.secret, uid));
-  const pool = new Pool(server.url, { connections: concurrency, pipelining: 1 });
+  const client = benchClient(server, concurrency);
   let next = 0;
   try {
     // Open every connection before the clock starts: 1,000 TCP handshakes and a cold server
     // otherwise land in the first claims' latency (they were the whole p99 of a hot packet).
-    await warmUp(pool, concurrency);
+    await warmUp(client, concurrency);
     return await runJobs(
       jobs,
       concurrency,
       async (job): Promise<Attempt> => {
         for (let retry = 0; ; retry++) {
-          const res = await pool.request({
+          const res = await client.send({
             method: 'POST',
             path: `/v1/packets/${job.packetId}/claims`,
             headers: { authorization: `Bearer ${tokens.get(job.uid)}` },
           });
-          const body = (await res.body.json()) as { error?: { code: string; retryAfterMs?: number } };
-          if (res.statusCode === 200) return { code: null, retries: retry };
-          const code = body.error?.code ?? `HTTP_${res.statusCode}`;
+          if (res.status === 200) return { code: null, retries: retry };
+          if (res.transportError) return { code: res.transportError, retries: retry };
+          const body = res.body as { error?: { code: string; retryAfterMs?: number } } | undefined;
+          const code = body?.error?.code ?? `HTTP_${res.status}`;
           if (code !== 'RATE_LIMITED' || retry === 10)
-            return { code: res.statusCode >= 500 ? `HTTP_5xx_${code}` : code, retries: retry };
-          await sleep(body.error?.retryAfterMs ?? 50);
+            return { code: res.status >= 500 ? `HTTP_5xx_${code}` : code, retries: retry };
+          await sleep(body?.error?.retryAfterMs ?? 50);
         }
       },
       () => next++,
     );
   } finally {
-    await pool.close();
+    await client.close();
   }
 }
 
@@ -113,18 +118,17 @@ export async function runHttpFloor(
   requests: number,
   concurrency: number,
 ): Promise<RunResult> {
-  const pool = new Pool(server.url, { connections: concurrency, pipelining: 1 });
+  const client = benchClient(server, concurrency);
   let next = 0;
   const jobs = Array.from({ length: requests }, () => ({ packetId: '', uid: '' }));
   try {
     const hit = async (): Promise<Attempt> => {
-      const res = await pool.request({ method: 'GET', path: '/healthz' });
-      await res.body.dump();
-      return { code: res.statusCode === 200 ? null : `HTTP_${res.statusCode}`, retries: 0 };
+      const res = await client.send({ method: 'GET', path: '/healthz' });
+      return { code: res.status === 200 ? null : (res.transportError ?? `HTTP_${res.status}`), retries: 0 };
     };
-    await warmUp(pool, concurrency);
+    await warmUp(client, concurrency);
     return await runJobs(jobs, concurrency, hit, () => next++);
   } finally {
-    await pool.close();
+    await client.close();
   }
 }

@@ -34,12 +34,17 @@ export interface HttpClientOptions {
   connections: number;
   timeoutMs: number;
   headers?: Record<string, string>;
+  /**
+   * Mark every request as shadow traffic (default, and always for `redpkt load`). false only for
+   * `npm run bench:claim`, which drives the real lane of a benchmark server of its own.
+   */
+  shadow?: boolean;
 }
 
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const origin = new URL(opts.url).origin;
   const slots = createConnectionSlots(origin, opts);
-  const base: Record<string, string> = { ...SHADOW_HEADERS, ...opts.headers };
+  const base: Record<string, string> = { ...(opts.shadow === false ? {} : SHADOW_HEADERS), ...opts.headers };
   const withJson: Record<string, string> = { ...base, 'content-type': 'application/json' };
 
   return {

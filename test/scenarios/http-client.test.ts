@@ -51,6 +51,21 @@ describe('the generator HTTP client', () => {
     expect(res.body).toStrictEqual({ id: 'a', shadow: '1' });
   });
 
+  it('leaves the shadow mark off only when told to (the claim benchmark drives its own real lane)', async () => {
+    const { port } = server.address() as AddressInfo;
+    const real = createHttpClient({
+      url: `http://127.0.0.1:${port}`,
+      connections: 1,
+      timeoutMs: 5_000,
+      shadow: false,
+    });
+    try {
+      expect((await real.send({ method: 'POST', path: '/json', body: {} })).body).toStrictEqual({ id: 'a' });
+    } finally {
+      await real.close();
+    }
+  });
+
   it('joins a body that arrives in several chunks before parsing it', async () => {
     const res = await client.send({ method: 'GET', path: '/chunked' });
     expect(res.status).toBe(409);
