@@ -5,10 +5,12 @@ interface Entry {
   remaining: number;
   windowEndsAt: number;
   attempts: number;
+  /** The current window's limit, from the remaining count when it opened. */
+  limit: number;
 }
 
 /**
- * The in-process twin of claim-limit-2.lua for the embedded mode. Bounded: beyond `maxPackets`
+ * The in-process twin of claim-limit-3.lua for the embedded mode. Bounded: beyond `maxPackets`
  * the least recently touched packet is forgotten (a forgotten packet is "unknown" and admitted,
  * exactly as with an expired Redis key), so memory stays flat however many packets pass.
  */
@@ -39,10 +41,11 @@ export function createMemoryClaimLimiter(
       if (t >= entry.windowEndsAt) {
         entry.windowEndsAt = t + settings.windowMs;
         entry.attempts = 0;
+        entry.limit = Math.ceil(entry.remaining * settings.factor);
       }
       entry.attempts++;
       touch(packetId, entry);
-      if (entry.attempts > Math.ceil(entry.remaining * settings.factor)) {
+      if (entry.attempts > entry.limit) {
         return { kind: 'limited', retryAfterMs: Math.max(1, entry.windowEndsAt - t) };
       }
       return { kind: 'admitted' };
@@ -54,7 +57,7 @@ export function createMemoryClaimLimiter(
         entry.remaining = Math.min(entry.remaining, remainingCount);
         touch(packetId, entry);
       } else {
-        touch(packetId, { remaining: remainingCount, windowEndsAt: 0, attempts: 0 });
+        touch(packetId, { remaining: remainingCount, windowEndsAt: 0, attempts: 0, limit: 0 });
       }
     },
     bypassed: () => 0,

@@ -3,7 +3,7 @@ import type { ClaimLimiter, LimitDecision, LimiterSettings } from './claim-limit
 import { DEFAULT_LIMITER_SETTINGS } from './claim-limiter.js';
 import { loadLua, runLua } from './lua-script.js';
 
-const SCRIPT = loadLua('claim-limit-2.lua');
+const SCRIPT = loadLua('claim-limit-3.lua');
 const SET_MIN = loadLua('set-min-1.lua');
 
 export interface RedisClaimLimiterOptions {
@@ -18,8 +18,8 @@ export interface RedisClaimLimiterOptions {
 }
 
 /**
- * The cluster-wide limiter: one Lua script per attempt (claim-limit-2.lua). Keys share the hash
- * tag {packetId}, so a Redis Cluster keeps a packet's two keys on one slot. If Redis is down or
+ * The cluster-wide limiter: one Lua script per attempt (claim-limit-3.lua). Keys share the hash
+ * tag {packetId}, so a Redis Cluster keeps a packet's keys on one slot. If Redis is down or
  * slow, claims go on without the limiter (counted and reported), never fail because of it.
  */
 export function createRedisClaimLimiter(opts: RedisClaimLimiterOptions): ClaimLimiter {
@@ -28,6 +28,7 @@ export function createRedisClaimLimiter(opts: RedisClaimLimiterOptions): ClaimLi
   const keys = (packetId: string) => [
     `${opts.prefix}limit:{${packetId}}:remaining`,
     `${opts.prefix}limit:{${packetId}}:window`,
+    `${opts.prefix}limit:{${packetId}}:window-limit`,
   ];
   let bypassed = 0;
   const bypass = (error: unknown): LimitDecision => {

@@ -53,6 +53,18 @@ export function claimLimiterContract(name: string, make: (windowMs: number) => C
       expect(await limiter.admit(id)).toEqual({ kind: 'exhausted' });
     });
 
+    it('sizes a window when it opens: the claims it lets through do not shrink its own limit', async () => {
+      const limiter = make(1000);
+      const id = packet();
+      await limiter.setRemaining(id, 3); // a packet just sent: 3 shares -> 5 attempts this window
+      expect(await Promise.all([1, 2, 3].map(() => limiter.admit(id)))).toStrictEqual(
+        Array.from({ length: 3 }, () => ({ kind: 'admitted' })),
+      );
+      await limiter.setRemaining(id, 1); // two of them were answered
+      const more = await Promise.all(Array.from({ length: 4 }, () => limiter.admit(id)));
+      expect(more.filter((d) => d.kind === 'admitted')).toHaveLength(2);
+    });
+
     it('keeps packets apart', async () => {
       const limiter = make(1000);
       const [a, b] = [packet(), packet()];

@@ -94,18 +94,15 @@ export function c2cServiceSuite(backend: Backend) {
       });
       const first = await t.call('POST', `/v1/packets/${id}/claims`, { uid: 'lim-first' });
       expect(first.body.remainingCount).toBe(9);
+      // a window passes ceil(remaining x 1.5) attempts, sized when it opens; the shares can run out
+      // inside it, and then the rest go on to the database (PACKET_EXHAUSTED), not 429
       const burst = await Promise.all(
         Array.from({ length: 60 }, (_, i) => t.call('POST', `/v1/packets/${id}/claims`, { uid: `lim${i}` })),
       );
-      const limited = burst.filter((r) => r.status === 429);
-      expect(limited.length).toBeGreaterThan(0);
-      // (the exact count per window is the limiter contract's; here the window may roll mid-burst)
-      expect(burst.length - limited.length).toBeLessThan(60);
-      expect(limited[0]!.body.error).toMatchObject({
-        code: 'RATE_LIMITED',
-        retryAfterMs: expect.any(Number),
-      });
-      // once the packet is out, the gateway itself answers PACKET_EXHAUSTED
+      expect(burst.every((r) => [200, 409, 429].includes(r.status))).toBe(true);
+      for (const r of burst.filter((b) => b.status === 429))
+        expect(r.body.error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) });
+      // once the packet is out, claimers get PACKET_EXHAUSTED
       const rest = await Promise.all(Array.from({ length: 20 }, (_, i) => t.claim(id, `lim-late${i}`)));
       expect(rest.every((r) => r.status === 409 || r.status === 200)).toBe(true);
       const list = await t.call('GET', `/v1/packets/${id}/claims`, { uid: 'x' });
@@ -127,7 +124,12 @@ export function c2cServiceSuite(backend: Backend) {
       const burst = await Promise.all(
         Array.from({ length: 60 }, (_, i) => t.call('POST', `/v1/packets/${id}/claims`, { uid: `f${i}` })),
       );
-      expect(burst.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+      const limited = burst.filter((r) => r.status === 429);
+      expect(limited.length).toBeGreaterThan(0);
+      expect(limited[0]!.body.error).toMatchObject({
+        code: 'RATE_LIMITED',
+        retryAfterMs: expect.any(Number),
+      });
       expect(burst.every((r) => r.status === 429 || r.body.error?.code === 'PACKET_NOT_ACTIVE')).toBe(true);
     });
 

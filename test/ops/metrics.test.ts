@@ -87,13 +87,13 @@ describe('GET /metrics', () => {
   });
 
   it("counts the per-packet claim limiter's refusals apart from the endpoint limiter's", async () => {
-    const packetId = await svc.activePacket('m-sender', {
-      outOrderNo: 'm4',
-      totalAmount: 1000,
-      totalCount: 10,
+    // an unpaid packet of 4 shares: the limiter learnt them at the send (6 attempts per 100 ms),
+    // and its refused claims (PACKET_NOT_ACTIVE) teach it nothing, so the burst meets that limit
+    const created = await svc.call('POST', '/v1/c2c/packets', {
+      uid: 'm-sender',
+      body: { outOrderNo: 'm4', totalAmount: 1000, totalCount: 4, splitMode: 'random' },
     });
-    // the first answer tells the limiter 9 shares are left: 14 attempts per 100 ms pass
-    await svc.call('POST', `/v1/packets/${packetId}/claims`, { uid: 'm-first' });
+    const packetId = created.body.packetId as string;
     const answers = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
         svc.call('POST', `/v1/packets/${packetId}/claims`, { uid: `m-c${i}` }),
