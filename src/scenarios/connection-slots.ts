@@ -11,9 +11,16 @@ import { Client } from 'undici';
  * `npm run bench:generator` a bare dispatch loop over a Pool made 0.88x autocannon's request rate
  * and the same loop over Clients 1.0x (docs/performance.md, "The load generator").
  */
+/** A request waiting for a connection: started on one as soon as one frees up. */
+export interface SlotWaiter {
+  start(client: Client): void;
+}
+
 export interface ConnectionSlots {
-  /** Runs `use` with a connection of its own, at once or when one frees up. */
-  acquire(use: (client: Client) => void): void;
+  /** A free connection, now, if there is one. */
+  take(): Client | undefined;
+  /** Queues a request to start on the next connection that frees up (call after `take` failed). */
+  wait(waiter: SlotWaiter): void;
   /** Gives the connection back (once the answer was read to the end, or failed). */
   release(client: Client): void;
   close(): Promise<void>;
@@ -36,14 +43,13 @@ export function createConnectionSlots(
   // free connections as a stack (the most recently used, still warm, goes first)
   const free = [...clients].reverse();
   // the line: an array with a moving head, compacted now and then (shift() would copy it each time)
-  let line: ((client: Client) => void)[] = [];
+  let line: SlotWaiter[] = [];
   let head = 0;
 
   return {
-    acquire(use) {
-      const client = free.pop();
-      if (client) use(client);
-      else line.push(use);
+    take: () => free.pop(),
+    wait(waiter) {
+      line.push(waiter);
     },
     release(client) {
       if (head === line.length) {
@@ -55,7 +61,7 @@ export function createConnectionSlots(
         line = line.slice(head);
         head = 0;
       }
-      next(client);
+      next.start(client);
     },
     close: () => Promise.all(clients.map((c) => c.close())).then(() => undefined),
   };
