@@ -1,9 +1,10 @@
 /** Issue 8: the reward issuer's export reads on finance's MySQL store (see ../../rain/grant-export.ts). */
 
-import { and, asc, eq, gt, gte, lt, or } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { MySqlDatabase } from 'drizzle-orm/mysql-core';
 import type { MySql2PreparedQueryHKT, MySql2QueryResultHKT } from 'drizzle-orm/mysql2';
-import type { GrantExportQuery, RainExportReads } from '../../rain/grant-export.js';
+import type { RainExportReads } from '../../rain/grant-export.js';
+import { grantExportPage } from '../rain-export-query.js';
 import { rainGrants, rainReturns } from './rain-schema.js';
 
 type Db = MySqlDatabase<MySql2QueryResultHKT, MySql2PreparedQueryHKT>;
@@ -18,27 +19,15 @@ const grantColumns = {
   expiresAt: rainGrants.expiresAt,
 };
 
-function grantFilter(q: GrantExportQuery) {
-  return and(
-    q.fromMs === undefined ? undefined : gte(rainGrants.issuedAt, q.fromMs),
-    q.toMs === undefined ? undefined : lt(rainGrants.issuedAt, q.toMs),
-    q.after === undefined
-      ? undefined
-      : or(
-          gt(rainGrants.issuedAt, q.after.issuedAt),
-          and(eq(rainGrants.issuedAt, q.after.issuedAt), gt(rainGrants.outGrantNo, q.after.outGrantNo)),
-        ),
-  );
-}
-
 export function mysqlRainExportReads(db: Db): RainExportReads {
   return {
     async listGrants(q) {
+      const page = grantExportPage(rainGrants, q);
       return db
         .select(grantColumns)
         .from(rainGrants)
-        .where(grantFilter(q))
-        .orderBy(asc(rainGrants.issuedAt), asc(rainGrants.outGrantNo))
+        .where(page.where)
+        .orderBy(...page.orderBy)
         .limit(q.limit);
     },
     async getGrant(outGrantNo) {
