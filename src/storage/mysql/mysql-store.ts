@@ -4,7 +4,7 @@
  * timeouts roll the whole transaction back and it is retried (./transaction.ts).
  */
 import { drizzle } from 'drizzle-orm/mysql2';
-import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
+import { createPool, type Pool } from 'mysql2/promise';
 import { RedpktError } from '../../domain/errors.js';
 import type { PacketStore } from '../../domain/ports.js';
 import { isMysqlUniqueViolation } from '../shared/db-errors.js';
@@ -13,6 +13,7 @@ import type { StoreDialect } from '../shared/store-dialect.js';
 import { migrateMysql } from './migrate.js';
 import { writeMysqlClaims } from './mysql-claim-tx.js';
 import { createMysqlRows } from './mysql-rows.js';
+import { readShardIdentity } from './shard-identity.js';
 import { inTransaction } from './transaction.js';
 
 export interface MysqlStoreOptions {
@@ -48,8 +49,6 @@ export async function createMysqlStore(options: MysqlStoreOptions): Promise<Pack
   return createPacketStore(mysqlDialect(pool));
 }
 
-const ER_NO_SUCH_TABLE = 1146;
-
 /**
  * A database the sharded store stamped as one of several shards (`shard_identity`, see
  * ../sharded/mysql-shard.ts) holds only the users its hash sends there: opened alone with one
@@ -57,20 +56,13 @@ const ER_NO_SUCH_TABLE = 1146;
  * token booked on another shard could be booked and spent again here. Refused (USAGE).
  */
 async function refuseShardOfMany(pool: Pool): Promise<void> {
-  let rows: RowDataPacket[];
-  try {
-    [rows] = await pool.query<RowDataPacket[]>('SELECT shard, shards FROM shard_identity WHERE id = 1');
-  } catch (e) {
-    if ((e as { errno?: unknown }).errno === ER_NO_SUCH_TABLE) return; // never a shard
-    throw e;
-  }
-  const found = rows[0];
-  if (!found || Number(found['shards']) <= 1) return;
+  const found = await readShardIdentity(pool);
+  if (!found || found.shards <= 1) return;
   throw new RedpktError(
     'USAGE',
-    `the database is shard ${Number(found['shard']) + 1} of ${Number(found['shards'])}: start it with all ` +
-      `${Number(found['shards'])} --mysql URLs, in the same order, not alone`,
-    { details: { shard: found['shard'], shards: found['shards'] } },
+    `the database is shard ${found.shard + 1} of ${found.shards}: start it with all ` +
+      `${found.shards} --mysql URLs, in the same order, not alone`,
+    { details: { ...found } },
   );
 }
 

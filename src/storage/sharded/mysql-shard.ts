@@ -10,6 +10,7 @@ import { RedpktError } from '../../domain/errors.js';
 import type { PacketStore } from '../../domain/ports.js';
 import type { GrantGuard, SubsidyBalance, SubsidyCredit } from '../../domain/subsidy.js';
 import { mysqlDialect, openMysqlPool } from '../mysql/mysql-store.js';
+import { readShardIdentity } from '../mysql/shard-identity.js';
 import { createPacketStore } from '../shared/packet-store.js';
 import { MYSQL_SWITCH_DDL } from '../switches/migrations.js';
 import type { StoreDialect, StoreTx } from '../shared/store-dialect.js';
@@ -165,8 +166,6 @@ async function markCreditedInTx(tx: StoreTx, claimNo: string, now: number): Prom
   return { ...claim, status: 'transferred', updatedAt: now };
 }
 
-const ER_NO_SUCH_TABLE = 1146;
-
 /**
  * The tables the packet store writes business rows into (packets and their orders, claims, tasks;
  * users' subsidies, balances, credits, withdrawals; grant guards). Any row in one of them means
@@ -219,24 +218,17 @@ async function tablesWithRows(pool: Pool): Promise<string[]> {
  * `INSERT INTO shard_identity (id, shard, shards, created_at) VALUES (1, i, N, <ms>)`, i from 0.)
  */
 async function checkIdentity(pool: Pool, shard: number, shards: number): Promise<void> {
-  let rows: RowDataPacket[];
-  try {
-    [rows] = await pool.query<RowDataPacket[]>('SELECT shard, shards FROM shard_identity WHERE id = 1');
-  } catch (e) {
-    if ((e as { errno?: unknown }).errno !== ER_NO_SUCH_TABLE) throw e;
-    rows = []; // not migrated by the sharded store yet
-  }
-  const found = rows[0];
+  const found = await readShardIdentity(pool);
   if (!found) {
     if (shards > 1) await refuseUsedDatabase(pool, shard, shards);
     return;
   }
-  if (Number(found['shard']) !== shard || Number(found['shards']) !== shards) {
+  if (found.shard !== shard || found.shards !== shards) {
     throw new RedpktError(
       'USAGE',
-      `the database given as shard ${shard + 1} of ${shards} is shard ${Number(found['shard']) + 1} of ` +
-        `${Number(found['shards'])}: the --mysql URLs must stay the same, in the same order, for the life of the data`,
-      { details: { shard, shards, found: { shard: found['shard'], shards: found['shards'] } } },
+      `the database given as shard ${shard + 1} of ${shards} is shard ${found.shard + 1} of ` +
+        `${found.shards}: the --mysql URLs must stay the same, in the same order, for the life of the data`,
+      { details: { shard, shards, found } },
     );
   }
 }
