@@ -84,38 +84,37 @@ export function createClaimGate(opts: ClaimGateOptions): ClaimGate {
   };
 }
 
+/** A core's JSON answer as an object, or undefined for anything else (it then teaches nothing). */
+function jsonObject(body: Buffer): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A share count as the cores write it: a whole number, 0 or more. */
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+
 /**
  * A claim's 200 carries the packet's `remainingCount`, a 409 PACKET_EXHAUSTED means 0; an active
  * packet's detail carries it too. Anything else teaches nothing.
  */
 function remainingFrom({ kind, status, body }: PacketAnswer): number | undefined {
   if (status !== 200 && !(kind === 'claim' && status === 409)) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const value = parsed as { remainingCount?: unknown; status?: unknown; error?: { code?: unknown } };
+  const value = jsonObject(body) as
+    { remainingCount?: unknown; status?: unknown; error?: { code?: unknown } } | undefined;
+  if (!value) return undefined;
   if (status === 409) return value.error?.code === 'PACKET_EXHAUSTED' ? 0 : undefined;
   if (kind === 'detail' && value.status !== 'active') return undefined;
-  const n = value.remainingCount;
-  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
+  return isCount(value.remainingCount) ? value.remainingCount : undefined;
 }
 
 /** A 201 (a new packet; a replay's 200 may answer an older one) with its id and share count. */
 function createdFrom(status: number, body: Buffer): { packetId: string; totalCount: number } | undefined {
   if (status !== 201) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  const value = (parsed ?? {}) as { packetId?: unknown; totalCount?: unknown };
-  const { packetId, totalCount } = value;
-  if (typeof packetId !== 'string' || packetId === '') return undefined;
-  if (typeof totalCount !== 'number' || !Number.isInteger(totalCount) || totalCount < 0) return undefined;
+  const { packetId, totalCount } = jsonObject(body) ?? {};
+  if (typeof packetId !== 'string' || packetId === '' || !isCount(totalCount)) return undefined;
   return { packetId, totalCount };
 }
