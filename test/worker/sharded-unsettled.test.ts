@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PacketStore, Task, UnsettledOrder, UnsettledQuery } from '../../src/domain/ports.js';
 import type { Shard } from '../../src/storage/sharded/mysql-shard.js';
+import type { ShardFailure } from '../../src/storage/sharded/shard-failures.js';
 import type { ShardRouter } from '../../src/storage/sharded/shard-router.js';
 import { createShardedSettlement } from '../../src/storage/sharded/sharded-settlement.js';
 
@@ -32,12 +33,17 @@ const order = (ref: string, createdAt: number, taskId: number): UnsettledOrder =
   task: task(taskId, ref),
 });
 
+/** The shard failures the store reported (it logs them in production). */
+let reported: ShardFailure[] = [];
+
 function shardsAnswering(...answers: ((q: UnsettledQuery) => Promise<UnsettledOrder[]>)[]): ShardRouter {
+  reported = [];
   const shards = answers.map(
     (listUnsettled, index) =>
       ({ index, store: { listUnsettled } as unknown as PacketStore }) as unknown as Shard,
   );
-  return { shards } as unknown as ShardRouter;
+  const onShardFailure = (f: ShardFailure) => reported.push(f);
+  return { shards, onShardFailure } as unknown as ShardRouter;
 }
 
 const query: UnsettledQuery = { kind: 'withdrawal', createdBefore: 1_000, limit: 3 };
@@ -73,6 +79,7 @@ describe('the sharded unsettled listing', () => {
       ['WDR-c', 200],
       ['WDR-e', 302],
     ]);
+    expect(reported.map((f) => [f.shard, f.operation])).toStrictEqual([[1, 'listUnsettled']]);
   });
 
   it('fails when no shard answered', async () => {

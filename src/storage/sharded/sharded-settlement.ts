@@ -111,13 +111,14 @@ export function createShardedSettlement(router: ShardRouter): SettlementStore {
       // global page (keyset pagination merges exactly). A shard that fails to answer is left out
       // of this page: the sweeper still repairs and alerts on the healthy shards' orders, and
       // sees the failed shard's at its next sweep. Only when no shard answered is it an error.
-      const pages = await Promise.allSettled(shards.map((s) => s.store.listUnsettled(query)));
-      if (pages.length > 0 && pages.every((p) => p.status === 'rejected')) throw pages[0]?.reason;
+      const pages = await askEveryShard(shards, 'listUnsettled', onShardFailure, (s) =>
+        s.store.listUnsettled(query),
+      );
+      const failed = pages.find((p) => !p.ok);
+      if (failed && pages.every((p) => !p.ok)) throw failed.error;
       const merged: UnsettledOrder[] = shards.flatMap((s, i) => {
         const page = pages[i];
-        return page?.status === 'fulfilled'
-          ? page.value.map((o) => ({ ...o, task: o.task && withGlobalId(o.task, s) }))
-          : [];
+        return page?.ok ? page.value.map((o) => ({ ...o, task: o.task && withGlobalId(o.task, s) })) : [];
       });
       return merged.sort(byCreated).slice(0, Math.max(0, query.limit));
     },
