@@ -100,7 +100,8 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
       // the whole group was one transaction and it failed: nobody of the group has a claim
       for (const batch of group.values()) for (const w of batch) w.reject(e);
     } finally {
-      for (const packetId of group.keys()) {
+      for (const [packetId, batch] of group) {
+        inFlight -= batch.length; // every waiter of the group was answered or failed above
         const queue = queues.get(packetId)!;
         queue.running = false;
         if (queue.waiting.length > 0) ready.add(packetId);
@@ -114,7 +115,7 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
   return {
     claim(packetId, uid) {
       inFlight++;
-      return new Promise<{ outcome: ClaimOutcome; packet: Packet | null }>((resolve, reject) => {
+      return new Promise((resolve, reject) => {
         const waiter: Waiter = { uid, resolve, reject };
         const queue = queues.get(packetId);
         if (queue) {
@@ -125,7 +126,7 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
           ready.add(packetId);
         }
         pump();
-      }).finally(() => inFlight--);
+      });
     },
     activeQueues: () => queues.size,
     claimsInFlight: () => inFlight,
