@@ -43,15 +43,6 @@ export interface Sweeper {
   stop(): Promise<void>;
 }
 
-const ORDER_KINDS: readonly OrderKind[] = [
-  'payment',
-  'transfer',
-  'refund',
-  'withdrawal',
-  'b2c_return',
-  'expiry',
-];
-
 /** How an order is named in logs and alert messages. */
 const ORDER_NAMES: Readonly<Record<OrderKind, string>> = {
   payment: 'payment',
@@ -61,6 +52,9 @@ const ORDER_NAMES: Readonly<Record<OrderKind, string>> = {
   b2c_return: 'B2C remainder return',
   expiry: 'expiry of packet',
 };
+
+/** Every kind, in that order: a Record's keys, so a new OrderKind cannot be left unswept. */
+const ORDER_KINDS = Object.keys(ORDER_NAMES) as OrderKind[];
 
 export function createSweeper(opts: SweeperOptions): Sweeper {
   const { store, timings, now, log } = opts;
