@@ -12,6 +12,25 @@ import type { OurOrder, OurState, ProviderMove } from './types.js';
 
 export const PAGE_SIZE = 1000;
 
+/**
+ * Every row of a keyset-paged read: `fetch` answers the page after a cursor (none: the first),
+ * `cursorOf` makes the next cursor from a page's last row; a short page is the last.
+ */
+async function* keysetPages<Row, Cursor>(
+  fetch: (after: Cursor | undefined) => Promise<readonly Row[]>,
+  cursorOf: (last: Row) => Cursor,
+  pageSize: number,
+): AsyncGenerator<Row> {
+  let after: Cursor | undefined;
+  for (;;) {
+    const page = await fetch(after);
+    yield* page;
+    const last = page.at(-1);
+    if (last === undefined || page.length < pageSize) return;
+    after = cursorOf(last);
+  }
+}
+
 const SUCCEEDED = new Set(['paid', 'transferred', 'succeeded']);
 /** Final without money: a closed or failed payment, a failed transfer or withdrawal. A failed refund is retried. */
 const FAILED_BY_KIND: Record<ReconOrderRow['kind'], ReadonlySet<string>> = {
@@ -48,21 +67,13 @@ async function* ordersOfKind(
   toMs: number,
   pageSize: number,
 ): AsyncGenerator<OurOrder> {
-  let after: { createdAt: number; orderNo: string } | undefined;
-  for (;;) {
-    const page = await store.listOrders({
-      scope,
-      kind,
-      fromMs,
-      toMs,
-      limit: pageSize,
-      ...(after ? { after } : {}),
-    });
-    for (const row of page) yield { ...row, state: stateOf(row) };
-    const last = page.at(-1);
-    if (!last || page.length < pageSize) return;
-    after = { createdAt: last.createdAt, orderNo: last.orderNo };
-  }
+  const rows = keysetPages(
+    (after: { createdAt: number; orderNo: string } | undefined) =>
+      store.listOrders({ scope, kind, fromMs, toMs, limit: pageSize, ...(after ? { after } : {}) }),
+    (last) => ({ createdAt: last.createdAt, orderNo: last.orderNo }),
+    pageSize,
+  );
+  for await (const row of rows) yield { ...row, state: stateOf(row) };
 }
 
 /** Merges streams that are each in time order into one in time order. */
@@ -124,55 +135,50 @@ export async function* providerMoves(
   pageSize = PAGE_SIZE,
   returns = true,
 ): AsyncGenerator<ProviderMove> {
-  let afterId: number | undefined;
-  for (;;) {
-    const entries = await page({
-      fromMs,
-      toMs,
-      limit: pageSize,
-      ...(afterId === undefined ? {} : { afterId }),
-    });
-    for (const e of entries) {
-      const kind = MOVE_KINDS[e.kind];
-      if (e.direction !== 'credit' || !kind || (kind === 'return' && !returns)) continue;
-      yield { orderNo: e.orderNo, kind, txnId: e.txnId, amount: e.amount, createdAt: e.createdAt };
-    }
-    const last = entries.at(-1);
-    if (!last || entries.length < pageSize) return;
-    afterId = last.id;
+  const entries = keysetPages(
+    (afterId: number | undefined) =>
+      page({ fromMs, toMs, limit: pageSize, ...(afterId === undefined ? {} : { afterId }) }),
+    (last) => last.id,
+    pageSize,
+  );
+  for await (const e of entries) {
+    const kind = MOVE_KINDS[e.kind];
+    if (e.direction !== 'credit' || !kind || (kind === 'return' && !returns)) continue;
+    yield { orderNo: e.orderNo, kind, txnId: e.txnId, amount: e.amount, createdAt: e.createdAt };
   }
 }
 
 /** Our booked subsidies issued in [fromMs, toMs), in (issuedAt, outGrantNo) order. */
-export async function* ourSubsidies(
+export function ourSubsidies(
   store: Pick<ReconStore, 'listSubsidies'>,
   fromMs: number,
   toMs: number,
   pageSize = PAGE_SIZE,
 ): AsyncGenerator<ReconSubsidyRow> {
-  let after: GrantCursor | undefined;
-  for (;;) {
-    const page = await store.listSubsidies({ fromMs, toMs, limit: pageSize, ...(after ? { after } : {}) });
-    yield* page;
-    const last = page.at(-1);
-    if (!last || page.length < pageSize) return;
-    after = { issuedAt: last.issuedAt, outGrantNo: last.outGrantNo };
-  }
+  return keysetPages(
+    (after: GrantCursor | undefined) =>
+      store.listSubsidies({ fromMs, toMs, limit: pageSize, ...(after ? { after } : {}) }),
+    grantCursor,
+    pageSize,
+  );
 }
 
 /** The issuer's grants issued in [fromMs, toMs), in (issuedAt, outGrantNo) order. */
-export async function* issuedGrants(
+export function issuedGrants(
   issuer: Pick<RainExportReads, 'listGrants'>,
   fromMs: number,
   toMs: number,
   pageSize = PAGE_SIZE,
 ): AsyncGenerator<IssuedGrant> {
-  let after: GrantCursor | undefined;
-  for (;;) {
-    const page = await issuer.listGrants({ fromMs, toMs, limit: pageSize, ...(after ? { after } : {}) });
-    yield* page;
-    const last = page.at(-1);
-    if (!last || page.length < pageSize) return;
-    after = { issuedAt: last.issuedAt, outGrantNo: last.outGrantNo };
-  }
+  return keysetPages(
+    (after: GrantCursor | undefined) =>
+      issuer.listGrants({ fromMs, toMs, limit: pageSize, ...(after ? { after } : {}) }),
+    grantCursor,
+    pageSize,
+  );
 }
+
+const grantCursor = (last: { issuedAt: number; outGrantNo: string }): GrantCursor => ({
+  issuedAt: last.issuedAt,
+  outGrantNo: last.outGrantNo,
+});
