@@ -8,28 +8,10 @@
 import type { GrantCursor, IssuedGrant, RainExportReads } from '../finance/rain/grant-export.js';
 import type { LedgerEntry, LedgerQuery } from '../finance/store/types.js';
 import type { ReconOrderRow, ReconScope, ReconStore, ReconSubsidyRow } from '../domain/ports.js';
+import { keysetPages } from '../domain/keyset-pages.js';
 import type { OurOrder, OurState, ProviderMove } from './types.js';
 
 export const PAGE_SIZE = 1000;
-
-/**
- * Every row of a keyset-paged read: `fetch` answers the page after a cursor (none: the first),
- * `cursorOf` makes the next cursor from a page's last row; a short page is the last.
- */
-async function* keysetPages<Row, Cursor>(
-  fetch: (after: Cursor | undefined) => Promise<readonly Row[]>,
-  cursorOf: (last: Row) => Cursor,
-  pageSize: number,
-): AsyncGenerator<Row> {
-  let after: Cursor | undefined;
-  for (;;) {
-    const page = await fetch(after);
-    yield* page;
-    const last = page.at(-1);
-    if (last === undefined || page.length < pageSize) return;
-    after = cursorOf(last);
-  }
-}
 
 const SUCCEEDED = new Set(['paid', 'transferred', 'succeeded']);
 /** Final without money: a closed or failed payment, a failed transfer or withdrawal. A failed refund is retried. */

@@ -15,6 +15,7 @@
  */
 import type { OrderKind, PacketStore, UnsettledOrder } from '../domain/ports.js';
 import { ALERT_KIND_OF_ORDER, TASK_OF_ORDER } from '../domain/ports.js';
+import { keysetPages } from '../domain/keyset-pages.js';
 import type { AlertSink } from './alert-sink.js';
 import type { WorkerTimings } from './timings.js';
 
@@ -120,19 +121,20 @@ export function createSweeper(opts: SweeperOptions): Sweeper {
   }
 
   async function sweepKind(kind: OrderKind, at: number, report: SweepReport): Promise<void> {
-    let after: { createdAt: number; ref: string } | undefined;
-    for (;;) {
-      const page = await store.listUnsettled({
-        kind,
-        createdBefore: cutOff(kind, at),
-        limit: pageSize,
-        ...(after ? { after } : {}),
-      });
-      for (const order of page) await visit(order, at, report);
-      report.scanned += page.length;
-      const last = page.at(-1);
-      if (page.length < pageSize || !last) break;
-      after = { createdAt: last.createdAt, ref: last.ref };
+    const orders = keysetPages(
+      (after: { createdAt: number; ref: string } | undefined) =>
+        store.listUnsettled({
+          kind,
+          createdBefore: cutOff(kind, at),
+          limit: pageSize,
+          ...(after ? { after } : {}),
+        }),
+      (last) => ({ createdAt: last.createdAt, ref: last.ref }),
+      pageSize,
+    );
+    for await (const order of orders) {
+      await visit(order, at, report);
+      report.scanned++;
     }
   }
 
