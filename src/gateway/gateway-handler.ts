@@ -24,7 +24,6 @@ import type { Rendezvous } from './rendezvous.js';
 
 /** The response header naming the core that answered. */
 export const CORE_HEADER = 'x-redpkt-core';
-/** The load runner's mark (DESIGN §2); forwarded as is, it also picks the claim limiter's lane. */
 /** The cores refuse bodies above 64 KiB; the gateway refuses them before buffering more. */
 const MAX_BODY_BYTES = 64 * 1024;
 /** The sends whose answer teaches the claim limiter a new packet's share count. */
