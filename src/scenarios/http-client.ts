@@ -25,6 +25,11 @@ export interface RawResponse {
 export interface HttpClient {
   readonly origin: string;
   send(req: HttpRequest): Promise<RawResponse>;
+  /**
+   * `send` without a promise of its own: `done` is called once, with the answer (the runner's
+   * path, which wraps the answer in a promise of its own anyway; one promise a request fewer).
+   */
+  dispatch(req: HttpRequest, done: (res: RawResponse) => void): void;
   close(): Promise<void>;
 }
 
@@ -47,25 +52,26 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const base: Record<string, string> = { ...(opts.shadow === false ? {} : SHADOW_HEADERS), ...opts.headers };
   const withJson: Record<string, string> = { ...base, 'content-type': 'application/json' };
 
+  const dispatch = (req: HttpRequest, done: (res: RawResponse) => void): void => {
+    const hasBody = req.body !== undefined;
+    const template = hasBody ? withJson : base;
+    const headers = req.headers ? { ...template, ...req.headers } : template;
+    const options: Dispatcher.DispatchOptions = {
+      path: req.path,
+      method: req.method,
+      headers,
+      body: hasBody ? JSON.stringify(req.body) : null,
+    };
+    const exchange = new Exchange(done, slots, options);
+    const client = slots.take();
+    if (client) exchange.start(client);
+    else slots.wait(exchange);
+  };
+
   return {
     origin,
-    send(req) {
-      const hasBody = req.body !== undefined;
-      const template = hasBody ? withJson : base;
-      const headers = req.headers ? { ...template, ...req.headers } : template;
-      const options: Dispatcher.DispatchOptions = {
-        path: req.path,
-        method: req.method,
-        headers,
-        body: hasBody ? JSON.stringify(req.body) : null,
-      };
-      return new Promise<RawResponse>((resolve) => {
-        const exchange = new Exchange(resolve, slots, options);
-        const client = slots.take();
-        if (client) exchange.start(client);
-        else slots.wait(exchange);
-      });
-    },
+    send: (req) => new Promise<RawResponse>((resolve) => dispatch(req, resolve)),
+    dispatch,
     close: () => slots.close(),
   };
 }
@@ -86,12 +92,12 @@ class Exchange implements Dispatcher.DispatchHandler, SlotWaiter, RawResponse {
   private first: Buffer | undefined;
   private rest: Buffer[] | undefined;
   private client: Client | undefined;
-  private done = false;
+  private answered = false;
   private decoded = false;
   private value: unknown;
 
   constructor(
-    private readonly resolve: (res: RawResponse) => void,
+    private readonly done: (res: RawResponse) => void,
     private readonly slots: ConnectionSlots,
     private readonly options: Dispatcher.DispatchOptions,
   ) {}
@@ -141,17 +147,17 @@ class Exchange implements Dispatcher.DispatchHandler, SlotWaiter, RawResponse {
   }
 
   onError(error: Error): void {
-    if (this.done) return;
+    if (this.answered) return;
     this.status = 0;
     this.transportError = transportCode(error);
     this.finish();
   }
 
   private finish(): void {
-    if (this.done) return;
-    this.done = true;
+    if (this.answered) return;
+    this.answered = true;
     if (this.client) this.slots.release(this.client); // before the answer moves on
-    this.resolve(this);
+    this.done(this);
   }
 }
 
@@ -165,7 +171,25 @@ function isJson(rawHeaders: Buffer[]): boolean {
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     if (name.length === CONTENT_TYPE.length && sameIgnoringCase(name, CONTENT_TYPE))
-      return rawHeaders[i + 1]!.includes('json');
+      return hasJson(rawHeaders[i + 1]!);
+  }
+  return false;
+}
+
+/**
+ * Whether a header value contains `json` (any case), on the bytes: `Buffer.includes` with a string
+ * argument goes through a string search in C++ that cost more than the rest of `isJson`.
+ */
+function hasJson(value: Buffer): boolean {
+  // `| 0x20` lower-cases an ASCII letter; no other byte maps onto j, s, o or n
+  for (let i = 0; i + 4 <= value.length; i++) {
+    if (
+      (value[i]! | 0x20) === 0x6a &&
+      (value[i + 1]! | 0x20) === 0x73 &&
+      (value[i + 2]! | 0x20) === 0x6f &&
+      (value[i + 3]! | 0x20) === 0x6e
+    )
+      return true;
   }
   return false;
 }

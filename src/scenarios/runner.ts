@@ -88,7 +88,7 @@ class IterationContext<S> implements StepContext<S>, StepHttp {
     this.shared.metrics.record(this.stepName, end - startedAtMs, code, end);
   }
 
-  async request(req: HttpRequest, opts?: { record?: boolean }): Promise<HttpResult> {
+  request(req: HttpRequest, opts?: { record?: boolean }): Promise<HttpResult> {
     const { client, metrics, now } = this.shared;
     const record = opts?.record ?? true;
     const name = this.stepName;
@@ -97,11 +97,14 @@ class IterationContext<S> implements StepContext<S>, StepHttp {
       from = this.origin;
       this.origin = undefined;
     } else from = now();
-    const res = await client.send(req);
-    const end = now();
-    const code = responseCode(res);
-    if (record) metrics.record(name, end - from, code, end);
-    return new StepResult(res, code, end - from);
+    return new Promise<HttpResult>((resolve) => {
+      client.dispatch(req, (res) => {
+        const end = now();
+        const code = responseCode(res);
+        if (record) metrics.record(name, end - from, code, end);
+        resolve(new StepResult(res, code, end - from));
+      });
+    });
   }
 }
 
@@ -134,9 +137,14 @@ export async function runScenario<S>(scenario: Scenario<S>, opts: RunOptions): P
   const { client, metrics } = opts;
   const rampMs = opts.rampMs ?? 0;
   const stop = new AbortController();
-  const stopRun = () => stop.abort();
+  /** `stop.signal.aborted`, as a plain variable: read once an iteration (the signal's getter checks its receiver). */
+  let stopped = false;
+  const stopRun = () => {
+    stopped = true;
+    stop.abort();
+  };
   opts.signal?.addEventListener('abort', stopRun, { once: true });
-  if (opts.signal?.aborted) stop.abort();
+  if (opts.signal?.aborted) stopRun();
   const sleep = (ms: number) =>
     ms <= 0 ? Promise.resolve() : sleepFor(ms, undefined, { signal: stop.signal }).catch(() => undefined);
 
@@ -160,7 +168,7 @@ export async function runScenario<S>(scenario: Scenario<S>, opts: RunOptions): P
       } catch (e) {
         if (!(e instanceof StepAbort)) {
           fatal ??= e;
-          stop.abort();
+          stopRun();
           outcome = { ok: false, failedStep: step.name, code: 'SCENARIO_ERROR' };
           break;
         }
@@ -175,12 +183,12 @@ export async function runScenario<S>(scenario: Scenario<S>, opts: RunOptions): P
       await scenario.settle(state, outcome);
     } catch (e) {
       fatal ??= e;
-      stop.abort();
+      stopRun();
     }
     return now();
   };
 
-  const more = () => !stop.signal.aborted && (opts.iterations === undefined || started < opts.iterations);
+  const more = () => !stopped && (opts.iterations === undefined || started < opts.iterations);
 
   if (opts.model.kind === 'closed') {
     const workers = Math.max(1, Math.floor(opts.model.concurrency));
@@ -197,7 +205,7 @@ export async function runScenario<S>(scenario: Scenario<S>, opts: RunOptions): P
     const running = new Set<Promise<number>>();
     let scheduled = 0;
     let burst = 0;
-    while (!stop.signal.aborted && (opts.iterations === undefined || scheduled < opts.iterations)) {
+    while (!stopped && (opts.iterations === undefined || scheduled < opts.iterations)) {
       const offset = arrivalMs(scheduled, ratePerSec, rampMs);
       if (opts.durationMs !== undefined && offset >= opts.durationMs) break;
       const due = start + offset;
@@ -205,7 +213,7 @@ export async function runScenario<S>(scenario: Scenario<S>, opts: RunOptions): P
       if (wait >= 1) {
         burst = 0;
         await sleep(wait);
-        if (stop.signal.aborted) break;
+        if (stopped) break;
       } else if (++burst >= 64) {
         // Behind schedule: keep the arrivals coming, but let responses be read in between.
         burst = 0;

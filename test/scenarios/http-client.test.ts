@@ -17,6 +17,14 @@ const server = createServer((req, res) => {
         res.writeHead(409, { 'content-type': 'application/json' });
         res.write('{"error":{"code":"ALREADY_CLAIMED",');
         return setTimeout(() => res.end('"message":"twice"}}'), 20);
+      case '/upper':
+        // a vendor type, upper case: still JSON
+        res.writeHead(200, { 'content-type': 'APPLICATION/VND.REDPKT+JSON' });
+        return res.end('{"up":true}');
+      case '/jso':
+        // "jso" is not "json"; the body stays text
+        res.writeHead(200, { 'content-type': 'text/jso' });
+        return res.end('{"not":"parsed"}');
       case '/text':
         res.writeHead(200, { 'content-type': 'text/plain' });
         return res.end('{"not":"parsed"}');
@@ -49,6 +57,8 @@ describe('the generator HTTP client', () => {
     const res = await client.send({ method: 'POST', path: '/json', body: { x: 1 } });
     expect(res.status).toBe(201);
     expect(res.body).toStrictEqual({ id: 'a', shadow: '1' });
+    expect((await client.send({ method: 'GET', path: '/upper' })).body).toStrictEqual({ up: true });
+    expect((await client.send({ method: 'GET', path: '/jso' })).body).toBe('{"not":"parsed"}');
   });
 
   it('leaves the shadow mark off only when told to (the claim benchmark drives its own real lane)', async () => {
