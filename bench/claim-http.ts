@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { issueToken } from '../src/auth/tokens.js';
+import { NODE_FLAGS } from '../src/runtime/node-flags.js';
 import type { ClaimPath } from '../src/core/claim-coalescer.js';
 import { createHttpClient, type HttpClient } from '../src/scenarios/http-client.js';
 import type { Attempt, ClaimJob, RunResult } from './claim-load.js';
@@ -23,7 +24,8 @@ export async function startBenchServer(
 ): Promise<BenchServer> {
   const script = new URL('./claim-server.js', import.meta.url);
   const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
-  const args = [...prof, script.pathname, mysqlUrl, path, limiter ? 'on' : 'off'];
+  // started as `redpkt serve` starts: with the binary's V8 flags
+  const args = [...NODE_FLAGS, ...prof, script.pathname, mysqlUrl, path, limiter ? 'on' : 'off'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
@@ -68,44 +70,84 @@ async function warmUp(client: HttpClient, concurrency: number, rounds = 5): Prom
 const benchClient = (server: BenchServer, connections: number) =>
   createHttpClient({ url: server.url, connections, timeoutMs: 60_000, shadow: false });
 
-/** `concurrency` claimers over as many keep-alive connections; 429s are retried as clients do (10 times). */
+/**
+ * Polls the service's /metrics until no claim waits for its transfer (`redpkt_claims` claimed and
+ * transferring both 0), at most `timeoutMs`: the warm-up's claims are transferred before the clock
+ * starts, not by the worker during the measured run.
+ */
+async function transfersSettled(client: HttpClient, timeoutMs = 60_000): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  const pending = /^redpkt_claims\{[^}]*status="(?:claimed|transferring)"[^}]*\} (\d+)/gm;
+  while (performance.now() < until) {
+    const res = await client.send({ method: 'GET', path: '/metrics' });
+    const text = typeof res.body === 'string' ? res.body : '';
+    const left = [...text.matchAll(pending)].reduce((n, m) => n + Number(m[1]), 0);
+    if (res.status === 200 && left === 0) return;
+    await sleep(200);
+  }
+  throw new Error(`the service still had claims to transfer after ${timeoutMs} ms of warm-up`);
+}
+
+/**
+ * `concurrency` claimers over as many keep-alive connections; 429s are retried as clients do (10
+ * times). `warm` claims are made first, unmeasured (see `warmJobsFor` in claim.ts).
+ */
 export async function runHttp(
   server: BenchServer,
   jobs: ClaimJob[],
   concurrency: number,
+  warm: ClaimJob[] = [],
 ): Promise<RunResult> {
   const tokens = new Map<string, string>();
-  for (const { uid } of jobs) if (!tokens.has(uid)) tokens.set(uid, await issueToken(server.secret, uid));
+  for (const { uid } of [...warm, ...jobs])
+    if (!tokens.has(uid)) tokens.set(uid, await issueToken(server.secret, uid));
   const client = benchClient(server, concurrency);
-  let next = 0;
   try {
     // Open every connection before the clock starts: 1,000 TCP handshakes and a cold server
     // otherwise land in the first claims' latency (they were the whole p99 of a hot packet).
     await warmUp(client, concurrency);
-    return await runJobs(
-      jobs,
-      concurrency,
-      async (job): Promise<Attempt> => {
-        for (let retry = 0; ; retry++) {
-          const res = await client.send({
-            method: 'POST',
-            path: `/v1/packets/${job.packetId}/claims`,
-            headers: { authorization: `Bearer ${tokens.get(job.uid)}` },
-          });
-          if (res.status === 200) return { code: null, retries: retry };
-          if (res.transportError) return { code: res.transportError, retries: retry };
-          const body = res.body as { error?: { code: string; retryAfterMs?: number } } | undefined;
-          const code = body?.error?.code ?? `HTTP_${res.status}`;
-          if (code !== 'RATE_LIMITED' || retry === 10)
-            return { code: res.status >= 500 ? `HTTP_5xx_${code}` : code, retries: retry };
-          await sleep(body?.error?.retryAfterMs ?? 50);
-        }
-      },
-      () => next++,
-    );
+    if (warm.length > 0) {
+      const result = await claimAll(client, warm, concurrency, tokens);
+      const failed = Object.entries(result.errors);
+      if (failed.length > 0) throw new Error(`warm-up claims failed: ${JSON.stringify(result.errors)}`);
+      await transfersSettled(client);
+      // the wait can outlast the server's keep-alive (5 s): connections it closed are opened again
+      await warmUp(client, concurrency, 1);
+    }
+    return await claimAll(client, jobs, concurrency, tokens);
   } finally {
     await client.close();
   }
+}
+
+function claimAll(
+  client: HttpClient,
+  jobs: ClaimJob[],
+  concurrency: number,
+  tokens: Map<string, string>,
+): Promise<RunResult> {
+  let next = 0;
+  return runJobs(
+    jobs,
+    concurrency,
+    async (job): Promise<Attempt> => {
+      for (let retry = 0; ; retry++) {
+        const res = await client.send({
+          method: 'POST',
+          path: `/v1/packets/${job.packetId}/claims`,
+          headers: { authorization: `Bearer ${tokens.get(job.uid)}` },
+        });
+        if (res.status === 200) return { code: null, retries: retry };
+        if (res.transportError) return { code: res.transportError, retries: retry };
+        const body = res.body as { error?: { code: string; retryAfterMs?: number } } | undefined;
+        const code = body?.error?.code ?? `HTTP_${res.status}`;
+        if (code !== 'RATE_LIMITED' || retry === 10)
+          return { code: res.status >= 500 ? `HTTP_5xx_${code}` : code, retries: retry };
+        await sleep(body?.error?.retryAfterMs ?? 50);
+      }
+    },
+    () => next++,
+  );
 }
 
 /**
