@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { sign } from 'hono/jwt';
 import { describe, expect, it } from 'vitest';
 import { issueToken, verifyToken } from './tokens.js';
@@ -32,6 +33,9 @@ describe('bearer tokens', () => {
       'base64url',
     );
     const noneHeader = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
+    // a header naming another algorithm, with a signature that is a valid HS256 MAC of it
+    const hs512 = Buffer.from(JSON.stringify({ alg: 'HS512', typ: 'JWT' })).toString('base64url');
+    const hs512Mac = createHmac('sha256', SECRET).update(`${hs512}.${p}`).digest('base64url');
     const cases = [
       `${h}.${otherPayload}.${s}`,
       await issueToken('another-secret-entirely', 'u1'),
@@ -41,6 +45,7 @@ describe('bearer tokens', () => {
       'not-a-token',
       `${h}.${p}`,
       `${h}.!!!.${s}`,
+      `${hs512}.${p}.${hs512Mac}`,
     ];
     for (const token of cases) expect(await code(verifyToken(SECRET, token))).toBe('UNAUTHENTICATED');
   });

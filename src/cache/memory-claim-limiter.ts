@@ -7,6 +7,8 @@ interface Entry {
   attempts: number;
   /** The current window's limit, from the remaining count when it opened. */
   limit: number;
+  /** The insertion count when this entry was last put at the young end of the map. */
+  placedAt: number;
 }
 
 /**
@@ -21,10 +23,17 @@ export function createMemoryClaimLimiter(
   const now = opts.now ?? Date.now;
   const maxPackets = opts.maxPackets ?? 100_000;
   // A Map iterates in insertion order: re-inserting on touch makes the first key the oldest.
+  // A touch re-inserts only an entry placed more than half the bound ago (a delete and a set on
+  // every claim of a hot packet, twice a claim, was a visible part of the claim path): an entry
+  // touched within the last maxPackets/2 placements is still never the one forgotten.
   const entries = new Map<string, Entry>();
+  let placements = 0;
+  const halfBound = Math.max(1, Math.floor(maxPackets / 2));
 
   function touch(packetId: string, entry: Entry): void {
+    if (entries.has(packetId) && placements - entry.placedAt < halfBound) return;
     entries.delete(packetId);
+    entry.placedAt = ++placements;
     entries.set(packetId, entry);
     if (entries.size > maxPackets) {
       const oldest = entries.keys().next().value;
@@ -57,7 +66,7 @@ export function createMemoryClaimLimiter(
         entry.remaining = Math.min(entry.remaining, remainingCount);
         touch(packetId, entry);
       } else {
-        touch(packetId, { remaining: remainingCount, windowEndsAt: 0, attempts: 0, limit: 0 });
+        touch(packetId, { remaining: remainingCount, windowEndsAt: 0, attempts: 0, limit: 0, placedAt: 0 });
       }
     },
     bypassed: () => 0,

@@ -89,27 +89,39 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
 
   async function run(group: Map<string, Waiter[]>): Promise<void> {
     const requests = [...group].map(([packetId, batch]) => ({ packetId, uids: batch.map((w) => w.uid) }));
+    let settle: () => void;
     try {
       // resolves only when every transaction of the group has ended (a sharded store runs one per
-      // shard and waits for all), so the `finally` below never frees a packet that is still in one
+      // shard and waits for all), so the packets freed below are in no transaction any more
       const results = await opts.store.claimSharesMany(requests, opts.now(), opts.random);
       // a packet whose transaction failed (`error`) fails its own claimers only: the others'
       // claims committed and are answered
-      requests.forEach(({ packetId }, i) => answer(group.get(packetId)!, results[i]));
+      settle = () => requests.forEach(({ packetId }, i) => answer(group.get(packetId)!, results[i]));
     } catch (e) {
       // the whole group was one transaction and it failed: nobody of the group has a claim
-      for (const batch of group.values()) for (const w of batch) w.reject(e);
-    } finally {
-      for (const [packetId, batch] of group) {
-        inFlight -= batch.length; // every waiter of the group was answered or failed above
-        const queue = queues.get(packetId)!;
-        queue.running = false;
-        if (queue.waiting.length > 0) ready.add(packetId);
-        else queues.delete(packetId);
-      }
-      groups--;
-      pump();
+      settle = () => {
+        for (const batch of group.values()) for (const w of batch) w.reject(e);
+      };
     }
+    let answered = 0;
+    for (const [packetId, batch] of group) {
+      answered += batch.length;
+      const queue = queues.get(packetId)!;
+      queue.running = false;
+      if (queue.waiting.length > 0) ready.add(packetId);
+      else queues.delete(packetId);
+    }
+    groups--;
+    // The next group's transaction starts BEFORE this group is answered, and the answers are
+    // written in the next turn of the event loop: answering a batch (its claimers' HTTP responses)
+    // is a long run of synchronous work, and the next transaction's first round trip then runs in
+    // the database meanwhile instead of after it (issue 6: the hot packet's cycle was that work
+    // plus three round trips, one after the other).
+    pump();
+    setImmediate(() => {
+      inFlight -= answered;
+      settle();
+    });
   }
 
   return {

@@ -16,6 +16,22 @@ describe('the in-process limiter', () => {
     expect(await limiter.admit('p9999')).toEqual({ kind: 'exhausted' });
     expect(await limiter.admit('p0')).toEqual({ kind: 'admitted' });
   });
+
+  it('never forgets a packet that is touched often, however many others pass', async () => {
+    const limiter = createMemoryClaimLimiter({ factor: 1.5, windowMs: 1000 }, { maxPackets: 100 });
+    await limiter.setRemaining('hot', 0);
+    for (let i = 0; i < 10_000; i++) {
+      await limiter.setRemaining(`p${i}`, 0);
+      // touched once every 40 other packets (as every claim's answer does): well inside the bound of 100
+      if (i % 40 === 0) {
+        // still known (admit of an exhausted packet reads without touching)
+        expect(await limiter.admit('hot')).toEqual({ kind: 'exhausted' });
+        await limiter.setRemaining('hot', 0);
+      }
+    }
+    expect(await limiter.admit('hot')).toEqual({ kind: 'exhausted' });
+    expect(await limiter.admit('p0')).toEqual({ kind: 'admitted' });
+  });
 });
 
 const hasRedis = await redisAvailable();
