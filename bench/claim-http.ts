@@ -1,17 +1,20 @@
 /** The HTTP variants of `bench:claim`: the real service in a child process, claimed over keep-alive. */
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { issueToken } from '../src/auth/tokens.js';
 import { NODE_FLAGS } from '../src/runtime/node-flags.js';
 import type { ClaimPath } from '../src/core/claim-coalescer.js';
 import { createHttpClient, type HttpClient } from '../src/scenarios/http-client.js';
 import type { Attempt, ClaimJob, RunResult } from './claim-load.js';
+import { cpuAccount } from './cpu-account.js';
 import { runJobs } from './claim-load.js';
 
 export type { ClaimPath };
 
 export interface BenchServer {
   url: string;
+  pid: number | undefined;
   secret: string;
   stop(): Promise<void>;
 }
@@ -34,6 +37,7 @@ export async function startBenchServer(
   const { url, secret } = JSON.parse(line) as { url: string; secret: string };
   return {
     url,
+    pid: child.pid,
     secret,
     // A clean stop can wait a long time on the service's worker (transfer retries against a finance
     // that already stopped listening): after 10 s the server is killed, its run is already measured.
@@ -114,7 +118,9 @@ export async function runHttp(
       // the wait can outlast the server's keep-alive (5 s): connections it closed are opened again
       await warmUp(client, concurrency, 1);
     }
-    return await claimAll(client, jobs, concurrency, tokens);
+    const account = cpuAccount(server.pid, availableParallelism());
+    const result = await claimAll(client, jobs, concurrency, tokens);
+    return { ...result, cpuUsPerClaim: account(result.claims) };
   } finally {
     await client.close();
   }

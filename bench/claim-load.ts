@@ -1,3 +1,5 @@
+import type { CpuPerClaim } from './cpu-account.js';
+
 /** Shared by the claim benchmark's variants: the job list, the worker loop and the summary. */
 export interface ClaimJob {
   packetId: string;
@@ -21,6 +23,8 @@ export interface RunResult {
   /** The claims that were never turned away: where the latency comes from without the limiter. */
   latencyMsFirstTry: { p50: number; p99: number; max: number };
   errors: Record<string, number>;
+  /** CPU µs per claim by process (HTTP variants; see ./cpu-account.ts). */
+  cpuUsPerClaim?: CpuPerClaim;
 }
 
 function percentile(sorted: number[], p: number): number {

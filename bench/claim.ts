@@ -216,6 +216,17 @@ try {
       const hot = runHot ? await runHttp(server, jobs.hot, clients, warm) : NOT_RUN;
       const spread = runSpread ? await runHttp(server, jobs.spread, clients, runHot ? [] : warm) : NOT_RUN;
       log(`${name}: hot ${hot.claimsPerSec}/s, spread ${spread.claimsPerSec}/s`);
+      for (const [label, r] of [
+        ['hot', hot],
+        ['spread', spread],
+      ] as const) {
+        const cpu = r.cpuUsPerClaim;
+        if (cpu)
+          log(
+            `  ${label} CPU µs/claim: claimers ${cpu.claimers}, service ${cpu.service ?? '?'}, database ${cpu.database ?? '?'}` +
+              (cpu.ceilingPerSec ? ` -> at most ${cpu.ceilingPerSec} claims/s on this machine's cores` : ''),
+          );
+      }
       variants.push({ name, hot, spread });
       if (floor) variants.push(floor);
     } finally {
