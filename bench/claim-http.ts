@@ -175,7 +175,9 @@ export async function runHttpFloor(
       return { code: res.status === 200 ? null : (res.transportError ?? `HTTP_${res.status}`), retries: 0 };
     };
     await warmUp(client, concurrency);
-    return await runJobs(jobs, concurrency, hit, () => next++);
+    const account = cpuAccount(server.pid, availableParallelism());
+    const result = await runJobs(jobs, concurrency, hit, () => next++);
+    return { ...result, cpuUsPerClaim: account(result.claims) };
   } finally {
     await client.close();
   }

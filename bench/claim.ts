@@ -162,6 +162,16 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
+/** One line of CPU per request by process (HTTP variants), and the ceiling it puts on the rate. */
+function logCpu(label: string, r: RunResult): void {
+  const cpu = r.cpuUsPerClaim;
+  if (!cpu) return;
+  log(
+    `  ${label} CPU µs/request: claimers ${cpu.claimers}, service ${cpu.service ?? '?'}, database ${cpu.database ?? '?'}` +
+      (cpu.ceilingPerSec ? ` -> at most ${cpu.ceilingPerSec}/s on this machine's cores` : ''),
+  );
+}
+
 async function freshStore(db: string): Promise<PacketStore> {
   made.push(db);
   await withServer((c) => c.query(`CREATE DATABASE \`${db}\``));
@@ -209,6 +219,7 @@ try {
           ? await runHttpFloor(server, spreadPackets * spreadShares, clients)
           : NOT_RUN;
         log(`(e) HTTP floor: ${floorHot.claimsPerSec}/s, p99 ${floorHot.latencyMs.p99} ms`);
+        logCpu('hot', floorHot);
         floor = { name: '(e) HTTP floor: GET /healthz', hot: floorHot, spread: floorSpread };
       }
       const jobs = await jobsFor(own, path);
@@ -216,17 +227,8 @@ try {
       const hot = runHot ? await runHttp(server, jobs.hot, clients, warm) : NOT_RUN;
       const spread = runSpread ? await runHttp(server, jobs.spread, clients, runHot ? [] : warm) : NOT_RUN;
       log(`${name}: hot ${hot.claimsPerSec}/s, spread ${spread.claimsPerSec}/s`);
-      for (const [label, r] of [
-        ['hot', hot],
-        ['spread', spread],
-      ] as const) {
-        const cpu = r.cpuUsPerClaim;
-        if (cpu)
-          log(
-            `  ${label} CPU µs/claim: claimers ${cpu.claimers}, service ${cpu.service ?? '?'}, database ${cpu.database ?? '?'}` +
-              (cpu.ceilingPerSec ? ` -> at most ${cpu.ceilingPerSec} claims/s on this machine's cores` : ''),
-          );
-      }
+      logCpu('hot', hot);
+      logCpu('spread', spread);
       variants.push({ name, hot, spread });
       if (floor) variants.push(floor);
     } finally {
