@@ -6,7 +6,7 @@
  * (goal >= 0.9x), and the generator's own CPU time per request, which is steadier than the
  * rate on a busy machine (the server's CPU is not counted: it runs in another process).
  * Also measured, for scale: a bare undici dispatch loop (the floor of any undici-based runner).
- * Flags: --connections N (10), --seconds S per round (3), --rounds R (3).
+ * Flags: --connections N (10), --seconds S per round (3), --rounds R (5).
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -146,7 +146,7 @@ async function main(): Promise<number> {
     options: {
       connections: { type: 'string', default: '10' },
       seconds: { type: 'string', default: '3' },
-      rounds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '5' },
     },
   });
   const connections = Number(values.connections);
