@@ -114,7 +114,13 @@ export async function runHttp(
       const result = await claimAll(client, warm, concurrency, tokens);
       const failed = Object.entries(result.errors);
       if (failed.length > 0) throw new Error(`warm-up claims failed: ${JSON.stringify(result.errors)}`);
+      const settleStart = performance.now();
       await transfersSettled(client);
+      const seconds = (performance.now() - settleStart) / 1000;
+      // the worker's transfer rate at full speed (nothing else to do), for the record
+      process.stderr.write(
+        `  warm-up: ${warm.length} claims transferred within ${seconds.toFixed(1)} s (~${Math.round(warm.length / seconds)}/s)\n`,
+      );
       // the wait can outlast the server's keep-alive (5 s): connections it closed are opened again
       await warmUp(client, concurrency, 1);
     }

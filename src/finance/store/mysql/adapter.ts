@@ -95,7 +95,8 @@ function ledgerFilter(q: LedgerQuery): SQL | undefined {
 }
 
 export function openMysql(url: string): Dialect {
-  const pool = mysql.createPool({ uri: url, connectionLimit: 10, waitForConnections: true });
+  // trace: false: no stack captured per query (see createMysqlPool in src/storage/mysql/mysql-store.ts)
+  const pool = mysql.createPool({ uri: url, connectionLimit: 10, waitForConnections: true, trace: false });
   const db: Db = drizzle({ client: pool });
 
   return {
