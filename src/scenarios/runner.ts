@@ -98,11 +98,15 @@ class IterationContext<S> implements StepContext<S>, StepHttp {
       this.origin = undefined;
     } else from = now();
     return new Promise<HttpResult>((resolve) => {
+      // called inside undici's response callback: whatever happens here, the step gets its answer
       client.dispatch(req, (res) => {
         const end = now();
         const code = responseCode(res);
-        if (record) metrics.record(name, end - from, code, end);
-        resolve(new StepResult(res, code, end - from));
+        try {
+          if (record) metrics.record(name, end - from, code, end);
+        } finally {
+          resolve(new StepResult(res, code, end - from));
+        }
       });
     });
   }
