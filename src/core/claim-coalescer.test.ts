@@ -113,6 +113,35 @@ describe('the per-packet claim queue (on the real embedded store)', () => {
     expect((await store.listClaims(id)).length).toBe(1);
   });
 
+  it('starts the next transaction of a packet before answering the claimers of the last one', async () => {
+    const id = await activePacket(1_000, 10);
+    const events: string[] = [];
+    let calls = 0;
+    const q = createClaimCoalescer({
+      store: {
+        claimSharesMany: async (requests, now, random) => {
+          const call = ++calls;
+          // as mysql2 does: a free pool connection is handed over in process.nextTick, and only
+          // then does the transaction's first statement go out
+          await new Promise((resolve) => process.nextTick(resolve));
+          events.push(`tx${call} sends`);
+          const result = await store.claimSharesMany(requests, now, random);
+          events.push(`tx${call} ends`);
+          return result;
+        },
+      },
+      now: Date.now,
+    });
+    // the first claimer starts a transaction alone; the next three wait and go in the second
+    const first = q.claim(id, 'o0').then(() => events.push('o0 answered'));
+    const rest = [1, 2, 3].map((i) => q.claim(id, `o${i}`).then(() => events.push(`o${i} answered`)));
+    await Promise.all([first, ...rest]);
+    expect(events.slice(0, 3)).toEqual(['tx1 sends', 'tx1 ends', 'tx2 sends']);
+    expect(events.indexOf('tx2 sends')).toBeLessThan(events.indexOf('o0 answered'));
+    expect(events.filter((e) => e.endsWith('answered'))).toHaveLength(4);
+    expect((await store.listClaims(id)).length).toBe(4);
+  });
+
   it('caps a batch at maxBatch distinct claimers', async () => {
     const id = await activePacket(10_000, 100);
     const { spy, calls } = counting();
