@@ -75,18 +75,20 @@ const benchClient = (server: BenchServer, connections: number) =>
   createHttpClient({ url: server.url, connections, timeoutMs: 60_000, shadow: false });
 
 /**
- * Polls the service's /metrics until no claim waits for its transfer (`redpkt_claims` claimed and
- * transferring both 0), at most `timeoutMs`: the warm-up's claims are transferred before the clock
- * starts, not by the worker during the measured run.
+ * Polls the service's /metrics until every claim is transferred (`redpkt_claims` by status: some
+ * counted, all of them `transferred`), at most `timeoutMs`: the warm-up's claims are transferred
+ * before the clock starts, not by the worker during the measured run.
  */
-async function transfersSettled(client: HttpClient, timeoutMs = 60_000): Promise<void> {
+async function transfersSettled(client: HttpClient, timeoutMs = 120_000): Promise<void> {
   const until = performance.now() + timeoutMs;
-  const pending = /^redpkt_claims\{[^}]*status="(?:claimed|transferring)"[^}]*\} (\d+)/gm;
+  const claims = /^redpkt_claims\{[^}]*status="(\w+)"[^}]*\} (\d+)/gm;
   while (performance.now() < until) {
     const res = await client.send({ method: 'GET', path: '/metrics' });
     const text = typeof res.body === 'string' ? res.body : '';
-    const left = [...text.matchAll(pending)].reduce((n, m) => n + Number(m[1]), 0);
-    if (res.status === 200 && left === 0) return;
+    const byStatus = new Map([...text.matchAll(claims)].map((m) => [m[1], Number(m[2])]));
+    const all = [...byStatus.values()].reduce((n, k) => n + k, 0);
+    // settled: claims are counted at all (a failed count leaves the gauge out) and all transferred
+    if (res.status === 200 && all > 0 && byStatus.get('transferred') === all) return;
     await sleep(200);
   }
   throw new Error(`the service still had claims to transfer after ${timeoutMs} ms of warm-up`);

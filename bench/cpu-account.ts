@@ -23,7 +23,11 @@ function procCpuMs(pid: number): number | null {
   }
 }
 
-/** The local MariaDB/MySQL server's pid, if one runs here and /proc can be read. */
+/**
+ * The local MariaDB/MySQL server's pid, if one runs here and /proc can be read: the first one
+ * found, which is the bench's own on the development machines (one server); with several servers,
+ * or other clients using it meanwhile, its figure is indicative only.
+ */
 export function databasePid(): number | null {
   try {
     for (const entry of readdirSync('/proc')) {

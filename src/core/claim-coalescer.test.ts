@@ -142,6 +142,22 @@ describe('the per-packet claim queue (on the real embedded store)', () => {
     expect((await store.listClaims(id)).length).toBe(4);
   });
 
+  it('fails the claimers of a store answer it cannot read, and goes on serving', async () => {
+    const id = await activePacket(1_000, 10);
+    let calls = 0;
+    const q = createClaimCoalescer({
+      store: {
+        // the first answer has neither outcomes nor an error
+        claimSharesMany: async (requests, now, random) =>
+          ++calls === 1 ? ([{}] as never) : store.claimSharesMany(requests, now, random),
+      },
+      now: Date.now,
+    });
+    await expect(q.claim(id, 'm1')).rejects.toThrow();
+    expect(q.claimsInFlight()).toBe(0);
+    expect((await q.claim(id, 'm2')).outcome.ok).toBe(true);
+  });
+
   it('caps a batch at maxBatch distinct claimers', async () => {
     const id = await activePacket(10_000, 100);
     const { spy, calls } = counting();

@@ -125,7 +125,13 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
     pump();
     setImmediate(() => {
       inFlight -= answered;
-      settle();
+      try {
+        settle();
+      } catch (e) {
+        // a store answer of an unexpected shape: whoever of the group is still waiting fails
+        // (resolve and reject after the first answer do nothing), the process goes on
+        for (const batch of group.values()) for (const w of batch) w.reject(e);
+      }
     });
   }
 

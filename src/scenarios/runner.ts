@@ -97,15 +97,17 @@ class IterationContext<S> implements StepContext<S>, StepHttp {
       from = this.origin;
       this.origin = undefined;
     } else from = now();
-    return new Promise<HttpResult>((resolve) => {
-      // called inside undici's response callback: whatever happens here, the step gets its answer
+    return new Promise<HttpResult>((resolve, reject) => {
+      // called inside undici's response callback: nothing may be thrown back into it (an error
+      // there is swallowed or crashes the client); a failure to record fails the step instead
       client.dispatch(req, (res) => {
         const end = now();
-        const code = responseCode(res);
         try {
+          const code = responseCode(res);
           if (record) metrics.record(name, end - from, code, end);
-        } finally {
           resolve(new StepResult(res, code, end - from));
+        } catch (e) {
+          reject(e);
         }
       });
     });

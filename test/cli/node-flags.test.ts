@@ -25,7 +25,11 @@ describe('the binary starts Node with its V8 flags', () => {
       console.log(young.space_size);`;
     const run = promisify(execFile);
     const youngMiB = async (flags: readonly string[]) =>
-      Number((await run(process.execPath, [...flags, '-e', script])).stdout) / 2 ** 20;
+      Number(
+        (await run(process.execPath, [...flags, '-e', script], { env: { ...process.env, NODE_OPTIONS: '' } }))
+          .stdout,
+      ) /
+      2 ** 20;
     expect(await youngMiB([])).toBeLessThanOrEqual(32);
     expect(await youngMiB(NODE_FLAGS)).toBeGreaterThan(64);
   });

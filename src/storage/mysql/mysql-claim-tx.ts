@@ -9,6 +9,7 @@
  *      SELECT … WHERE id IN (…) ORDER BY id FOR UPDATE (the packets, locked in id order, so two
  *      groups wanting the same packets queue instead of deadlocking);
  *      SELECT the asked (packet, uid) pairs' claims (plain read)
+ *      (IN lists of at most IN_LIST_MAX_VALUES values, more statements for a larger group)
  *   2. one guarded UPDATE per packet; multi-row INSERT of claims; multi-row INSERT of their tasks
  *   3. COMMIT (only after every UPDATE's guard held; otherwise ROLLBACK)
  *
@@ -52,12 +53,43 @@ const PACKET_COLUMNS = `id, type, sender_uid AS senderUid, out_order_no AS outOr
 const CLAIM_COLUMNS = `claim_no AS claimNo, packet_id AS packetId, uid, seq, amount, status,
   created_at AS createdAt, updated_at AS updatedAt`;
 
+const BEGIN_SQL = `SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+START TRANSACTION`;
+const LOCK_PACKETS_SQL = `SELECT ${PACKET_COLUMNS} FROM packets WHERE id IN (?) ORDER BY id FOR UPDATE`;
 // (packet_id, uid) IN ((?, ?), …) is a range read on claims_packet_uid_uq (checked with EXPLAIN on
 // MariaDB 10.11): exactly the asked pairs, not every claim of a hot packet
-const LOCK_SQL = `SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
-START TRANSACTION;
-SELECT ${PACKET_COLUMNS} FROM packets WHERE id IN (?) ORDER BY id FOR UPDATE;
-SELECT ${CLAIM_COLUMNS} FROM claims WHERE (packet_id, uid) IN (?)`;
+const CLAIMS_SQL = `SELECT ${CLAIM_COLUMNS} FROM claims WHERE (packet_id, uid) IN (?)`;
+
+/**
+ * Most values in one IN list. MariaDB turns an IN list of `in_predicate_conversion_threshold`
+ * (default 1,000) values or more into a join with a materialized table, and a (packet_id, uid)
+ * pair counts two: the claims read then became a full scan of `claims` (seconds on a large table,
+ * under the packets' locks) and the packets were locked in list order instead of id order. So
+ * every list stays at 800 values or fewer: up to 800 packet ids, or 400 pairs, per statement,
+ * more statements in the same round trip when a group is larger (test/contract/claim-in-lists.mysql.test.ts
+ * checks the plans at the coalescer's largest batch).
+ */
+export const IN_LIST_MAX_VALUES = 800;
+
+/**
+ * Round trip 1 of a group: begin, lock the packets in id order (ids sorted here, and each chunk
+ * sorted again by the server, so chunk after chunk locks in one ascending order), read the asked
+ * claims. Exported for the plan test.
+ */
+export function lockStatements(
+  ids: readonly string[],
+  pairs: ReadonlyArray<readonly [string, string]>,
+): { sql: string; values: unknown[]; packetChunks: number } {
+  const idChunks = chunks([...ids].sort(), IN_LIST_MAX_VALUES);
+  const pairChunks = chunks(pairs, IN_LIST_MAX_VALUES / 2);
+  return {
+    sql: [BEGIN_SQL, ...idChunks.map(() => LOCK_PACKETS_SQL), ...pairChunks.map(() => CLAIMS_SQL)].join(
+      ';\n',
+    ),
+    values: [...idChunks, ...pairChunks],
+    packetChunks: idChunks.length,
+  };
+}
 const UPDATE_SQL = `UPDATE packets SET status = ?, remaining_amount = ?, remaining_count = ?, updated_at = ?
 WHERE id = ? AND status = ? AND remaining_count = ?`;
 const INSERT_CLAIMS_SQL = `INSERT INTO claims
@@ -83,16 +115,16 @@ function claimTx(conn: CoreConnection): ClaimTx {
   return {
     async lockForClaims(requests) {
       const ids = requests.map((r) => r.packetId);
-      const pairs = requests.flatMap((r) => r.uids.map((uid) => [r.packetId, uid]));
-      const results = (await query(conn, LOCK_SQL, [ids, pairs])) as [
-        ResultSetHeader,
-        ResultSetHeader,
-        RowDataPacket[],
-        RowDataPacket[],
-      ];
+      const pairs = requests.flatMap((r) => r.uids.map((uid) => [r.packetId, uid] as const));
+      const { sql, values, packetChunks } = lockStatements(ids, pairs);
+      // [SET TRANSACTION, START TRANSACTION, …packet chunks, …claim chunks]
+      const results = (await query(conn, sql, values)) as Array<ResultSetHeader | RowDataPacket[]>;
       const locked = new Map<string, LockedForClaims>(ids.map((id) => [id, { packet: null, existing: [] }]));
-      for (const row of results[2] as Packet[]) locked.set(row.id, { packet: row, existing: [] });
-      for (const claim of results[3] as Claim[]) locked.get(claim.packetId)?.existing.push(claim);
+      const rows = results.slice(2) as RowDataPacket[][];
+      for (const row of rows.slice(0, packetChunks).flat() as Packet[])
+        locked.set(row.id, { packet: row, existing: [] });
+      for (const claim of rows.slice(packetChunks).flat() as Claim[])
+        locked.get(claim.packetId)?.existing.push(claim);
       return locked;
     },
 
