@@ -7,21 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MERCHANT_ACCOUNT, userAccount } from '../../src/finance/store/types.js';
 import type { Backend, FinanceHarness } from './support/finance-harness.js';
 import { startFinanceHarness } from './support/finance-harness.js';
-import { balanceOf, codeOf, expectBooksBalanced, paidOrder, readWholeLedger } from './support/helpers.js';
-
-/** Moves the merchant's whole float to a sink user, so the merchant holds `keep` fen. */
-export async function drainMerchant(h: FinanceHarness, keep = 0): Promise<void> {
-  const balance = (await balanceOf(h, MERCHANT_ACCOUNT)) ?? 0;
-  if (balance <= keep) throw new Error(`the merchant holds only ${balance} fen`);
-  const order = await h.client.transfer({
-    transferNo: h.id('DRAIN'),
-    uid: h.id('sink'),
-    amount: balance - keep,
-    notifyUrl: h.receiver.url('drain'),
-  });
-  expect(order.status).toBe('succeeded');
-  expect(await balanceOf(h, MERCHANT_ACCOUNT)).toBe(keep);
-}
+import {
+  balanceOf,
+  codeOf,
+  drainMerchant,
+  expectBooksBalanced,
+  paidOrder,
+  readWholeLedger,
+  whileHeld,
+} from './support/helpers.js';
 
 export function unpayableHeldOrdersContract(backend: Backend) {
   describe(`held orders the merchant cannot pay, on ${backend}`, () => {
@@ -37,12 +31,7 @@ export function unpayableHeldOrdersContract(backend: Backend) {
       const uid = h.id('u');
       const tag = h.id('cb');
       const input = { transferNo: h.id('WDR'), uid, amount: 150, notifyUrl: h.receiver.url(tag) };
-      h.finance.knobs.set({ holdOrders: true });
-      try {
-        expect((await h.client.transfer(input)).status).toBe('pending');
-      } finally {
-        h.finance.knobs.set({ holdOrders: false });
-      }
+      await whileHeld(h, async () => expect((await h.client.transfer(input)).status).toBe('pending'));
       await drainMerchant(h, 100);
 
       const failed = await h.client.transfer(input);
@@ -78,12 +67,7 @@ export function unpayableHeldOrdersContract(backend: Backend) {
         amount: 600,
         notifyUrl: h.receiver.url(tag),
       };
-      h.finance.knobs.set({ holdOrders: true });
-      try {
-        expect((await h.client.refund(input)).status).toBe('pending');
-      } finally {
-        h.finance.knobs.set({ holdOrders: false });
-      }
+      await whileHeld(h, async () => expect((await h.client.refund(input)).status).toBe('pending'));
       await drainMerchant(h, 599);
 
       const failed = await h.client.refund(input);

@@ -16,10 +16,16 @@ import { applyWithdrawalEvent, runWithdrawal, withdraw } from '../../src/service
 import { createStore } from '../../src/storage/create-store.js';
 import { NOW, unique } from '../contract/contract-fixtures.js';
 import { b2cInput, grantOf } from '../contract/subsidy-fixtures.js';
-import { drainMerchant } from '../finance/unpayable-held-orders.contract.js';
 import type { FinanceHarness } from '../finance/support/finance-harness.js';
 import { startFinanceHarness } from '../finance/support/finance-harness.js';
-import { balanceOf, expectBooksBalanced, paidOrder, readWholeLedger } from '../finance/support/helpers.js';
+import {
+  balanceOf,
+  drainMerchant,
+  expectBooksBalanced,
+  paidOrder,
+  readWholeLedger,
+  whileHeld,
+} from '../finance/support/helpers.js';
 import type { Backend } from '../support/service.js';
 import { createTestMysql } from '../support/services.js';
 import type { TestMysql } from '../support/services.js';
@@ -72,16 +78,13 @@ export function withdrawalUnpayableTransferSuite(backend: Backend) {
 
     /** A withdrawal of `amount` whose transfer finance holds (stored, pending). */
     async function heldWithdrawal(uid: string, amount: number) {
-      h.finance.knobs.set({ holdOrders: true });
-      try {
+      return whileHeld(h, async () => {
         const { withdrawal } = await withdraw(deps, { uid, outOrderNo: unique('w'), amount });
         expect(withdrawal.status).toBe('pending');
         expect((await h.client.queryOrder(withdrawal.withdrawalNo))?.status).toBe('pending');
         expect(await store.getSubsidyBalance(uid)).toMatchObject({ available: 0, held: amount });
         return withdrawal;
-      } finally {
-        h.finance.knobs.set({ holdOrders: false });
-      }
+      });
     }
 
     it('fails the held transfer at finance and gives the hold back once; a replay of its number pays nothing', async () => {

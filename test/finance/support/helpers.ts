@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { isRedpktError } from '../../../src/domain/errors.js';
 import type { ErrorCode } from '../../../src/domain/errors.js';
+import { MERCHANT_ACCOUNT } from '../../../src/finance/store/types.js';
 import type { FinanceHarness } from './finance-harness.js';
 
 export type Get = () => FinanceHarness;
@@ -61,4 +62,28 @@ export async function paidOrder(h: FinanceHarness, uid: string, amount: number, 
   const { order } = (await res.json()) as { order: { orderNo: string; status: string; txnId: string } };
   expect(order.status).toBe('succeeded');
   return order;
+}
+
+/** Moves the merchant's whole float to a sink user, so the merchant holds `keep` fen. */
+export async function drainMerchant(h: FinanceHarness, keep = 0): Promise<void> {
+  const balance = (await balanceOf(h, MERCHANT_ACCOUNT)) ?? 0;
+  if (balance <= keep) throw new Error(`the merchant holds only ${balance} fen`);
+  const order = await h.client.transfer({
+    transferNo: h.id('DRAIN'),
+    uid: h.id('sink'),
+    amount: balance - keep,
+    notifyUrl: h.receiver.url('drain'),
+  });
+  expect(order.status).toBe('succeeded');
+  expect(await balanceOf(h, MERCHANT_ACCOUNT)).toBe(keep);
+}
+
+/** Runs `fn` with finance holding new transfers and refunds (stored, pending, not paid); then lets go. */
+export async function whileHeld<T>(h: FinanceHarness, fn: () => Promise<T>): Promise<T> {
+  h.finance.knobs.set({ holdOrders: true });
+  try {
+    return await fn();
+  } finally {
+    h.finance.knobs.set({ holdOrders: false });
+  }
 }
