@@ -11,11 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedpktError } from '../../src/domain/errors.js';
 import type { PacketStore, PaymentProvider } from '../../src/domain/ports.js';
 import { userAccount } from '../../src/finance/store/types.js';
-import { creditSubsidyBalance } from '../../src/services/subsidy/credit-subsidy.js';
 import { applyWithdrawalEvent, runWithdrawal, withdraw } from '../../src/services/subsidy/withdrawals.js';
 import { createStore } from '../../src/storage/create-store.js';
 import { NOW, unique } from '../contract/contract-fixtures.js';
-import { b2cInput, grantOf } from '../contract/subsidy-fixtures.js';
+import { richUser } from '../contract/subsidy-fixtures.js';
 import type { FinanceHarness } from '../finance/support/finance-harness.js';
 import { startFinanceHarness } from '../finance/support/finance-harness.js';
 import {
@@ -65,17 +64,6 @@ export function withdrawalUnpayableTransferSuite(backend: Backend) {
       await db?.drop();
     });
 
-    /** A user with `amount` fen of withdrawable subsidy balance, credited from a B2C claim. */
-    async function richUser(amount: number): Promise<string> {
-      const { packet } = await store.createB2cPacket(b2cInput(grantOf({ amount }), { totalCount: 1 }));
-      const uid = unique('rich');
-      const [outcome] = (await store.claimShares(packet.id, [uid], NOW + 1)).outcomes;
-      if (!outcome?.ok) throw new Error('claim failed');
-      const credit = await creditSubsidyBalance(deps, outcome.claim.claimNo);
-      expect(credit).toMatchObject({ status: 'credited', created: true });
-      return uid;
-    }
-
     /** A withdrawal of `amount` whose transfer finance holds (stored, pending). */
     async function heldWithdrawal(uid: string, amount: number) {
       return whileHeld(h, async () => {
@@ -88,7 +76,7 @@ export function withdrawalUnpayableTransferSuite(backend: Backend) {
     }
 
     it('fails the held transfer at finance and gives the hold back once; a replay of its number pays nothing', async () => {
-      const uid = await richUser(150);
+      const uid = await richUser(deps, 150);
       const { withdrawalNo } = await heldWithdrawal(uid, 150);
       const wallet = await balanceOf(h, userAccount(uid));
       await drainMerchant(h, 100); // the float is short of the 150 fen
@@ -125,7 +113,7 @@ export function withdrawalUnpayableTransferSuite(backend: Backend) {
     });
 
     it('keeps a withdrawal pending and held while finance still has its transfer pending, whatever the refusal said', async () => {
-      const uid = await richUser(150);
+      const uid = await richUser(deps, 150);
       const { withdrawalNo } = await heldWithdrawal(uid, 150);
       const wallet = (await balanceOf(h, userAccount(uid))) ?? 0;
       // a provider that refuses for want of money while its stored order stays pending
@@ -148,7 +136,7 @@ export function withdrawalUnpayableTransferSuite(backend: Backend) {
     });
 
     it('fails a withdrawal finance refused without recording anything', async () => {
-      const uid = await richUser(300);
+      const uid = await richUser(deps, 300);
       const refusing: PaymentProvider = {
         ...h.client,
         transfer: async () => {
@@ -166,7 +154,7 @@ export function withdrawalUnpayableTransferSuite(backend: Backend) {
     });
 
     it('leaves the withdrawal pending when finance cannot be asked after a refusal', async () => {
-      const uid = await richUser(200);
+      const uid = await richUser(deps, 200);
       const provider: PaymentProvider = {
         ...h.client,
         transfer: async () => {

@@ -7,11 +7,10 @@ import { RedpktError } from '../../src/domain/errors.js';
 import type { PacketStore, PaymentProvider, ProviderOrder, SubsidyIssuer } from '../../src/domain/ports.js';
 import type { SealedGrant } from '../../src/domain/subsidy.js';
 import type { ServiceDeps } from '../../src/services/deps.js';
-import { creditSubsidyBalance } from '../../src/services/subsidy/credit-subsidy.js';
 import { listSubsidies } from '../../src/services/subsidy/list-subsidies.js';
 import { applyWithdrawalEvent, runWithdrawal, withdraw } from '../../src/services/subsidy/withdrawals.js';
 import { createStore } from '../../src/storage/create-store.js';
-import { b2cInput, grantOf } from '../contract/subsidy-fixtures.js';
+import { grantOf, richUser } from '../contract/subsidy-fixtures.js';
 import { NOW, unique } from '../contract/contract-fixtures.js';
 
 type Answer = (input: { transferNo: string; uid: string; amount: number }) => Promise<ProviderOrder>;
@@ -64,20 +63,8 @@ describe('B2C use cases', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** A user with `amount` fen of withdrawable balance, credited from a B2C claim. */
-  async function richUser(amount: number): Promise<string> {
-    const grant = grantOf({ amount });
-    const { packet } = await store.createB2cPacket(b2cInput(grant, { totalCount: 1 }));
-    const uid = unique('rich');
-    const [outcome] = (await store.claimShares(packet.id, [uid], NOW + 1)).outcomes;
-    if (!outcome?.ok) throw new Error('claim failed');
-    const credit = await creditSubsidyBalance(deps, outcome.claim.claimNo);
-    expect(credit).toMatchObject({ status: 'credited', created: true });
-    return uid;
-  }
-
   it('pays a withdrawal when finance settles the transfer at once', async () => {
-    const uid = await richUser(500);
+    const uid = await richUser(deps, 500);
     answer = async (i) => order(i.transferNo, i.uid, i.amount, 'succeeded');
     const { withdrawal } = await withdraw(deps, { uid, outOrderNo: 'w1', amount: 200 });
     expect(withdrawal).toMatchObject({
@@ -88,7 +75,7 @@ describe('B2C use cases', () => {
   });
 
   it('leaves a withdrawal pending and held when finance is down, and its task finishes it later', async () => {
-    const uid = await richUser(500);
+    const uid = await richUser(deps, 500);
     answer = async () => {
       throw new RedpktError('DEPENDENCY_FAILED', 'finance is down');
     };
@@ -110,7 +97,7 @@ describe('B2C use cases', () => {
         throw new RedpktError('INSUFFICIENT_BALANCE', 'the merchant cannot pay');
       },
     ] satisfies Answer[]) {
-      const uid = await richUser(300);
+      const uid = await richUser(deps, 300);
       answer = fail;
       const { withdrawal } = await withdraw(deps, { uid, outOrderNo: 'w', amount: 300 });
       expect(withdrawal.status).toBe('failed');
@@ -119,7 +106,7 @@ describe('B2C use cases', () => {
   });
 
   it('settles a withdrawal from finance callbacks once, and ignores transfers that are not withdrawals', async () => {
-    const uid = await richUser(100);
+    const uid = await richUser(deps, 100);
     answer = async (i) => order(i.transferNo, i.uid, i.amount, 'pending');
     const { withdrawal } = await withdraw(deps, { uid, outOrderNo: 'w', amount: 100 });
     const event = order(withdrawal.withdrawalNo, uid, 100, 'succeeded');
