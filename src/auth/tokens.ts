@@ -31,9 +31,16 @@ export async function issueToken(
 const unauthenticated = (message: string, cause?: unknown) =>
   new RedpktError('UNAUTHENTICATED', message, cause === undefined ? undefined : { cause });
 
+/** A token part as a JSON object; UNAUTHENTICATED ("malformed token") for anything else. */
 function decodeJson(part: string): Record<string, unknown> {
-  const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  } catch (e) {
+    throw unauthenticated('malformed token', e);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw unauthenticated('malformed token', new Error('not an object'));
   return value as Record<string, unknown>;
 }
 
@@ -43,27 +50,13 @@ export async function verifyToken(secret: string, token: string, now = Date.now(
   if (parts.length !== 3) throw unauthenticated('malformed token');
   const [h, p, s] = parts as [string, string, string];
   // our own header, byte for byte, needs no decoding (every token `issueToken` made has it)
-  if (h !== HEADER) {
-    let header: Record<string, unknown>;
-    try {
-      header = decodeJson(h);
-    } catch (e) {
-      throw unauthenticated('malformed token', e);
-    }
-    if (header.alg !== 'HS256') throw unauthenticated('token must be signed with HS256');
-  }
+  if (h !== HEADER && decodeJson(h).alg !== 'HS256') throw unauthenticated('token must be signed with HS256');
   const expected = mac(secret, `${h}.${p}`);
   const given = Buffer.from(s, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw unauthenticated('invalid token signature');
   }
-  let payload: Record<string, unknown>;
-  try {
-    payload = decodeJson(p);
-  } catch (e) {
-    throw unauthenticated('malformed token', e);
-  }
-  const { sub, exp, nbf } = payload;
+  const { sub, exp, nbf } = decodeJson(p);
   const nowSec = Math.floor(now / 1000);
   if (typeof exp !== 'number') throw unauthenticated('token has no exp');
   if (exp <= nowSec) throw unauthenticated('token expired');
