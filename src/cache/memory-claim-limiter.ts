@@ -7,7 +7,7 @@ interface Entry {
   attempts: number;
   /** The current window's limit, from the remaining count when it opened. */
   limit: number;
-  /** The insertion count when this entry was last put at the young end of the map. */
+  /** The insertion count when this entry was last put at the young end of the map (-Infinity: not yet). */
   placedAt: number;
 }
 
@@ -31,7 +31,7 @@ export function createMemoryClaimLimiter(
   const halfBound = Math.max(1, Math.floor(maxPackets / 2));
 
   function touch(packetId: string, entry: Entry): void {
-    if (entries.has(packetId) && placements - entry.placedAt < halfBound) return;
+    if (placements - entry.placedAt < halfBound) return;
     entries.delete(packetId);
     entry.placedAt = ++placements;
     entries.set(packetId, entry);
@@ -66,7 +66,13 @@ export function createMemoryClaimLimiter(
         entry.remaining = Math.min(entry.remaining, remainingCount);
         touch(packetId, entry);
       } else {
-        touch(packetId, { remaining: remainingCount, windowEndsAt: 0, attempts: 0, limit: 0, placedAt: 0 });
+        touch(packetId, {
+          remaining: remainingCount,
+          windowEndsAt: 0,
+          attempts: 0,
+          limit: 0,
+          placedAt: -Infinity,
+        });
       }
     },
     bypassed: () => 0,
