@@ -114,8 +114,8 @@ export async function runHttp(
     await warmUp(client, concurrency);
     if (warm.length > 0) {
       const result = await claimAll(client, warm, concurrency, tokens);
-      const failed = Object.entries(result.errors);
-      if (failed.length > 0) throw new Error(`warm-up claims failed: ${JSON.stringify(result.errors)}`);
+      if (Object.keys(result.errors).length > 0)
+        throw new Error(`warm-up claims failed: ${JSON.stringify(result.errors)}`);
       const settleStart = performance.now();
       await transfersSettled(client);
       const seconds = (performance.now() - settleStart) / 1000;
