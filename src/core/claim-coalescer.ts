@@ -94,6 +94,9 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
 
   async function run(group: Map<string, Waiter[]>): Promise<void> {
     const requests = [...group].map(([packetId, batch]) => ({ packetId, uids: batch.map((w) => w.uid) }));
+    const rejectAll = (e: unknown) => {
+      for (const batch of group.values()) for (const w of batch) w.reject(e);
+    };
     let settle: () => void;
     try {
       // resolves only when every transaction of the group has ended (a sharded store runs one per
@@ -104,9 +107,7 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
       settle = () => requests.forEach(({ packetId }, i) => answer(group.get(packetId)!, results[i]));
     } catch (e) {
       // the whole group was one transaction and it failed: nobody of the group has a claim
-      settle = () => {
-        for (const batch of group.values()) for (const w of batch) w.reject(e);
-      };
+      settle = () => rejectAll(e);
     }
     let answered = 0;
     for (const [packetId, batch] of group) {
@@ -130,7 +131,7 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
       } catch (e) {
         // a store answer of an unexpected shape: whoever of the group is still waiting fails
         // (resolve and reject after the first answer do nothing), the process goes on
-        for (const batch of group.values()) for (const w of batch) w.reject(e);
+        rejectAll(e);
       }
     });
   }
