@@ -5,6 +5,7 @@
  */
 import type { Claim } from './claim.js';
 import type { Fen } from './money.js';
+import type { ErrorCode } from './errors.js';
 import type { Packet } from './packet.js';
 import type { PaymentOrder, RefundOrder } from './order.js';
 import type { SplitMode } from './split.js';
@@ -204,6 +205,14 @@ export interface ProviderEvent {
   sentAt: number;
 }
 
+/** Items per `transferMany` call. */
+export const MAX_TRANSFER_BATCH = 200;
+
+/** One item of a `transferMany` answer: its order, or why it was refused (nothing stored for it). */
+export type TransferResult =
+  | { order: ProviderOrder; error?: undefined }
+  | { order?: undefined; error: { code: ErrorCode; message: string } };
+
 export interface PaymentProvider {
   /** Idempotent by payOrderNo. Returns the cashier URL where the payer pays. */
   createPayOrder(input: {
@@ -220,6 +229,19 @@ export interface PaymentProvider {
     amount: Fen;
     notifyUrl: string;
   }): Promise<ProviderOrder>;
+  /**
+   * Many transfers in one call (DESIGN §6, transfers in batches): each item exactly as `transfer`
+   * would treat it alone (idempotent by transferNo, a replay answers the stored order), answered
+   * in input order, one result per item; an item refused (e.g. IDEMPOTENCY_CONFLICT, or a new
+   * transfer the merchant cannot afford) carries its error and does not stop the others. At most
+   * MAX_TRANSFER_BATCH items, transfer numbers unique within the call (VALIDATION_FAILED for the
+   * whole call otherwise). `notifyUrl` is stored on every order; a callback is sent later only for
+   * the orders this answer leaves `pending` (the answer already gave the final state of the rest).
+   */
+  transferMany(input: {
+    transfers: readonly { transferNo: string; uid: string; amount: Fen }[];
+    notifyUrl: string;
+  }): Promise<TransferResult[]>;
   /** Idempotent by refundNo; refunds part or all of a succeeded payment to its payer. */
   refund(input: {
     refundNo: string;
@@ -373,6 +395,8 @@ export interface SettlementStore {
   leaseTasks(request: LeaseRequest): Promise<Task[]>;
   /** pending -> done and the lease released; false (nothing written) when `owner` no longer holds it. */
   completeTask(taskId: number, owner: string, now: number): Promise<boolean>;
+  /** `completeTask` for many tasks in one statement per shard; answers how many were completed. */
+  completeTasks(taskIds: readonly number[], owner: string, now: number): Promise<number>;
   /** Stays pending, due again at dueAt, the error recorded, the lease released; false as above. */
   rescheduleTask(
     taskId: number,
@@ -389,6 +413,17 @@ export interface SettlementStore {
   getTask(kind: TaskKind, ref: string): Promise<Task | null>;
 
   getClaimByNo(claimNo: string): Promise<Claim | null>;
+  /** The claims with these numbers (unknown ones left out), in no particular order. */
+  getClaimsByNo(claimNos: readonly string[]): Promise<Claim[]>;
+  /**
+   * `advanceClaim` for many claims, in one transaction per shard (claims locked in claimNo order),
+   * answered in input order; null for an unknown claim (nothing else is refused). Numbers unique.
+   */
+  advanceClaims(
+    claimNos: readonly string[],
+    to: Claim['status'],
+    now: number,
+  ): Promise<(Settled<Claim> | null)[]>;
   /**
    * Moves a claim's transfer towards `to` (transferring, transferred or failed), through
    * `transferring` when needed. A final or equal state, or an out-of-order step, changes nothing.

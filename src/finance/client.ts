@@ -4,6 +4,7 @@
  * errors become DEPENDENCY_FAILED (the caller retries or re-checks later).
  */
 import { z } from 'zod';
+import { ERROR_CODES, RedpktError } from '../domain/errors.js';
 import type { PaymentProvider, ProviderOrder } from '../domain/ports.js';
 import { createCaller, errorFromAnswer, expectOk } from './http-caller.js';
 import { RAIN_LEDGER_KINDS } from './rain/types.js';
@@ -22,6 +23,14 @@ export interface FinanceClient extends PaymentProvider {
 }
 
 const OrderAnswer = z.object({ order: ProviderOrderSchema });
+const TransferManyAnswer = z.object({
+  results: z.array(
+    z.union([
+      z.object({ order: ProviderOrderSchema }),
+      z.object({ error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }) }),
+    ]),
+  ),
+});
 const PayOrderAnswer = z.object({ order: ProviderOrderSchema, cashierUrl: z.string() });
 const LedgerAnswer = z.object({
   entries: z.array(
@@ -59,6 +68,23 @@ export function createFinanceClient(opts: FinanceClientOptions): FinanceClient {
     closePayOrder: (payOrderNo) => order(`/finance/pay-orders/${encodeURIComponent(payOrderNo)}/close`, {}),
     transfer: (input) => order('/finance/transfers', input),
     refund: (input) => order('/finance/refunds', input),
+
+    async transferMany(input) {
+      // only the wire's fields: the items may be richer objects of the caller's (the body is strict)
+      const transfers = input.transfers.map(({ transferNo, uid, amount }) => ({ transferNo, uid, amount }));
+      const body = { transfers, notifyUrl: input.notifyUrl };
+      const { results } = expectOk(
+        await caller.send('POST', '/finance/transfers/batch', body),
+        TransferManyAnswer,
+      );
+      if (results.length !== input.transfers.length) {
+        throw new RedpktError(
+          'DEPENDENCY_FAILED',
+          `finance answered ${results.length} results to ${input.transfers.length} transfers`,
+        );
+      }
+      return results;
+    },
 
     async queryOrder(orderNo) {
       const answer = await caller.send('GET', `/finance/orders/${encodeURIComponent(orderNo)}`);

@@ -14,6 +14,7 @@ import type {
   NewTransfer,
   OrderResult,
   StoredOrder,
+  TransferItemResult,
 } from './store/types.js';
 import { MERCHANT_ACCOUNT, userAccount } from './store/types.js';
 
@@ -28,12 +29,23 @@ export interface FinanceServiceDeps {
   merchantInitialBalance: Fen;
 }
 
+export interface TransferManyInput {
+  transfers: readonly { transferNo: string; uid: string; amount: Fen }[];
+  notifyUrl: string;
+}
+
 export interface FinanceService {
   createPayOrder(input: NewPayOrder): Promise<StoredOrder>;
   pay(payOrderNo: string, uid: string): Promise<StoredOrder>;
   /** Issue 4: the packet service gives up on an unpaid order; a succeeded one comes back as is. */
   closePayOrder(payOrderNo: string): Promise<StoredOrder>;
   transfer(input: NewTransfer): Promise<StoredOrder>;
+  /**
+   * Many transfers in one store transaction, one result per item in input order. Sends no callback:
+   * the answer gives every order it settles; an order it leaves pending (held) is called back by
+   * the later `transfer` that settles it (see README, "Batch transfers").
+   */
+  transferMany(input: TransferManyInput): Promise<TransferItemResult[]>;
   refund(input: NewRefund): Promise<StoredOrder>;
 }
 
@@ -73,6 +85,19 @@ export function createFinanceService(deps: FinanceServiceDeps): FinanceService {
       await open(MERCHANT_ACCOUNT, deps.merchantInitialBalance);
       await open(userAccount(input.uid), deps.initialBalance);
       return announce(await store.transfer(input, { ...writeOpts(), hold: deps.knobs.get().holdOrders }));
+    },
+
+    async transferMany({ transfers, notifyUrl }) {
+      await store.openAccounts(
+        [
+          { id: MERCHANT_ACCOUNT, initialBalance: deps.merchantInitialBalance },
+          ...transfers.map((t) => ({ id: userAccount(t.uid), initialBalance: deps.initialBalance })),
+        ],
+        writeOpts(),
+      );
+      const items = transfers.map(({ transferNo, uid, amount }) => ({ transferNo, uid, amount, notifyUrl }));
+      // No announce: a batch answers the final state of what it settles (see the interface).
+      return store.transferMany(items, { ...writeOpts(), hold: deps.knobs.get().holdOrders });
     },
 
     async refund(input) {

@@ -1,6 +1,7 @@
 /** What travels between the packet service and finance: request bodies and the order shape. */
 import { z } from 'zod';
 import { UID_PATTERN } from '../auth/tokens.js';
+import { MAX_TRANSFER_BATCH } from '../domain/ports.js';
 import type { ProviderOrder } from '../domain/ports.js';
 import { MAX_INSTALL_BATCH } from './store/install-types.js';
 import type { StoredOrder } from './store/types.js';
@@ -21,6 +22,31 @@ export const PayOrderBody = z.strictObject({
 });
 
 export const TransferBody = z.strictObject({ transferNo: orderNo, uid, amount, notifyUrl });
+
+/**
+ * `POST /finance/transfers/batch`: 1..MAX_TRANSFER_BATCH items, each as a TransferBody without its
+ * notifyUrl (one for the call), transfer numbers unique within the call.
+ */
+export const TransferManyBody = z.strictObject({
+  transfers: z
+    .array(z.strictObject({ transferNo: orderNo, uid, amount }))
+    .min(1)
+    .max(MAX_TRANSFER_BATCH)
+    .superRefine((items, ctx) => {
+      const seen = new Set<string>();
+      items.forEach(({ transferNo }, i) => {
+        if (seen.has(transferNo)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'transferNo'],
+            message: `${transferNo} appears more than once`,
+          });
+        }
+        seen.add(transferNo);
+      });
+    }),
+  notifyUrl,
+});
 
 export const RefundBody = z.strictObject({ refundNo: orderNo, payOrderNo: orderNo, amount, notifyUrl });
 

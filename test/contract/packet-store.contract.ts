@@ -13,6 +13,7 @@ import { readsContract } from './reads.contract.js';
 import { expiryContract } from './expiry.contract.js';
 import { leasesContract } from './leases.contract.js';
 import { settleContract } from './settle.contract.js';
+import { settleBatchesContract } from './settle-batches.contract.js';
 import { sweepStoreContract } from './sweep-store.contract.js';
 import { subsidyBalanceContract } from './subsidy-balance.contract.js';
 import { subsidyBookingContract } from './subsidy-booking.contract.js';
@@ -46,6 +47,7 @@ export function packetStoreContract(adapter: string, factory: StoreFactory): voi
     describe('task leases', () => leasesContract(h));
     describe('expiry under the packet lock', () => expiryContract(h));
     describe('transfers, refunds and closing payments', () => settleContract(h));
+    describe("the worker's transfer batches", () => settleBatchesContract(h));
     describe('the sweeper scan and alerts', () => sweepStoreContract(h));
     describe('subsidies: booking and B2C send (issue 3)', () => subsidyBookingContract(h));
     describe('subsidies: balance, withdrawals, returns (issue 3)', () => subsidyBalanceContract(h));

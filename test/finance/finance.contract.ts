@@ -8,6 +8,8 @@ import { paymentsContract } from './payments.contract.js';
 import type { Backend, FinanceHarness } from './support/finance-harness.js';
 import { startFinanceHarness } from './support/finance-harness.js';
 import { storeContract } from './store.contract.js';
+import { transferBatchesHttpContract } from './transfer-batches-http.contract.js';
+import { transferBatchesContract } from './transfer-batches.contract.js';
 import { transfersAndRefundsContract } from './transfers-refunds.contract.js';
 
 export function financeContract(backend: Backend) {
@@ -31,5 +33,7 @@ export function financeContract(backend: Backend) {
     callbacksContract(backend, get);
     httpEdgesContract(get);
     closePayOrderContract(get); // issue 4
+    transferBatchesContract(backend, get);
+    transferBatchesHttpContract(get);
   });
 }

@@ -4,7 +4,14 @@ import { RedpktError } from '../../domain/errors.js';
 import { jsonBody, parseWith } from '../../server/validate.js';
 import type { FinanceService } from '../service.js';
 import type { FinanceStore } from '../store/types.js';
-import { LedgerQuerySchema, PayOrderBody, RefundBody, TransferBody, toProviderOrder } from '../wire.js';
+import {
+  LedgerQuerySchema,
+  PayOrderBody,
+  RefundBody,
+  TransferBody,
+  TransferManyBody,
+  toProviderOrder,
+} from '../wire.js';
 import { requireSignature } from './require-signature.js';
 
 export interface ServiceRoutesDeps {
@@ -39,6 +46,19 @@ export function serviceRoutes(deps: ServiceRoutesDeps): Hono {
   app.post('/finance/transfers', signed, async (c) => {
     const order = await deps.service.transfer(await jsonBody(c, TransferBody));
     return c.json({ order: toProviderOrder(order) });
+  });
+
+  // Faulted as a whole by the gate in front of every non-admin route (failureRate, latency,
+  // failAfterCommitRate), exactly as /finance/transfers. Refused items answer their error, 200.
+  app.post('/finance/transfers/batch', signed, async (c) => {
+    const results = await deps.service.transferMany(await jsonBody(c, TransferManyBody));
+    return c.json({
+      results: results.map((r) =>
+        'error' in r
+          ? { error: { code: r.error.code, message: r.error.message } }
+          : { order: toProviderOrder(r.order) },
+      ),
+    });
   });
 
   app.post('/finance/refunds', signed, async (c) => {

@@ -3,12 +3,13 @@
  * dialect (sqlite/, mysql/). Kept internal to the store: the port is FinanceStore.
  */
 import type { Fen } from '../../domain/money.js';
+import type { BatchReads, BatchTxOps } from './batch-dialect.js';
 import type { InstallReads, InstallTxOps } from './install-dialect.js';
 import type { RainExportReads } from '../rain/grant-export.js';
 import type { RainReads, RainTxOps } from './rain-dialect.js';
 import type { Account, BooksCheck, LedgerEntry, LedgerQuery, StoredOrder } from './types.js';
 
-export interface TxOps extends RainTxOps, InstallTxOps {
+export interface TxOps extends RainTxOps, InstallTxOps, BatchTxOps {
   /** The order, locked until commit (`SELECT … FOR UPDATE` on MySQL; SQLite writers are serialized). */
   lockOrder(orderNo: string): Promise<StoredOrder | null>;
   insertOrder(order: StoredOrder): Promise<void>;
@@ -26,7 +27,7 @@ export interface TxOps extends RainTxOps, InstallTxOps {
   sumRefunds(payOrderNo: string): Promise<Fen>;
 }
 
-export interface Dialect extends RainReads, InstallReads, RainExportReads {
+export interface Dialect extends RainReads, InstallReads, RainExportReads, BatchReads {
   readonly kind: 'sqlite' | 'mysql';
   /** Runs fn in one write transaction: serialized (SQLite) or retried on lock races (MySQL). */
   write<T>(fn: (tx: TxOps) => Promise<T>): Promise<T>;

@@ -7,7 +7,14 @@ import { RedpktError, isRedpktError } from '../../domain/errors.js';
 import type { Fen } from '../../domain/money.js';
 import { balanceAfter } from './balance-bounds.js';
 import type { TxOps } from './dialect.js';
-import type { Account, LedgerEntryKind, OrderResult, StoredOrder, WriteOptions } from './types.js';
+import type {
+  Account,
+  LedgerEntry,
+  LedgerEntryKind,
+  OrderResult,
+  StoredOrder,
+  WriteOptions,
+} from './types.js';
 import { ISSUER_ACCOUNT } from './types.js';
 
 export interface Movement {
@@ -21,12 +28,14 @@ export interface Movement {
 }
 
 /**
- * Debits `from`, credits `to`, writes both ledger entries. Only the issuer may go negative
- * (INSUFFICIENT_BALANCE for anyone else short of money); no balance may leave the ledger's bound
- * (VALIDATION_FAILED). Both are checked before anything is written. `accounts` (the locked rows)
- * is updated, so a second movement in the same transaction checks the new balances.
+ * The balances of both accounts after a movement, checked and not written: only the issuer may go
+ * negative (INSUFFICIENT_BALANCE for anyone else short of money) and no balance may leave the
+ * ledger's bound (VALIDATION_FAILED). `accounts` are the locked rows (balances as of now).
  */
-export async function moveMoney(tx: TxOps, accounts: Map<string, Account>, m: Movement): Promise<void> {
+export function checkMovement(
+  accounts: ReadonlyMap<string, Account>,
+  m: Pick<Movement, 'from' | 'to' | 'amount'>,
+): { source: Account; target: Account; sourceAfter: Fen; targetAfter: Fen } {
   const source = accounts.get(m.from);
   const target = accounts.get(m.to);
   if (!source || !target) {
@@ -37,15 +46,33 @@ export async function moveMoney(tx: TxOps, accounts: Map<string, Account>, m: Mo
       details: { account: m.from, balance: source.balance, amount: m.amount },
     });
   }
-  const sourceAfter = balanceAfter(source, -m.amount);
-  const targetAfter = balanceAfter(target, m.amount);
-  await tx.addToBalance(m.from, -m.amount, m.now);
-  await tx.addToBalance(m.to, m.amount, m.now);
+  return {
+    source,
+    target,
+    sourceAfter: balanceAfter(source, -m.amount),
+    targetAfter: balanceAfter(target, m.amount),
+  };
+}
+
+/** The two ledger entries of a movement: the debit (negative) on `from`, the credit on `to`. */
+export function movementEntries(m: Movement): Omit<LedgerEntry, 'id'>[] {
   const common = { txnId: m.txnId, orderNo: m.orderNo, kind: m.kind, createdAt: m.now };
-  await tx.insertLedger([
+  return [
     { ...common, account: m.from, direction: 'debit', amount: -m.amount },
     { ...common, account: m.to, direction: 'credit', amount: m.amount },
-  ]);
+  ];
+}
+
+/**
+ * Debits `from`, credits `to`, writes both ledger entries, after `checkMovement` (so a refused
+ * movement writes nothing). `accounts` (the locked rows) is updated, so a second movement in the
+ * same transaction checks the new balances.
+ */
+export async function moveMoney(tx: TxOps, accounts: Map<string, Account>, m: Movement): Promise<void> {
+  const { source, target, sourceAfter, targetAfter } = checkMovement(accounts, m);
+  await tx.addToBalance(m.from, -m.amount, m.now);
+  await tx.addToBalance(m.to, m.amount, m.now);
+  await tx.insertLedger(movementEntries(m));
   accounts.set(m.from, { ...source, balance: sourceAfter, updatedAt: m.now });
   accounts.set(m.to, { ...target, balance: targetAfter, updatedAt: m.now });
 }

@@ -7,54 +7,18 @@ import { createRainOperations } from '../rain/rain-operations.js';
 import type { Dialect } from './dialect.js';
 import { createInstallOperations } from './install-accounts.js';
 import { moveMoney, settle, settleOrFail } from './money-moves.js';
-import type {
-  Account,
-  FinanceStore,
-  NewPayOrder,
-  NewRefund,
-  NewTransfer,
-  OrderResult,
-  StoredOrder,
-} from './types.js';
+import { createOpenAccountsOperation } from './open-accounts.js';
+import { assertSameRequest, newOrder } from './order-rules.js';
+import { createTransferBatchOperations } from './transfer-batch.js';
+import type { Account, FinanceStore, NewPayOrder, NewRefund, NewTransfer, OrderResult } from './types.js';
 import { ISSUER_ACCOUNT, MERCHANT_ACCOUNT, userAccount } from './types.js';
-
-function conflict(orderNo: string, field: string): never {
-  throw new RedpktError('IDEMPOTENCY_CONFLICT', `order ${orderNo} exists with a different ${field}`, {
-    details: { orderNo, field },
-  });
-}
-
-/**
- * Throws IDEMPOTENCY_CONFLICT when a replay differs from the stored order in any field it names.
- * `notifyUrl` is where to call back, not what the order is: a caller whose address changed (a
- * restarted service on another port) replays the same order, and the first URL is kept.
- */
-function assertSameRequest(stored: StoredOrder, expected: Partial<StoredOrder>): void {
-  for (const [field, value] of Object.entries(expected)) {
-    if (field === 'notifyUrl') continue;
-    if (stored[field as keyof StoredOrder] !== value) conflict(stored.orderNo, field);
-  }
-}
-
-function newOrder(
-  fields: Pick<StoredOrder, 'orderNo' | 'kind' | 'uid' | 'amount' | 'notifyUrl'> & Partial<StoredOrder>,
-  now: number,
-): StoredOrder {
-  return {
-    status: 'pending',
-    txnId: null,
-    payOrderNo: null,
-    subject: '',
-    createdAt: now,
-    updatedAt: now,
-    ...fields,
-  };
-}
 
 export function createOperations(d: Dialect): FinanceStore {
   return {
     ...createRainOperations(d), // issue 3: the reward issuer
     ...createInstallOperations(d), // issue 5: fixture accounts
+    ...createOpenAccountsOperation(d), // batch transfers open their payees at once
+    ...createTransferBatchOperations(d), // batch transfers
     kind: d.kind,
     migrate: () => d.migrate(),
     close: () => d.close(),

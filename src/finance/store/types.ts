@@ -2,6 +2,7 @@
  * The finance store's port: finance's OWN database (never shared with the packet service).
  * Every method is atomic; adapters own connections and transactions (STYLE rule 3).
  */
+import type { RedpktError } from '../../domain/errors.js';
 import type { Fen } from '../../domain/money.js';
 import type { ProviderOrder, ProviderOrderKind } from '../../domain/ports.js';
 import type { RainExportReads } from '../rain/grant-export.js';
@@ -85,6 +86,15 @@ export interface OrderResult {
   changed: boolean;
 }
 
+/** One item of `transferMany`: its order, or why it was refused (nothing written for that item). */
+export type TransferItemResult = OrderResult | { error: RedpktError };
+
+/** An account `openAccounts` opens when it does not exist yet, funded from the issuer. */
+export interface AccountToOpen {
+  id: string;
+  initialBalance: Fen;
+}
+
 export interface BooksCheck {
   /** Sum of every ledger entry: 0 when the books balance. */
   ledgerTotal: Fen;
@@ -120,6 +130,16 @@ export interface FinanceStore extends RainStore, InstallStore, RainExportReads {
     opts: Pick<WriteOptions, 'now' | 'newTxnId'>,
   ): Promise<Account>;
 
+  /**
+   * `openAccount` for many accounts: one plain read finds the missing ones; when some are, ONE
+   * transaction under the issuer's lock opens them (one multi-row INSERT, a `funding` pair per
+   * account, the issuer debited once). The first entry of an id wins.
+   */
+  openAccounts(
+    accounts: readonly AccountToOpen[],
+    opts: Pick<WriteOptions, 'now' | 'newTxnId'>,
+  ): Promise<void>;
+
   /** Idempotent by payOrderNo: the same body returns the stored order; another body → IDEMPOTENCY_CONFLICT. */
   createPayOrder(input: NewPayOrder, now: number): Promise<OrderResult>;
 
@@ -144,6 +164,15 @@ export interface FinanceStore extends RainStore, InstallStore, RainExportReads {
    * with its number answers that failed order.
    */
   transfer(input: NewTransfer, opts: WriteOptions): Promise<OrderResult>;
+
+  /**
+   * `transfer` for many items in ONE transaction, each item as `transfer` treats it alone, taken in
+   * input order (an item sees the balances the items before it left). An item refused
+   * (IDEMPOTENCY_CONFLICT, INSUFFICIENT_BALANCE for a new transfer, VALIDATION_FAILED past the
+   * ledger's bound) gets `{error}` and writes nothing; the others are written. Transfer numbers must
+   * be unique (VALIDATION_FAILED for the whole call otherwise). Every payee's account must be open.
+   */
+  transferMany(inputs: readonly NewTransfer[], opts: WriteOptions): Promise<TransferItemResult[]>;
 
   /**
    * merchant → the payment's payer, idempotent by refundNo. Refunds of one payment (pending or

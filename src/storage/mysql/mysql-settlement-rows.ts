@@ -2,14 +2,17 @@
  * Issue 4 rows for MySQL/MariaDB: task leases, claim and refund settlement, the sweeper's scan, alerts.
  * Inside a transaction the deciding reads lock their rows (`FOR UPDATE`); due tasks are read with
  * `FOR UPDATE SKIP LOCKED`, so concurrent workers lease different tasks and never wait on each other.
+ * The batch statements (the worker's transfer batches) keep every IN list at IN_LIST_MAX values
+ * or fewer, their chunks in ascending key order, so chunk after chunk locks in one order.
  */
-import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { MySqlColumn, MySqlTable } from 'drizzle-orm/mysql-core';
 import type { MySql2Database } from 'drizzle-orm/mysql2';
 import type { Claim } from '../../domain/claim.js';
 import type { RefundOrder } from '../../domain/order.js';
 import type { Alert, Task, UnsettledQuery } from '../../domain/ports.js';
 import type { SettlementReads, SettlementTx, UnsettledRow } from '../shared/settlement-dialect.js';
+import { chunks } from '../shared/store-dialect.js';
 import { type OrderTables, unsettledRow, unsettledScan } from '../shared/unsettled-scan.js';
 import { alerts, claims, packets, paymentOrders, refundOrders, tasks } from './schema.js';
 import { b2cReturns, withdrawals } from './subsidy-schema.js';
@@ -17,6 +20,30 @@ import { b2cReturns, withdrawals } from './subsidy-schema.js';
 type Db = MySql2Database;
 
 const first = <T>(rows: T[]): T | null => rows[0] ?? null;
+
+/**
+ * IN_LIST_MAX_VALUES of ./mysql-claim-tx.ts, which says why (MariaDB materializes a list of 1,000
+ * values or more, then scans and locks in list order). Not imported: mysql-claim-tx -> transaction
+ * -> mysql-rows -> this file would be an import cycle.
+ */
+const IN_LIST_MAX = 800;
+
+/** Sorted keys in IN lists short enough for MariaDB to keep them lists. */
+const inLists = <T>(sorted: readonly T[]): T[][] => chunks(sorted, IN_LIST_MAX);
+
+/**
+ * The batch statements that lock go by the primary key, hinted: on a small table MariaDB 10.11
+ * plans `UPDATE … WHERE pk IN (200 values)` as a full index scan, which under REPEATABLE READ
+ * locks every row it passes (other batches' claims, and the gaps new claims go into), and two
+ * batches then deadlock on rows neither asked for (seen in the contract's overlapping batches).
+ */
+const PRIMARY_KEY = { forceIndex: 'PRIMARY' };
+
+/** The rows an UPDATE changed (every batch UPDATE changes the status of what it matches). */
+async function affectedRows(db: Db, statement: SQL): Promise<number> {
+  const [result] = await db.execute(statement);
+  return result.affectedRows;
+}
 
 const ORDER_TABLES: OrderTables<MySqlColumn, MySqlTable> = {
   paymentOrders,
@@ -54,6 +81,13 @@ export function createMysqlSettlementRows(db: Db): SettlementReads & SettlementT
 
   return {
     claimByNo,
+    async claimsByNo(claimNos): Promise<Claim[]> {
+      const found: Claim[] = [];
+      for (const part of inLists([...claimNos].sort())) {
+        found.push(...(await db.select().from(claims).where(inArray(claims.claimNo, part))));
+      }
+      return found;
+    },
     refundByNo,
     task,
     lockTask: async (kind, ref) =>
@@ -67,6 +101,20 @@ export function createMysqlSettlementRows(db: Db): SettlementReads & SettlementT
       ),
     lockClaim: async (claimNo) =>
       first(await db.select().from(claims).where(eq(claims.claimNo, claimNo)).limit(1).for('update')),
+    async lockClaims(claimNos): Promise<Claim[]> {
+      const locked: Claim[] = [];
+      for (const part of inLists([...claimNos].sort())) {
+        locked.push(
+          ...(await db
+            .select()
+            .from(claims, PRIMARY_KEY)
+            .where(inArray(claims.claimNo, part))
+            .orderBy(asc(claims.claimNo))
+            .for('update')),
+        );
+      }
+      return locked;
+    },
     lockRefund: async (refundNo) =>
       first(
         await db
@@ -131,6 +179,20 @@ export function createMysqlSettlementRows(db: Db): SettlementReads & SettlementT
       return result.affectedRows === 1;
     },
 
+    async completeTasks(ids, owner, now) {
+      let done = 0;
+      for (const part of inLists([...ids].sort((a, b) => a - b))) {
+        done += await affectedRows(
+          db,
+          sql`UPDATE ${tasks} FORCE INDEX (PRIMARY)
+          SET ${tasks.status} = 'done', ${tasks.leaseOwner} = NULL, ${tasks.leaseUntil} = NULL,
+            ${tasks.updatedAt} = ${now}
+          WHERE ${inArray(tasks.id, part)} AND ${tasks.status} = 'pending' AND ${tasks.leaseOwner} = ${owner}`,
+        );
+      }
+      return done;
+    },
+
     async reviveTask(id, dueAt, now) {
       await db
         .update(tasks)
@@ -144,6 +206,18 @@ export function createMysqlSettlementRows(db: Db): SettlementReads & SettlementT
         .set({ status: to, updatedAt: now })
         .where(and(eq(claims.claimNo, claimNo), eq(claims.status, guard)));
       return result.affectedRows === 1;
+    },
+
+    async updateClaimsStatus(claimNos, guard, to, now) {
+      let updated = 0;
+      for (const part of inLists([...claimNos].sort())) {
+        updated += await affectedRows(
+          db,
+          sql`UPDATE ${claims} FORCE INDEX (PRIMARY) SET ${claims.status} = ${to}, ${claims.updatedAt} = ${now}
+          WHERE ${inArray(claims.claimNo, part)} AND ${claims.status} = ${guard}`,
+        );
+      }
+      return updated;
     },
 
     async insertRefund(refund) {

@@ -2,13 +2,24 @@
  * Issue 6: the SettlementStore half of the sharded packet store. Orders route to their packet's
  * shard; the worker's and the sweeper's calls fan out over every shard. Task and alert ids are
  * per-database integers, handed out as `local * 100 + shard` (./shard-routing.ts) and decoded on
- * the way back, so they never collide and say where their row is.
+ * the way back, so they never collide and say where their row is. The worker's batch calls
+ * (completeTasks, getClaimsByNo, advanceClaims) split their items by shard and ask those shards at
+ * once; a shard that fails fails the call (the worker retries the batch: every batch is idempotent).
  */
-import type { Alert, LeaseRequest, SettlementStore, Task, UnsettledOrder } from '../../domain/ports.js';
+import type { Claim } from '../../domain/claim.js';
+import type {
+  Alert,
+  LeaseRequest,
+  SettlementStore,
+  Settled,
+  Task,
+  UnsettledOrder,
+} from '../../domain/ports.js';
+import { assertDistinctClaimNos } from '../shared/claim-batches.js';
 import type { Shard } from './mysql-shard.js';
 import type { ShardRouter } from './shard-router.js';
 import { askEveryShard, fromEveryShard } from './shard-failures.js';
-import { globalId, localId } from './shard-routing.js';
+import { globalId, groupByShard, localId } from './shard-routing.js';
 
 const withGlobalId = <T extends { id: number }>(row: T, shard: Shard): T => ({
   ...row,
@@ -31,6 +42,25 @@ export function createShardedSettlement(router: ShardRouter): SettlementStore {
     const found = shards[shard];
     return found && Number.isSafeInteger(id) && id >= 0 ? { shard: found, local } : null;
   };
+
+  /**
+   * `work` on every shard that has items, at once, waiting for all of them (fromEveryShard): a shard
+   * that fails is reported, and then fails the call. Shards without items are not asked.
+   */
+  async function onTheirShards<V, R>(
+    operation: string,
+    groups: Map<number, V[]>,
+    work: (shard: Shard, items: V[]) => Promise<R>,
+  ): Promise<{ items: V[]; answer: R }[]> {
+    const answers = await fromEveryShard(shards, operation, onShardFailure, async (s) => {
+      const items = groups.get(s.index);
+      return items ? { items, answer: await work(s, items) } : null;
+    });
+    return answers.filter((a) => a !== null);
+  }
+
+  const claimsByShard = (claimNos: readonly string[]): Map<number, string[]> =>
+    groupByShard(claimNos, (no) => router.byPacketNo(no).index);
 
   async function leaseTasks(request: LeaseRequest): Promise<Task[]> {
     const { limit } = request;
@@ -76,6 +106,16 @@ export function createShardedSettlement(router: ShardRouter): SettlementStore {
       const at = shardOfId(taskId);
       return at ? at.shard.store.completeTask(at.local, owner, now) : Promise.resolve(false);
     },
+    async completeTasks(taskIds, owner, now) {
+      // an id no shard handed out is left out (completeTask answers false for it)
+      const known = taskIds.flatMap((id) => shardOfId(id) ?? []);
+      const byShard = groupByShard(known, (at) => at.shard.index);
+      const counts = await onTheirShards('completeTasks', byShard, (s, ats) => {
+        const ids = ats.map((at) => at.local);
+        return s.store.completeTasks(ids, owner, now);
+      });
+      return counts.reduce((sum, { answer }) => sum + answer, 0);
+    },
     rescheduleTask(taskId, owner, retry) {
       const at = shardOfId(taskId);
       return at ? at.shard.store.rescheduleTask(at.local, owner, retry) : Promise.resolve(false);
@@ -97,7 +137,23 @@ export function createShardedSettlement(router: ShardRouter): SettlementStore {
     },
 
     getClaimByNo: (claimNo) => router.byPacketNo(claimNo).store.getClaimByNo(claimNo),
+    async getClaimsByNo(claimNos) {
+      const found = await onTheirShards('getClaimsByNo', claimsByShard(claimNos), (s, nos) =>
+        s.store.getClaimsByNo(nos),
+      );
+      return found.flatMap(({ answer }) => answer);
+    },
     advanceClaim: (claimNo, to, now) => router.byPacketNo(claimNo).store.advanceClaim(claimNo, to, now),
+    async advanceClaims(claimNos, to, now) {
+      // refused before any shard writes: one shard refusing would leave the others' batches committed
+      assertDistinctClaimNos(claimNos);
+      const answers = await onTheirShards('advanceClaims', claimsByShard(claimNos), (s, nos) =>
+        s.store.advanceClaims(nos, to, now),
+      );
+      const settled = new Map<string, Settled<Claim> | null>();
+      for (const { items, answer } of answers) items.forEach((no, i) => settled.set(no, answer[i] ?? null));
+      return claimNos.map((no) => settled.get(no) ?? null);
+    },
     expirePacket: (packetId, now) => router.byPacketNo(packetId).store.expirePacket(packetId, now),
     advanceRefund: (refundNo, to, now) => router.byPacketNo(refundNo).store.advanceRefund(refundNo, to, now),
     async closePayment(payOrderNo, now) {

@@ -18,6 +18,8 @@ export interface UnsettledRow {
 
 export interface SettlementReads {
   claimByNo(claimNo: string): Promise<Claim | null>;
+  /** The claims with these numbers (unknown ones left out), in no particular order. */
+  claimsByNo(claimNos: readonly string[]): Promise<Claim[]>;
   refundByNo(refundNo: string): Promise<RefundOrder | null>;
   task(kind: TaskKind, ref: string): Promise<Task | null>;
   tasksByRefs(kind: TaskKind, refs: readonly string[]): Promise<Task[]>;
@@ -52,11 +54,25 @@ export interface SettlementTx {
   leaseTasks(ids: readonly number[], owner: string, leaseUntil: number, now: number): Promise<void>;
   /** Ends a pending task `owner` holds and releases the lease; false when it is not theirs (any more). */
   endTask(id: number, owner: string, end: TaskEnd): Promise<boolean>;
+  /** `endTask` as `done` for many tasks, set-based; answers how many were `owner`'s and pending. */
+  completeTasks(ids: readonly number[], owner: string, now: number): Promise<number>;
   lockTask(kind: TaskKind, ref: string): Promise<Task | null>;
   /** A `done` task becomes pending again, due at dueAt, with no lease. */
   reviveTask(id: number, dueAt: number, now: number): Promise<void>;
   lockClaim(claimNo: string): Promise<Claim | null>;
   updateClaimStatus(claimNo: string, guard: ClaimStatus, to: ClaimStatus, now: number): Promise<boolean>;
+  /**
+   * `lockClaim` for many claims (unknown ones left out, any order), locked in claimNo order so
+   * that two transactions locking overlapping sets queue instead of deadlocking.
+   */
+  lockClaims(claimNos: readonly string[]): Promise<Claim[]>;
+  /** `updateClaimStatus` for many claims, set-based; answers how many matched `guard` (now `to`). */
+  updateClaimsStatus(
+    claimNos: readonly string[],
+    guard: ClaimStatus,
+    to: ClaimStatus,
+    now: number,
+  ): Promise<number>;
   lockRefund(refundNo: string): Promise<RefundOrder | null>;
   insertRefund(refund: RefundOrder): Promise<void>;
   updateRefundStatus(refundNo: string, guard: RefundStatus, to: RefundStatus, now: number): Promise<boolean>;

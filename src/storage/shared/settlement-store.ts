@@ -14,6 +14,7 @@ import { PACKET_TRANSITIONS } from '../../domain/packet.js';
 import { TASK_OF_ORDER } from '../../domain/ports.js';
 import type { ExpireResult, SettlementStore, Settled } from '../../domain/ports.js';
 import { assertTransition } from '../../domain/state-machine.js';
+import { assertDistinctClaimNos, claimsUpdates } from './claim-batches.js';
 import { stepsTowards } from './settlement-rules.js';
 import type { StoreDialect, StoreTx } from './store-dialect.js';
 
@@ -69,6 +70,41 @@ async function advanceClaimInTx(
     current = { ...current, status: step, updatedAt: now };
   }
   return { value: current, changed: current !== claim };
+}
+
+/**
+ * `advanceClaimInTx` for many claims (numbers distinct): one locking read for all of them (in
+ * claimNo order), then one guarded UPDATE per (guard, step) group; a group that updates fewer rows
+ * than it has claims rolls the whole batch back.
+ */
+async function advanceClaimsInTx(
+  tx: StoreTx,
+  claimNos: readonly string[],
+  to: Claim['status'],
+  now: number,
+): Promise<(Settled<Claim> | null)[]> {
+  const walks = (await tx.lockClaims(claimNos)).map((claim) => ({
+    claim,
+    claimNo: claim.claimNo,
+    from: claim.status,
+    steps: stepsTowards(CLAIM_TRANSITIONS, claim.status, to, 'transferring'),
+  }));
+  for (const { guard, to: step, claimNos: group } of claimsUpdates(walks)) {
+    if ((await tx.updateClaimsStatus(group, guard, step, now)) !== group.length) {
+      throw changedUnderLock(`${group.length} claims ${guard} -> ${step} (from ${group[0]})`);
+    }
+  }
+  const settled = new Map<string, Settled<Claim>>();
+  for (const { claim, steps } of walks) {
+    const last = steps.at(-1);
+    settled.set(
+      claim.claimNo,
+      last === undefined
+        ? { value: claim, changed: false }
+        : { value: { ...claim, status: last, updatedAt: now }, changed: true },
+    );
+  }
+  return claimNos.map((claimNo) => settled.get(claimNo) ?? null);
 }
 
 async function advanceRefundInTx(
@@ -146,6 +182,9 @@ export function createSettlementStore(dialect: StoreDialect): SettlementStore {
     completeTask: (taskId, owner, now) =>
       dialect.write((tx) => tx.endTask(taskId, owner, { status: 'done', now })),
 
+    completeTasks: async (taskIds, owner, now) =>
+      taskIds.length === 0 ? 0 : dialect.write((tx) => tx.completeTasks(taskIds, owner, now)),
+
     rescheduleTask: (taskId, owner, { dueAt, error, now }) =>
       dialect.write((tx) => tx.endTask(taskId, owner, { status: 'pending', dueAt, lastError: error, now })),
 
@@ -181,7 +220,15 @@ export function createSettlementStore(dialect: StoreDialect): SettlementStore {
     getTask: (kind, ref) => reads.task(kind, ref),
     getClaimByNo: (claimNo) => reads.claimByNo(claimNo),
 
+    getClaimsByNo: async (claimNos) => (claimNos.length === 0 ? [] : reads.claimsByNo(claimNos)),
+
     advanceClaim: (claimNo, to, now) => dialect.write((tx) => advanceClaimInTx(tx, claimNo, to, now)),
+
+    async advanceClaims(claimNos, to, now) {
+      assertDistinctClaimNos(claimNos);
+      if (claimNos.length === 0) return [];
+      return dialect.write((tx) => advanceClaimsInTx(tx, claimNos, to, now));
+    },
 
     expirePacket: (packetId, now) => dialect.write((tx) => expireInTx(tx, packetId, now)),
 

@@ -10,6 +10,7 @@ import type { Claim } from '../../domain/claim.js';
 import type { RefundOrder } from '../../domain/order.js';
 import type { Alert, Task, UnsettledQuery } from '../../domain/ports.js';
 import type { SettlementReads, SettlementTx, UnsettledRow } from '../shared/settlement-dialect.js';
+import { chunks } from '../shared/store-dialect.js';
 import { type OrderTables, unsettledRow, unsettledScan } from '../shared/unsettled-scan.js';
 import { alerts, claims, packets, paymentOrders, refundOrders, tasks } from './schema.js';
 import { b2cReturns, withdrawals } from './subsidy-schema.js';
@@ -51,13 +52,23 @@ export function createSqliteSettlementRows(db: Db): SettlementReads & Settlement
     first(await db.select().from(claims).where(eq(claims.claimNo, claimNo)).limit(1));
   const refundByNo = async (refundNo: string): Promise<RefundOrder | null> =>
     first(await db.select().from(refundOrders).where(eq(refundOrders.refundNo, refundNo)).limit(1));
+  // chunked only to stay far below SQLite's limit of bound parameters
+  const claimsByNo = async (claimNos: readonly string[]): Promise<Claim[]> => {
+    const found: Claim[] = [];
+    for (const part of chunks(claimNos)) {
+      found.push(...(await db.select().from(claims).where(inArray(claims.claimNo, part))));
+    }
+    return found;
+  };
 
   return {
     claimByNo,
+    claimsByNo,
     refundByNo,
     task,
     lockTask: task,
     lockClaim: claimByNo,
+    lockClaims: claimsByNo,
     lockRefund: refundByNo,
 
     async tasksByRefs(kind, refs): Promise<Task[]> {
@@ -113,6 +124,18 @@ export function createSqliteSettlementRows(db: Db): SettlementReads & Settlement
       return result.rowsAffected === 1;
     },
 
+    async completeTasks(ids, owner, now) {
+      let done = 0;
+      for (const part of chunks(ids)) {
+        const result = await db
+          .update(tasks)
+          .set({ status: 'done', leaseOwner: null, leaseUntil: null, updatedAt: now })
+          .where(and(inArray(tasks.id, part), eq(tasks.status, 'pending'), eq(tasks.leaseOwner, owner)));
+        done += result.rowsAffected;
+      }
+      return done;
+    },
+
     async reviveTask(id, dueAt, now) {
       await db
         .update(tasks)
@@ -126,6 +149,18 @@ export function createSqliteSettlementRows(db: Db): SettlementReads & Settlement
         .set({ status: to, updatedAt: now })
         .where(and(eq(claims.claimNo, claimNo), eq(claims.status, guard)));
       return result.rowsAffected === 1;
+    },
+
+    async updateClaimsStatus(claimNos, guard, to, now) {
+      let updated = 0;
+      for (const part of chunks(claimNos)) {
+        const result = await db
+          .update(claims)
+          .set({ status: to, updatedAt: now })
+          .where(and(inArray(claims.claimNo, part), eq(claims.status, guard)));
+        updated += result.rowsAffected;
+      }
+      return updated;
     },
 
     async insertRefund(refund) {

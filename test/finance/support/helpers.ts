@@ -1,6 +1,8 @@
 import { expect } from 'vitest';
 import { isRedpktError } from '../../../src/domain/errors.js';
 import type { ErrorCode } from '../../../src/domain/errors.js';
+import { DEFAULT_MERCHANT_INITIAL_BALANCE } from '../../../src/finance/create-finance.js';
+import { newTxnId } from '../../../src/finance/ids.js';
 import { MERCHANT_ACCOUNT } from '../../../src/finance/store/types.js';
 import type { FinanceHarness } from './finance-harness.js';
 
@@ -8,6 +10,15 @@ export type Get = () => FinanceHarness;
 
 export async function balanceOf(h: FinanceHarness, account: string): Promise<number | undefined> {
   return (await h.client.getAccount(account))?.balance;
+}
+
+/**
+ * The merchant's balance, its account opened first (as any transfer opens it) when it is not yet,
+ * so a test run alone and a test run after others measure from the same start.
+ */
+export async function merchantOf(h: FinanceHarness, initialBalance = DEFAULT_MERCHANT_INITIAL_BALANCE) {
+  await h.finance.store.openAccount(MERCHANT_ACCOUNT, initialBalance, { now: Date.now(), newTxnId });
+  return (await balanceOf(h, MERCHANT_ACCOUNT)) ?? 0;
 }
 
 /** The error code a promise rejects with (fails the test when it resolves). */

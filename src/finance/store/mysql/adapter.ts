@@ -13,6 +13,7 @@ import { lockOrderOf } from '../dialect.js';
 import type { Account, BooksCheck, LedgerEntry, LedgerQuery, StoredOrder } from '../types.js';
 import { MYSQL_MIGRATIONS, MYSQL_MIGRATIONS_TABLE } from './migrations.js';
 import { withRetry } from './retry.js';
+import { mysqlBatchReads, mysqlBatchTxOps } from './batch-ops.js';
 import { mysqlInstallReads, mysqlInstallTxOps } from './install-ops.js';
 import { mysqlRainReads, mysqlRainTxOps } from './rain-ops.js';
 import { mysqlRainExportReads } from './rain-export-ops.js';
@@ -24,6 +25,7 @@ function txOps(tx: Db): TxOps {
   return {
     ...mysqlRainTxOps(tx), // issue 3
     ...mysqlInstallTxOps(tx), // issue 5
+    ...mysqlBatchTxOps(tx), // batch transfers
     async lockOrder(orderNo) {
       const rows = await tx.select().from(orders).where(eq(orders.orderNo, orderNo)).limit(1).for('update');
       return rows[0] ?? null;
@@ -103,6 +105,7 @@ export function openMysql(url: string): Dialect {
     ...mysqlRainReads(db), // issue 3
     ...mysqlRainExportReads(db), // issue 8
     ...mysqlInstallReads(db), // issue 5
+    ...mysqlBatchReads(db), // batch transfers
     kind: 'mysql',
 
     write: (fn) =>

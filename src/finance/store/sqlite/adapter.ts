@@ -15,6 +15,7 @@ import { lockOrderOf } from '../dialect.js';
 import { createMutex } from '../mutex.js';
 import type { Account, BooksCheck, LedgerEntry, LedgerQuery, StoredOrder } from '../types.js';
 import { SQLITE_MIGRATIONS, SQLITE_MIGRATIONS_TABLE } from './migrations.js';
+import { sqliteBatchReads, sqliteBatchTxOps } from './batch-ops.js';
 import { sqliteInstallReads, sqliteInstallTxOps } from './install-ops.js';
 import { sqliteRainReads, sqliteRainTxOps } from './rain-ops.js';
 import { sqliteRainExportReads } from './rain-export-ops.js';
@@ -28,6 +29,7 @@ function txOps(tx: Db): TxOps {
   return {
     ...sqliteRainTxOps(tx), // issue 3
     ...sqliteInstallTxOps(tx), // issue 5
+    ...sqliteBatchTxOps(tx), // batch transfers
     async lockOrder(orderNo) {
       const rows = await tx.select().from(orders).where(eq(orders.orderNo, orderNo)).limit(1);
       return rows[0] ?? null;
@@ -115,6 +117,7 @@ export function openSqlite(file: string): Dialect {
     ...sqliteRainReads(db), // issue 3
     ...sqliteRainExportReads(db), // issue 8
     ...sqliteInstallReads(db), // issue 5
+    ...sqliteBatchReads(db), // batch transfers
     kind: 'sqlite',
     write,
 
