@@ -201,6 +201,7 @@ export function startLaneWorkers(input: {
     now?: () => number;
     log?: (msg: string, err?: unknown) => void;
     writeLine?: (line: string) => void;
+    transferBatches?: boolean;
   };
   store: PacketStore;
   provider: PaymentProvider;
@@ -223,6 +224,7 @@ export function startLaneWorkers(input: {
     ...(opts.log ? { log: opts.log } : {}),
     ...(opts.writeLine ? { writeLine: opts.writeLine } : {}),
     ...(input.claimsBusy ? { yieldTo: input.claimsBusy } : {}),
+    ...(opts.transferBatches === false ? { transferBatches: false } : {}),
   });
   const booking = startBookingWorker({
     queue: input.queue,

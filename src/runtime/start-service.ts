@@ -43,6 +43,8 @@ export interface StartOptions {
   claimPath?: ClaimPath;
   /** false turns the claim limiter off (benchmarks). Default on. */
   limiter?: boolean;
+  /** false pays claims one transfer task at a time (the transfer benchmark's baseline). Default on. */
+  transferBatches?: boolean;
   now?: () => number;
   log?: (msg: string, err: unknown) => void;
   /** Issue 4: where structured alert lines go (default stderr). */

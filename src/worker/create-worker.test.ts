@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { RedpktError } from '../domain/errors.js';
 import type { Task } from '../domain/ports.js';
-import { createWorker, type WorkerOptions, YIELD_BATCH, YIELD_PAUSE_MS } from './create-worker.js';
+import {
+  createWorker,
+  type WorkerOptions,
+  YIELD_BATCH,
+  YIELD_BULK_BATCH,
+  YIELD_PAUSE_MS,
+} from './create-worker.js';
 
 const task = (id: number, kind: Task['kind'], attempts = 1): Task => ({
   id,
@@ -17,19 +23,23 @@ const task = (id: number, kind: Task['kind'], attempts = 1): Task => ({
   updatedAt: 0,
 });
 
-/** A store stand-in that hands out the given tasks once and records how each ended. */
+/** A store stand-in that hands out each of the given tasks once and records how each ended. */
 function fakeStore(tasks: Task[]) {
   const ended: string[] = [];
-  let leased = false;
+  const leased = new Set<number>();
   const store: WorkerOptions['store'] = {
     async leaseTasks(req) {
-      if (leased) return [];
-      leased = true;
-      return tasks.filter((t) => req.kinds?.includes(t.kind) ?? true);
+      const due = tasks.filter((t) => !leased.has(t.id) && (req.kinds?.includes(t.kind) ?? true));
+      for (const t of due) leased.add(t.id);
+      return due;
     },
     async completeTask(id) {
       ended.push(`${id}:done`);
       return true;
+    },
+    async completeTasks(ids) {
+      ended.push(`${ids.join('+')}:done together`);
+      return ids.length;
     },
     async rescheduleTask(id, _owner, { dueAt, error }) {
       ended.push(`${id}:retry@${dueAt}:${error}`);
@@ -43,7 +53,14 @@ function fakeStore(tasks: Task[]) {
   return { store, ended };
 }
 
-const timings = { pollMs: 10, leaseMs: 1000, batchSize: 10, retryBaseMs: 100, retryMaxMs: 1000 };
+const timings = {
+  pollMs: 10,
+  leaseMs: 1000,
+  batchSize: 10,
+  bulkBatchSize: 50,
+  retryBaseMs: 100,
+  retryMaxMs: 1000,
+};
 
 describe('the outbox worker', () => {
   it('records each task as its handler ended it: done, retried with backoff or at a time, dead', async () => {
@@ -127,6 +144,7 @@ describe('the outbox worker', () => {
         return Array.from({ length: n }, (_, i) => task(1000 - due - i, 'transfer'));
       },
       completeTask: async () => true,
+      completeTasks: async (ids) => ids.length,
       rescheduleTask: async () => true,
       killTask: async () => true,
     };
@@ -151,6 +169,120 @@ describe('the outbox worker', () => {
     await worker.stop();
     // not busy: full batches back to back until the backlog is gone
     expect(limits.slice(whileBusy).some((l) => l === timings.batchSize)).toBe(true);
+    expect(due).toBe(0);
+  });
+
+  it('hands a batched kind to its batch handler at once: done ones completed together, the rest one by one', async () => {
+    const { store, ended } = fakeStore([
+      task(1, 'transfer'),
+      task(2, 'refund'),
+      task(3, 'transfer', 2),
+      task(4, 'transfer'),
+      task(5, 'transfer'),
+    ]);
+    const batches: number[][] = [];
+    const worker = createWorker({
+      store,
+      timings,
+      now: () => 5000,
+      random: () => 0.999999,
+      log: () => {},
+      owner: 'w',
+      handlers: {
+        refund: async () => ({ kind: 'done' }),
+        transfer: async () => ({ kind: 'dead', reason: 'not me' }),
+      },
+      batchHandlers: {
+        transfer: async (tasks) => {
+          batches.push(tasks.map((t) => t.id));
+          return tasks.map((t) =>
+            t.id === 3
+              ? { kind: 'retry', reason: 'finance pending' }
+              : t.id === 5
+                ? { kind: 'dead', reason: 'conflict' }
+                : { kind: 'done' },
+          );
+        },
+      },
+    });
+    expect(await worker.runOnce()).toBe(5);
+    expect(batches).toStrictEqual([[1, 3, 4, 5]]);
+    expect(ended.sort()).toStrictEqual([
+      '1+4:done together',
+      '2:done',
+      '3:retry@5200:finance pending', // attempt 2: 100 * 2^1
+      '5:dead:conflict',
+    ]);
+  });
+
+  it('ends every task of a batch that threw, or answered a wrong number of outcomes, as its error says', async () => {
+    for (const [answer, expected] of [
+      [
+        async () => {
+          throw new RedpktError('DEPENDENCY_FAILED', 'finance is down');
+        },
+        [
+          '1:retry@5100:DEPENDENCY_FAILED: finance is down',
+          '2:retry@5100:DEPENDENCY_FAILED: finance is down',
+        ],
+      ],
+      [
+        async () => [{ kind: 'done' as const }],
+        [
+          '1:retry@5100:the transfer batch answered 1 outcomes for 2 tasks',
+          '2:retry@5100:the transfer batch answered 1 outcomes for 2 tasks',
+        ],
+      ],
+    ] as const) {
+      const { store, ended } = fakeStore([task(1, 'transfer'), task(2, 'transfer')]);
+      const worker = createWorker({
+        store,
+        timings,
+        now: () => 5000,
+        random: () => 0.999999,
+        log: () => {},
+        handlers: {},
+        batchHandlers: { transfer: answer },
+      });
+      expect(await worker.runOnce()).toBe(2);
+      expect(ended.sort()).toStrictEqual(expected);
+    }
+  });
+
+  it('while yielding leases a batched kind YIELD_BULK_BATCH at a time, and bulkBatchSize after', async () => {
+    const limits: string[] = [];
+    let due = 300;
+    const store: WorkerOptions['store'] = {
+      async leaseTasks(req) {
+        limits.push(`${req.kinds?.join(',')}:${req.limit}`);
+        const n = Math.min(req.limit, due);
+        due -= n;
+        return Array.from({ length: n }, (_, i) => task(1000 - due - i, 'transfer'));
+      },
+      completeTask: async () => true,
+      completeTasks: async (ids) => ids.length,
+      rescheduleTask: async () => true,
+      killTask: async () => true,
+    };
+    let busy = true;
+    const worker = createWorker({
+      store,
+      timings: { ...timings, pollMs: 1_000 },
+      now: () => 0,
+      log: () => {},
+      handlers: {},
+      batchHandlers: { transfer: async (tasks) => tasks.map(() => ({ kind: 'done' as const })) },
+      yieldTo: () => busy,
+    });
+    worker.start();
+    await new Promise((r) => setTimeout(r, 150));
+    const whileBusy = limits.length;
+    expect(whileBusy).toBeGreaterThanOrEqual(1);
+    expect(new Set(limits)).toStrictEqual(new Set([`transfer:${YIELD_BULK_BATCH}`]));
+    busy = false;
+    await new Promise((r) => setTimeout(r, 150));
+    await worker.stop();
+    expect(limits.slice(whileBusy)).toContain(`transfer:${timings.bulkBatchSize}`);
     expect(due).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ import type { PacketStore, PaymentProvider, SubsidyIssuer } from '../domain/port
 import { createAlertSink } from './alert-sink.js';
 import { createSweeper, type Sweeper } from './create-sweeper.js';
 import { createWorker, type Worker } from './create-worker.js';
-import { createTaskHandlers } from './task-handlers.js';
+import { createTaskBatchHandlers, createTaskHandlers } from './task-handlers.js';
 import { workerTimings, type WorkerTimings } from './timings.js';
 
 export interface BackgroundOptions {
@@ -24,6 +24,8 @@ export interface BackgroundOptions {
   writeLine?: (line: string) => void;
   /** The worker yields while this is true (the claim path of this process is saturated). */
   yieldTo?: () => boolean;
+  /** false: transfer tasks run one at a time, as before batches (a benchmark's baseline). */
+  transferBatches?: boolean;
 }
 
 export interface Background {
@@ -37,7 +39,7 @@ export function startBackground(opts: BackgroundOptions): Background {
   const timings = workerTimings(opts.timings);
   const now = opts.now ?? Date.now;
   const log = opts.log ?? ((msg: string, err?: unknown) => console.error(msg, err ?? ''));
-  const handlers = createTaskHandlers({
+  const deps = {
     store: opts.store,
     provider: opts.provider,
     notifyUrl: opts.notifyUrl,
@@ -46,10 +48,11 @@ export function startBackground(opts: BackgroundOptions): Background {
     paymentRecheckDelayMs: timings.recheckAfterMs,
     retryMaxMs: timings.retryMaxMs,
     issuer: opts.issuer,
-  });
+  };
   const worker = createWorker({
     store: opts.store,
-    handlers,
+    handlers: createTaskHandlers(deps),
+    batchHandlers: opts.transferBatches === false ? {} : createTaskBatchHandlers(deps),
     timings,
     now,
     log,

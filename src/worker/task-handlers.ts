@@ -8,10 +8,14 @@ import type { SettlementDeps } from '../services/settlement/settlement-deps.js';
 import { DONE, dead, retry, type TaskOutcome } from '../services/settlement/task-outcome.js';
 import { runWithdrawal } from '../services/subsidy/withdrawals.js';
 import { runTransferTask } from '../services/settlement/transfer-claim.js';
+import { createTransferBatch } from '../services/settlement/transfer-batch.js';
 
 export type TaskHandler = (task: Task) => Promise<TaskOutcome>;
 /** Kinds without a handler are never leased by this worker (another role may run them). */
 export type TaskHandlers = Partial<Record<TaskKind, TaskHandler>>;
+/** A kind run a batch at a time: one outcome per task, in the tasks' order. */
+export type TaskBatchHandler = (tasks: readonly Task[]) => Promise<TaskOutcome[]>;
+export type TaskBatchHandlers = Partial<Record<TaskKind, TaskBatchHandler>>;
 
 export function createTaskHandlers(deps: SettlementDeps): TaskHandlers {
   return {
@@ -21,6 +25,12 @@ export function createTaskHandlers(deps: SettlementDeps): TaskHandlers {
     refund: (task) => runRefundTask(deps, task.ref),
     withdrawal: (task) => runWithdrawalTask(deps, task.ref),
   };
+}
+
+/** Transfers run a poll's worth at a time (`runTransferTask` stays the one-claim path). */
+export function createTaskBatchHandlers(deps: SettlementDeps): TaskBatchHandlers {
+  const transfers = createTransferBatch(deps);
+  return { transfer: (tasks) => transfers(tasks.map((t) => t.ref)) };
 }
 
 /**

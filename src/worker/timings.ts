@@ -6,6 +6,8 @@ export interface WorkerTimings {
   leaseMs: number;
   /** Tasks leased per poll (run concurrently). */
   batchSize: number;
+  /** Tasks of a batched kind (transfers) leased per poll, handed to one batch call. */
+  bulkBatchSize: number;
   /** The first retry of a failed task; each further one waits twice as long (jittered). */
   retryBaseMs: number;
   /** No retry or re-check waits longer than this. */
@@ -26,6 +28,7 @@ export const DEFAULT_WORKER_TIMINGS: Readonly<WorkerTimings> = Object.freeze({
   pollMs: 500,
   leaseMs: 30_000,
   batchSize: 32,
+  bulkBatchSize: 200,
   retryBaseMs: 1_000,
   retryMaxMs: 300_000,
   recheckAfterMs: 30_000,

@@ -91,6 +91,10 @@ describe('the provider with mocked packets kept away from finance', () => {
       { order: order(i.payOrderNo, 'payment'), cashierUrl: 'x' }
     ),
     transfer: async (i) => (calls.push(`transfer ${i.transferNo}`), order(i.transferNo, 'transfer')),
+    transferMany: async ({ transfers }) => (
+      calls.push(`transferMany ${transfers.map((t) => t.transferNo).join(',')}`),
+      transfers.map((t) => ({ order: order(t.transferNo, 'transfer') }))
+    ),
     refund: async (i) => (calls.push(`refund ${i.refundNo}`), order(i.refundNo, 'refund')),
     queryOrder: async (no) => (calls.push(`query ${no}`), order(no, 'payment')),
     closePayOrder: async (no) => (calls.push(`close ${no}`), order(no, 'payment')),
@@ -125,6 +129,36 @@ describe('the provider with mocked packets kept away from finance', () => {
     await provider.refund({ refundNo: 'P00REAL-R', payOrderNo: 'REAL', amount: 5, notifyUrl: '' });
     await provider.queryOrder('REAL');
     expect(calls).toEqual(['transfer P00REAL-1', 'refund P00REAL-R', 'query REAL']);
+  });
+
+  it("answers a batch's mocked items itself and sends only the others to finance, answers in input order", async () => {
+    calls.length = 0;
+    const store = fakeStore();
+    await createPaymentMock({ switches: switches({ 'mock:payment': true }), store, now: () => 1 }).payOrder(
+      payment('M'),
+      true,
+    );
+    const provider = withPaymentMocks(inner, { store, now: () => 2 });
+    const nos = ['P00REAL-1', 'P00M-1', 'P00REAL-2', 'P00M-2'];
+    const results = await provider.transferMany({
+      transfers: nos.map((transferNo) => ({ transferNo, uid: 'c', amount: 10 })),
+      notifyUrl: '',
+    });
+    expect(results.map((r) => [r.order?.orderNo, r.order?.txnId])).toEqual([
+      ['P00REAL-1', 'REAL-P00REAL-1'],
+      ['P00M-1', 'MOCK-P00M-1'],
+      ['P00REAL-2', 'REAL-P00REAL-2'],
+      ['P00M-2', 'MOCK-P00M-2'],
+    ]);
+    expect(calls).toEqual(['transferMany P00REAL-1,P00REAL-2']);
+    expect([...store.orders.keys()].filter((k) => k.startsWith('P00M-'))).toEqual(['P00M-1', 'P00M-2']);
+
+    calls.length = 0;
+    await provider.transferMany({
+      transfers: [{ transferNo: 'P00M-3', uid: 'c', amount: 1 }],
+      notifyUrl: '',
+    });
+    expect(calls).toEqual([]);
   });
 });
 

@@ -19,7 +19,7 @@ import { b2cReturnNoFor } from '../../src/domain/subsidy.js';
 import type { AlertEvent } from '../../src/worker/alert-sink.js';
 import { createSweeper, type Sweeper } from '../../src/worker/create-sweeper.js';
 import { createWorker, type Worker } from '../../src/worker/create-worker.js';
-import { createTaskHandlers } from '../../src/worker/task-handlers.js';
+import { createTaskBatchHandlers, createTaskHandlers } from '../../src/worker/task-handlers.js';
 import { activePacket, NOW, sum, unique } from '../contract/contract-fixtures.js';
 import { b2cPacket } from '../contract/subsidy-fixtures.js';
 
@@ -73,6 +73,13 @@ export function sweepOrdersSuite(backend: string, open: () => Promise<SweepStore
           updatedAt: clock,
         };
       },
+      async transferMany({ transfers, notifyUrl }) {
+        if (finance === 'invalid')
+          throw new RedpktError('VALIDATION_FAILED', 'finance refused the transfers');
+        return Promise.all(
+          transfers.map(async (t) => ({ order: await provider.transfer({ ...t, notifyUrl }) })),
+        );
+      },
       createPayOrder: () => Promise.reject(new Error('not used')),
       async refund(input): Promise<ProviderOrder> {
         refunds.push({ refundNo: input.refundNo, payOrderNo: input.payOrderNo, amount: input.amount });
@@ -98,8 +105,9 @@ export function sweepOrdersSuite(backend: string, open: () => Promise<SweepStore
       },
     };
 
+    /** A worker for one kind, as production runs it (transfers in batches). */
     function workerFor(kind: TaskKind): Worker {
-      const handlers = createTaskHandlers({
+      const deps = {
         store: db.store,
         provider,
         issuer,
@@ -108,11 +116,20 @@ export function sweepOrdersSuite(backend: string, open: () => Promise<SweepStore
         paymentTimeoutMs: 60_000,
         paymentRecheckDelayMs: 1_000,
         retryMaxMs: 100,
-      });
+      };
+      const batch = createTaskBatchHandlers(deps)[kind];
       return createWorker({
         store: db.store,
-        handlers: { [kind]: handlers[kind] },
-        timings: { pollMs: 10, leaseMs: 60_000, batchSize: 10, retryBaseMs: 10, retryMaxMs: 100 },
+        handlers: batch ? {} : { [kind]: createTaskHandlers(deps)[kind] },
+        batchHandlers: batch ? { [kind]: batch } : {},
+        timings: {
+          pollMs: 10,
+          leaseMs: 60_000,
+          batchSize: 10,
+          bulkBatchSize: 10,
+          retryBaseMs: 10,
+          retryMaxMs: 100,
+        },
         now: () => clock,
         random: () => 0.5,
         log: (msg) => logs.push(msg),

@@ -22,7 +22,7 @@ const CREDIT_BY_PACKET_TYPE: Partial<Record<PacketType, Credit>> = {
 };
 
 /** B2C claims credit the claimer's withdrawable subsidy balance; no money leaves us yet (DESIGN §4). */
-async function creditSubsidy(deps: SettlementDeps, claim: Claim): Promise<TaskOutcome> {
+export async function creditSubsidy(deps: SettlementDeps, claim: Claim): Promise<TaskOutcome> {
   const result = await creditSubsidyBalance(deps, claim.claimNo);
   return result.status === 'credited' ? DONE : retry(`subsidy credit of ${claim.claimNo}: ${result.status}`);
 }

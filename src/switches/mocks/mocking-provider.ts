@@ -5,7 +5,7 @@
  * through untouched (`inner` is a plain object of functions, as createFinanceClient's is). The decision follows the packet, not the switch: turning `mock payment` off
  * during a rehearsal does not make finance pay out money it never received.
  */
-import type { PaymentProvider, ProviderOrder } from '../../domain/ports.js';
+import type { PaymentProvider, ProviderOrder, TransferResult } from '../../domain/ports.js';
 import type { MockedKind } from '../ports.js';
 import type { MockedOrderStore } from './payment-mock.js';
 import { MOCK_TXN_PREFIX, mockedProviderOrder } from './payment-mock.js';
@@ -46,6 +46,28 @@ export function withPaymentMocks<P extends PaymentProvider>(
       if (packetId && (await deps.store.isPacketMocked(packetId)))
         return mocked(input.transferNo, 'transfer', packetId, input.uid, input.amount);
       return inner.transfer(input);
+    },
+    /** The mocked packets' items answered here, the rest sent to finance in one call, answers in input order. */
+    async transferMany({ transfers, notifyUrl }) {
+      const packets = [...new Set(transfers.map((t) => packetOfClaim(t.transferNo)))];
+      const mockedPackets = new Set<string>();
+      await Promise.all(
+        packets.map(async (id) => {
+          if (id && (await deps.store.isPacketMocked(id))) mockedPackets.add(id);
+        }),
+      );
+      const isMocked = (t: (typeof transfers)[number]) =>
+        mockedPackets.has(packetOfClaim(t.transferNo) ?? '');
+      const real = transfers.filter((t) => !isMocked(t));
+      const fromFinance = real.length > 0 ? await inner.transferMany({ transfers: real, notifyUrl }) : [];
+      let next = 0;
+      return Promise.all(
+        transfers.map(async (t): Promise<TransferResult> => {
+          if (!isMocked(t)) return fromFinance[next++]!;
+          const packetId = packetOfClaim(t.transferNo);
+          return { order: await mocked(t.transferNo, 'transfer', packetId, t.uid, t.amount) };
+        }),
+      );
     },
     async refund(input) {
       const payment = await deps.store.getMocked(input.payOrderNo);
