@@ -24,11 +24,12 @@ export async function startBenchServer(
   path: ClaimPath,
   limiter: boolean,
   cpuProfDir?: string,
+  transfers: 'batch' | 'one' = 'batch',
 ): Promise<BenchServer> {
   const script = new URL('./claim-server.js', import.meta.url);
   const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
   // started as `redpkt serve` starts: with the binary's V8 flags
-  const args = [...NODE_FLAGS, ...prof, script.pathname, mysqlUrl, path, limiter ? 'on' : 'off'];
+  const args = [...NODE_FLAGS, ...prof, script.pathname, mysqlUrl, path, limiter ? 'on' : 'off', transfers];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
@@ -71,7 +72,7 @@ async function warmUp(client: HttpClient, concurrency: number, rounds = 5): Prom
  * The claimers' client: `redpkt load`'s own (one undici Client per connection, bodies read to the
  * end), without the shadow mark, since the bench server's packets are in its real lane.
  */
-const benchClient = (server: BenchServer, connections: number) =>
+export const benchClient = (server: BenchServer, connections: number) =>
   createHttpClient({ url: server.url, connections, timeoutMs: 60_000, shadow: false });
 
 /**
@@ -79,7 +80,7 @@ const benchClient = (server: BenchServer, connections: number) =>
  * counted, all of them `transferred`), at most `timeoutMs`: the warm-up's claims are transferred
  * before the clock starts, not by the worker during the measured run.
  */
-async function transfersSettled(client: HttpClient, timeoutMs = 120_000): Promise<void> {
+export async function transfersSettled(client: HttpClient, timeoutMs = 120_000, pollMs = 200): Promise<void> {
   const until = performance.now() + timeoutMs;
   const claims = /^redpkt_claims\{[^}]*status="(\w+)"[^}]*\} (\d+)/gm;
   while (performance.now() < until) {
@@ -89,7 +90,7 @@ async function transfersSettled(client: HttpClient, timeoutMs = 120_000): Promis
     const all = [...byStatus.values()].reduce((n, k) => n + k, 0);
     // settled: claims are counted at all (a failed count leaves the gauge out) and all transferred
     if (res.status === 200 && all > 0 && byStatus.get('transferred') === all) return;
-    await sleep(200);
+    await sleep(pollMs);
   }
   throw new Error(`the service still had claims to transfer after ${timeoutMs} ms of warm-up`);
 }

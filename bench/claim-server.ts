@@ -1,6 +1,7 @@
 /**
- * The service under test for `npm run bench:claim`, in its own process (so the load generator
- * does not share its event loop): `node claim-server.js <mysqlUrl> <claim path> <on|off>`.
+ * The service under test for `npm run bench:claim` and `bench:transfer`, in its own process (so the
+ * load generator does not share its event loop):
+ * `node claim-server.js <mysqlUrl> <claim path> <limiter on|off> [transfers batch|one]`.
  * Prints one JSON line `{url, secret}` once listening; stops on SIGTERM.
  */
 import { mkdtemp } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import type { ClaimPath } from '../src/core/claim-coalescer.js';
 import { startService } from '../src/runtime/start-service.js';
 
-const [mysqlUrl, claimPath, limiter] = process.argv.slice(2);
+const [mysqlUrl, claimPath, limiter, transfers = 'batch'] = process.argv.slice(2);
 const PATHS: ClaimPath[] = ['coalesce', 'coalesce-per-packet', 'queue', 'direct'];
 if (!mysqlUrl || !PATHS.includes(claimPath as ClaimPath)) {
   throw new Error(`usage: claim-server <mysqlUrl> <${PATHS.join('|')}> <on|off>`);
@@ -23,7 +24,12 @@ const service = await startService(
     redis: undefined,
     secret: 'bench-secret-0123456789abcdef',
   },
-  { claimPath: claimPath as ClaimPath, limiter: limiter !== 'off', log: () => {} },
+  {
+    claimPath: claimPath as ClaimPath,
+    limiter: limiter !== 'off',
+    transferBatches: transfers !== 'one',
+    log: () => {},
+  },
 );
 process.stdout.write(`${JSON.stringify({ url: service.url, secret: service.secret })}\n`);
 process.once('SIGTERM', () => {

@@ -21,13 +21,13 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 import { readEnv } from '../src/config/env.js';
-import { newOrderNo, newPacketId } from '../src/domain/ids.js';
 import type { PacketStore } from '../src/domain/ports.js';
 import { createStore } from '../src/storage/create-store.js';
 import type { ClaimPath } from './claim-http.js';
 import { runHttp, runHttpFloor, startBenchServer } from './claim-http.js';
 import type { ClaimJob, RunResult } from './claim-load.js';
 import { runRaw } from './claim-raw.js';
+import { makePackets } from './bench-packets.js';
 
 const { values } = parseArgs({
   options: {
@@ -78,41 +78,6 @@ async function withServer<T>(fn: (conn: mysql.Connection) => Promise<T>): Promis
   } finally {
     await conn.end();
   }
-}
-
-/** Active packets made through the store (setup, not measured), `concurrency` at a time. */
-async function makePackets(
-  store: PacketStore,
-  count: number,
-  shares: number,
-  tag: string,
-): Promise<string[]> {
-  const ids: string[] = [];
-  let i = 0;
-  await Promise.all(
-    Array.from({ length: 32 }, async () => {
-      while (i < count) {
-        i++;
-        const now = Date.now();
-        const payOrderNo = newOrderNo('PAY', now);
-        const { packet } = await store.createC2cPacket({
-          id: newPacketId(0, now),
-          senderUid: `sender-${tag}`,
-          outOrderNo: payOrderNo,
-          totalAmount: shares * 100,
-          totalCount: shares,
-          splitMode: 'random',
-          greeting: '',
-          expiresAt: now + 3600_000,
-          payOrderNo,
-          now,
-        });
-        await store.markPaid(payOrderNo, shares * 100, `T${payOrderNo}`, now);
-        ids.push(packet.id);
-      }
-    }),
-  );
-  return ids;
 }
 
 function shuffle<T>(items: T[]): T[] {
