@@ -10,7 +10,8 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_BATCH } from '../../src/core/claim-coalescer.js';
 import { newPacketId } from '../../src/domain/ids.js';
-import { IN_LIST_MAX_VALUES, lockStatements } from '../../src/storage/mysql/mysql-claim-tx.js';
+import { IN_LIST_MAX_VALUES } from '../../src/storage/mysql/in-lists.js';
+import { lockStatements } from '../../src/storage/mysql/mysql-claim-tx.js';
 import { createMysqlPool, createMysqlStore } from '../../src/storage/mysql/mysql-store.js';
 import { createTestMysql, mysqlAvailable, type TestMysql } from '../support/services.js';
 

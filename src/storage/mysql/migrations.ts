@@ -138,4 +138,11 @@ export const MYSQL_MIGRATIONS: readonly Migration[] = [
     name: 'sweeper: active packets by expiry',
     statements: [`ALTER TABLE packets ADD KEY packets_status_expires_idx (status, expires_at, id)`],
   },
+  {
+    version: 7,
+    // the worker leases its lanes apart (transfers in batches, the other kinds one by one): each
+    // lane's scan of due tasks reads and locks its own kinds' rows only, not every due task's
+    name: 'worker lanes: due tasks by kind',
+    statements: [`ALTER TABLE tasks ADD KEY tasks_status_kind_due_idx (status, kind, due_at)`],
+  },
 ];

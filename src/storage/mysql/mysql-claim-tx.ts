@@ -45,6 +45,7 @@ import type { Packet } from '../../domain/packet.js';
 import { asDependencyFailure } from '../shared/db-errors.js';
 import { chunks, type ClaimTx, type LockedForClaims } from '../shared/store-dialect.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './transaction.js';
+import { IN_LIST_MAX_VALUES } from './in-lists.js';
 
 const PACKET_COLUMNS = `id, type, sender_uid AS senderUid, out_order_no AS outOrderNo,
   total_amount AS totalAmount, total_count AS totalCount, remaining_amount AS remainingAmount,
@@ -59,17 +60,6 @@ const LOCK_PACKETS_SQL = `SELECT ${PACKET_COLUMNS} FROM packets WHERE id IN (?) 
 // (packet_id, uid) IN ((?, ?), …) is a range read on claims_packet_uid_uq (checked with EXPLAIN on
 // MariaDB 10.11): exactly the asked pairs, not every claim of a hot packet
 const CLAIMS_SQL = `SELECT ${CLAIM_COLUMNS} FROM claims WHERE (packet_id, uid) IN (?)`;
-
-/**
- * Most values in one IN list. MariaDB turns an IN list of `in_predicate_conversion_threshold`
- * (default 1,000) values or more into a join with a materialized table, and a (packet_id, uid)
- * pair counts two: the claims read then became a full scan of `claims` (seconds on a large table,
- * under the packets' locks) and the packets were locked in list order instead of id order. So
- * every list stays at 800 values or fewer: up to 800 packet ids, or 400 pairs, per statement,
- * more statements in the same round trip when a group is larger (test/contract/claim-in-lists.mysql.test.ts
- * checks the plans at the coalescer's largest batch).
- */
-export const IN_LIST_MAX_VALUES = 800;
 
 /**
  * Round trip 1 of a group: begin, lock the packets in id order (ids sorted here, and each chunk

@@ -2,7 +2,7 @@
  * Issue 4 rows for MySQL/MariaDB: task leases, claim and refund settlement, the sweeper's scan, alerts.
  * Inside a transaction the deciding reads lock their rows (`FOR UPDATE`); due tasks are read with
  * `FOR UPDATE SKIP LOCKED`, so concurrent workers lease different tasks and never wait on each other.
- * The batch statements (the worker's transfer batches) keep every IN list at IN_LIST_MAX values
+ * The batch statements (the worker's transfer batches) keep every IN list at IN_LIST_MAX_VALUES values
  * or fewer, their chunks in ascending key order, so chunk after chunk locks in one order.
  */
 import { and, asc, eq, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
@@ -14,6 +14,7 @@ import type { Alert, Task, UnsettledQuery } from '../../domain/ports.js';
 import type { SettlementReads, SettlementTx, UnsettledRow } from '../shared/settlement-dialect.js';
 import { chunks } from '../shared/store-dialect.js';
 import { type OrderTables, unsettledRow, unsettledScan } from '../shared/unsettled-scan.js';
+import { IN_LIST_MAX_VALUES } from './in-lists.js';
 import { alerts, claims, packets, paymentOrders, refundOrders, tasks } from './schema.js';
 import { b2cReturns, withdrawals } from './subsidy-schema.js';
 
@@ -21,15 +22,8 @@ type Db = MySql2Database;
 
 const first = <T>(rows: T[]): T | null => rows[0] ?? null;
 
-/**
- * IN_LIST_MAX_VALUES of ./mysql-claim-tx.ts, which says why (MariaDB materializes a list of 1,000
- * values or more, then scans and locks in list order). Not imported: mysql-claim-tx -> transaction
- * -> mysql-rows -> this file would be an import cycle.
- */
-const IN_LIST_MAX = 800;
-
-/** Sorted keys in IN lists short enough for MariaDB to keep them lists. */
-const inLists = <T>(sorted: readonly T[]): T[][] => chunks(sorted, IN_LIST_MAX);
+/** Sorted keys in IN lists short enough for MariaDB to keep them lists (./in-lists.ts says why). */
+const inLists = <T>(sorted: readonly T[]): T[][] => chunks(sorted, IN_LIST_MAX_VALUES);
 
 /**
  * The batch statements that lock go by the primary key, hinted: on a small table MariaDB 10.11
@@ -140,9 +134,11 @@ export function createMysqlSettlementRows(db: Db): SettlementReads & SettlementT
     },
 
     async dueTasks({ now, limit, kinds }): Promise<Task[]> {
+      // a lane's kinds by their own index range: the (status, due_at) index would pass, and under
+      // REPEATABLE READ lock, every due task of the other lane, which then skips them (SKIP LOCKED)
       return db
         .select()
-        .from(tasks)
+        .from(tasks, kinds === undefined ? {} : { forceIndex: 'tasks_status_kind_due_idx' })
         .where(
           and(
             eq(tasks.status, 'pending'),
@@ -158,10 +154,14 @@ export function createMysqlSettlementRows(db: Db): SettlementReads & SettlementT
 
     async leaseTasks(ids, owner, leaseUntil, now) {
       if (ids.length === 0) return;
-      await db
-        .update(tasks)
-        .set({ leaseOwner: owner, leaseUntil, attempts: sql`${tasks.attempts} + 1`, updatedAt: now })
-        .where(inArray(tasks.id, [...ids]));
+      for (const part of inLists([...ids].sort((a, b) => a - b))) {
+        await db.execute(
+          sql`UPDATE ${tasks} FORCE INDEX (PRIMARY)
+          SET ${tasks.leaseOwner} = ${owner}, ${tasks.leaseUntil} = ${leaseUntil},
+            ${tasks.attempts} = ${tasks.attempts} + 1, ${tasks.updatedAt} = ${now}
+          WHERE ${inArray(tasks.id, part)}`,
+        );
+      }
     },
 
     async endTask(id, owner, end) {

@@ -116,4 +116,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: 'sweeper: active packets by expiry',
     statements: [`CREATE INDEX IF NOT EXISTS packets_status_expires_idx ON packets (status, expires_at, id)`],
   },
+  {
+    version: 7,
+    // the worker leases its lanes apart: each lane's scan of due tasks reads its own kinds' rows
+    name: 'worker lanes: due tasks by kind',
+    statements: [`CREATE INDEX IF NOT EXISTS tasks_status_kind_due_idx ON tasks (status, kind, due_at)`],
+  },
 ];

@@ -117,6 +117,8 @@ export const tasks = sqliteTable(
   (t) => [
     uniqueIndex('tasks_kind_ref_uq').on(t.kind, t.ref),
     index('tasks_status_due_idx').on(t.status, t.dueAt),
+    // the worker's lanes: the due tasks of some kinds, without passing (and locking) the others'
+    index('tasks_status_kind_due_idx').on(t.status, t.kind, t.dueAt),
   ],
 );
 
