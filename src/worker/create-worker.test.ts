@@ -58,6 +58,7 @@ const timings = {
   leaseMs: 1000,
   batchSize: 10,
   bulkBatchSize: 50,
+  bulkBatchesAtOnce: 2,
   retryBaseMs: 100,
   retryMaxMs: 1000,
 };
@@ -249,7 +250,7 @@ describe('the outbox worker', () => {
     }
   });
 
-  it('while yielding leases a batched kind YIELD_BULK_BATCH at a time, and bulkBatchSize after', async () => {
+  it('while yielding leases a batched kind YIELD_BULK_BATCH at a time, and bulkBatchesAtOnce batches after', async () => {
     const limits: string[] = [];
     let due = 300;
     const store: WorkerOptions['store'] = {
@@ -282,7 +283,56 @@ describe('the outbox worker', () => {
     busy = false;
     await new Promise((r) => setTimeout(r, 150));
     await worker.stop();
-    expect(limits.slice(whileBusy)).toContain(`transfer:${timings.bulkBatchSize}`);
+    expect(limits.slice(whileBusy)).toContain(
+      `transfer:${timings.bulkBatchSize * timings.bulkBatchesAtOnce}`,
+    );
     expect(due).toBe(0);
+  });
+
+  it('leases its lanes one after the other, then runs a full bulk lease as batches side by side', async () => {
+    const events: string[] = [];
+    const tasks = [
+      task(1, 'refund'),
+      ...Array.from({ length: timings.bulkBatchSize * 2 }, (_, i) => task(100 + i, 'transfer')),
+    ];
+    const { store: inner } = fakeStore(tasks);
+    const store: WorkerOptions['store'] = {
+      ...inner,
+      async leaseTasks(req) {
+        events.push(`lease ${req.kinds?.join(',')} begins`);
+        await new Promise((r) => setTimeout(r, 5));
+        const leased = await inner.leaseTasks(req);
+        events.push(`lease ${req.kinds?.join(',')} ends`);
+        return leased;
+      },
+    };
+    let inFlight = 0;
+    let most = 0;
+    const worker = createWorker({
+      store,
+      timings,
+      now: () => 0,
+      log: () => {},
+      handlers: { refund: async () => ({ kind: 'done' }) },
+      batchHandlers: {
+        transfer: async (batch) => {
+          most = Math.max(most, ++inFlight);
+          events.push(`batch of ${batch.length}`);
+          await new Promise((r) => setTimeout(r, 5));
+          inFlight--;
+          return batch.map(() => ({ kind: 'done' as const }));
+        },
+      },
+    });
+    expect(await worker.runOnce()).toBe(1 + timings.bulkBatchSize * 2);
+    expect(events).toStrictEqual([
+      'lease refund begins',
+      'lease refund ends',
+      'lease transfer begins',
+      'lease transfer ends',
+      `batch of ${timings.bulkBatchSize}`,
+      `batch of ${timings.bulkBatchSize}`,
+    ]);
+    expect(most).toBe(2);
   });
 });

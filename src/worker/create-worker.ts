@@ -26,7 +26,7 @@ export interface WorkerOptions {
   batchHandlers?: TaskBatchHandlers;
   timings: Pick<
     WorkerTimings,
-    'pollMs' | 'leaseMs' | 'batchSize' | 'bulkBatchSize' | 'retryBaseMs' | 'retryMaxMs'
+    'pollMs' | 'leaseMs' | 'batchSize' | 'bulkBatchSize' | 'bulkBatchesAtOnce' | 'retryBaseMs' | 'retryMaxMs'
   >;
   now: () => number;
   /** Lease owner id; default host:pid:random. */
@@ -64,9 +64,6 @@ export interface Worker {
 export function defaultOwner(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`.slice(-128);
 }
-
-/** Leases one group of kinds and runs it; answers how many tasks ran and whether the lease was full. */
-type Lane = (limit: number) => Promise<number>;
 
 export function createWorker(opts: WorkerOptions): Worker {
   const { store, handlers, timings, now, log } = opts;
@@ -149,27 +146,41 @@ export function createWorker(opts: WorkerOptions): Worker {
       ? Promise.resolve([])
       : store.leaseTasks({ owner, now: now(), leaseMs: timings.leaseMs, limit, kinds });
 
-  const singles: Lane = async (limit) => {
-    const tasks = await lease(singleKinds, limit);
-    await Promise.all(tasks.map(run));
-    return tasks.length;
-  };
+  const runSingles = (tasks: Task[]) => Promise.all(tasks.map(run));
 
-  const batches: Lane = async (limit) => {
-    const tasks = await lease(bulkKinds, limit);
+  /** Each kind's tasks in batches of at most `bulkBatchSize`, run side by side. */
+  async function runBatches(tasks: Task[]): Promise<void> {
     const byKind = new Map<TaskKind, Task[]>();
     for (const t of tasks) byKind.set(t.kind, [...(byKind.get(t.kind) ?? []), t]);
-    await Promise.all([...byKind].map(([kind, group]) => runBatch(kind, group)));
-    return tasks.length;
-  };
+    const runs: Promise<void>[] = [];
+    for (const [kind, group] of byKind)
+      for (let i = 0; i < group.length; i += timings.bulkBatchSize)
+        runs.push(runBatch(kind, group.slice(i, i + timings.bulkBatchSize)));
+    await Promise.all(runs);
+  }
 
-  async function runOnce(
-    limits = { single: timings.batchSize, bulk: timings.bulkBatchSize },
-  ): Promise<{ ran: number; full: boolean }> {
-    const [one, many] = await Promise.all([singles(limits.single), batches(limits.bulk)]);
+  const fullSpeed = { single: timings.batchSize, bulk: timings.bulkBatchSize * timings.bulkBatchesAtOnce };
+
+  async function runOnce(limits = fullSpeed): Promise<{ ran: number; full: boolean }> {
+    // The lanes lease one after the other, then run side by side: a lease's scan holds what it
+    // read locked until it commits, and the other lane leasing meanwhile would skip those rows
+    // (SKIP LOCKED), get a short lease, and pause for a poll with work due.
+    const singles = await lease(singleKinds, limits.single);
+    let bulk: Task[] = [];
+    let failed: { error: unknown } | undefined;
+    try {
+      bulk = await lease(bulkKinds, limits.bulk);
+    } catch (error) {
+      failed = { error }; // the single lane's tasks, leased already, still run now
+    }
+    // neither rejects: every outcome, even a handler's throw, is recorded or logged
+    await Promise.all([runSingles(singles), runBatches(bulk)]);
+    if (failed) throw failed.error;
     return {
-      ran: one + many,
-      full: (singleKinds.length > 0 && one >= limits.single) || (bulkKinds.length > 0 && many >= limits.bulk),
+      ran: singles.length + bulk.length,
+      full:
+        (singleKinds.length > 0 && singles.length >= limits.single) ||
+        (bulkKinds.length > 0 && bulk.length >= limits.bulk),
     };
   }
 
@@ -193,7 +204,7 @@ export function createWorker(opts: WorkerOptions): Worker {
             single: Math.min(YIELD_BATCH, timings.batchSize),
             bulk: Math.min(YIELD_BULK_BATCH, timings.bulkBatchSize),
           }
-        : { single: timings.batchSize, bulk: timings.bulkBatchSize };
+        : fullSpeed;
       let full = false;
       try {
         full = (await runOnce(limits)).full;

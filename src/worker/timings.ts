@@ -8,6 +8,8 @@ export interface WorkerTimings {
   batchSize: number;
   /** Tasks of a batched kind (transfers) leased per poll, handed to one batch call. */
   bulkBatchSize: number;
+  /** Batches of a batched kind run side by side per poll (their round trips overlap). */
+  bulkBatchesAtOnce: number;
   /** The first retry of a failed task; each further one waits twice as long (jittered). */
   retryBaseMs: number;
   /** No retry or re-check waits longer than this. */
@@ -29,6 +31,7 @@ export const DEFAULT_WORKER_TIMINGS: Readonly<WorkerTimings> = Object.freeze({
   leaseMs: 30_000,
   batchSize: 32,
   bulkBatchSize: 200,
+  bulkBatchesAtOnce: 3,
   retryBaseMs: 1_000,
   retryMaxMs: 300_000,
   recheckAfterMs: 30_000,
@@ -40,5 +43,11 @@ export const DEFAULT_WORKER_TIMINGS: Readonly<WorkerTimings> = Object.freeze({
 
 export function workerTimings(overrides: Partial<WorkerTimings> = {}): WorkerTimings {
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-  return { ...DEFAULT_WORKER_TIMINGS, ...defined };
+  const timings: WorkerTimings = { ...DEFAULT_WORKER_TIMINGS, ...defined };
+  // a lane leasing nothing a poll would leave its kinds' tasks pending for ever
+  for (const key of ['batchSize', 'bulkBatchSize', 'bulkBatchesAtOnce'] as const) {
+    if (!Number.isInteger(timings[key]) || timings[key] < 1)
+      throw new RangeError(`worker timing ${key} must be a whole number of at least 1, not ${timings[key]}`);
+  }
+  return timings;
 }
