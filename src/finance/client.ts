@@ -4,7 +4,7 @@
  * errors become DEPENDENCY_FAILED (the caller retries or re-checks later).
  */
 import { z } from 'zod';
-import { ERROR_CODES, RedpktError } from '../domain/errors.js';
+import { ERROR_CODES, type ErrorCode, RedpktError } from '../domain/errors.js';
 import type { PaymentProvider, ProviderOrder } from '../domain/ports.js';
 import { createCaller, errorFromAnswer, expectOk } from './http-caller.js';
 import { RAIN_LEDGER_KINDS } from './rain/types.js';
@@ -27,10 +27,17 @@ const TransferManyAnswer = z.object({
   results: z.array(
     z.union([
       z.object({ order: ProviderOrderSchema }),
-      z.object({ error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }) }),
+      // any code: one item's code this client does not know must not fail the whole answer
+      z.object({ error: z.object({ code: z.string(), message: z.string() }) }),
     ]),
   ),
 });
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/** An item refused with a code of a newer finance: a failure of the dependency, retried. */
+const knownCode = (code: string): ErrorCode =>
+  KNOWN_CODES.has(code) ? (code as ErrorCode) : 'DEPENDENCY_FAILED';
+
 const PayOrderAnswer = z.object({ order: ProviderOrderSchema, cashierUrl: z.string() });
 const LedgerAnswer = z.object({
   entries: z.array(
@@ -83,7 +90,12 @@ export function createFinanceClient(opts: FinanceClientOptions): FinanceClient {
           `finance answered ${results.length} results to ${input.transfers.length} transfers`,
         );
       }
-      return results;
+      return results.map((r) => {
+        if ('order' in r) return r;
+        const code = knownCode(r.error.code);
+        const message = code === r.error.code ? r.error.message : `${r.error.code}: ${r.error.message}`;
+        return { error: { code, message } };
+      });
     },
 
     async queryOrder(orderNo) {

@@ -129,6 +129,20 @@ describe('transfers in batches', () => {
     ]);
   });
 
+  it("moves no claim on an answer that is another claim's order (answers go by position)", async () => {
+    const [a, b] = await claims(2);
+    // finance's items come back swapped: each claim would be settled on the other's order
+    script = (t) =>
+      order({ ...t, transferNo: t.transferNo === a!.claimNo ? b!.claimNo : a!.claimNo }, 'succeeded');
+    const outcomes = await createTransferBatch(deps())([a!.claimNo, b!.claimNo]);
+    expect(outcomes.map((o) => o.kind)).toStrictEqual(['retry', 'retry']);
+    expect(await Promise.all([a!, b!].map((c) => statusOf(c.claimNo)))).toStrictEqual([
+      'transferring',
+      'transferring',
+    ]);
+    script = (t) => order(t, 'succeeded');
+  });
+
   it('finishes a batch that died half way: transferring claims are paid again under the same numbers', async () => {
     const batch = await claims(3);
     const nos = batch.map((c) => c.claimNo);

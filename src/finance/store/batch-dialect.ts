@@ -22,10 +22,10 @@ export interface BatchTxOps {
   lockAccountSet(ids: readonly string[]): Promise<Map<string, Account>>;
   /** Multi-row insert, the orders as given (pending, or succeeded with their txnId). */
   insertOrders(orders: readonly StoredOrder[]): Promise<void>;
-  /** Pending orders -> succeeded with their own txnId, one UPDATE per chunk. */
-  settleOrders(settled: readonly { orderNo: string; txnId: string }[], now: number): Promise<void>;
-  /** Pending orders -> failed (no money moved), one UPDATE per chunk. */
-  failOrders(orderNos: readonly string[], now: number): Promise<void>;
+  /** Pending orders -> succeeded with their own txnId, one UPDATE per chunk; answers how many. */
+  settleOrders(settled: readonly { orderNo: string; txnId: string }[], now: number): Promise<number>;
+  /** Pending orders -> failed (no money moved), one UPDATE per chunk; answers how many. */
+  failOrders(orderNos: readonly string[], now: number): Promise<number>;
   /** Adds each account's delta to its balance, one UPDATE per chunk. */
   addToBalances(deltas: ReadonlyMap<string, Fen>, now: number): Promise<void>;
 }

@@ -53,3 +53,14 @@ export async function inChunks<T>(
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += size) await fn(rows.slice(i, i + size));
 }
+
+/** As inChunks, for statements that answer how many rows they changed: the sum. */
+export async function countInChunks<T>(
+  rows: readonly T[],
+  size: number,
+  fn: (chunk: T[]) => Promise<number>,
+): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < rows.length; i += size) total += await fn(rows.slice(i, i + size));
+  return total;
+}

@@ -41,8 +41,14 @@ export function createTransferBatchOperations(d: Dialect): Pick<FinanceStore, 't
             : await tx.lockAccountSet([MERCHANT_ACCOUNT, ...paying.map((i) => userAccount(i.uid))]);
         const plan = planTransfers(inputs, stored, locked, opts);
         await tx.insertOrders(plan.inserts);
-        await tx.settleOrders(plan.settles, opts.now);
-        await tx.failOrders(plan.fails, opts.now);
+        // the plan was made under the orders' locks: each of its pending orders must still be one
+        const settled = await tx.settleOrders(plan.settles, opts.now);
+        const failed = await tx.failOrders(plan.fails, opts.now);
+        if (settled !== plan.settles.length || failed !== plan.fails.length)
+          throw new Error(
+            `a transfer batch found ${settled}/${plan.settles.length} orders to settle and ` +
+              `${failed}/${plan.fails.length} to fail still pending under its locks: nothing written`,
+          );
         await tx.addToBalances(plan.deltas, opts.now);
         await tx.insertLedgerChunked(plan.ledger);
         return plan.results;

@@ -24,11 +24,38 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * Claims settled one by one at once, at most: the fallback of a refused call and the B2C credits
+ * (each a transaction, all behind the same merchant or issuer row at finance).
+ */
+const ONE_BY_ONE_AT_ONCE = 16;
+
+/** `fn` over every item, at most `limit` at a time; answers in item order; never rejects. */
+async function settleEach<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<TaskOutcome>,
+): Promise<TaskOutcome[]> {
+  const out: TaskOutcome[] = new Array<TaskOutcome>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!).catch(outcomeOf);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
+
 /** The outcome of one claim from its item of finance's answer (as `settleTransfer` decides). */
 type Settlement = { to: 'transferred' | 'failed'; outcome: TaskOutcome } | { outcome: TaskOutcome };
 
-function settlementOf(result: TransferResult): Settlement {
+function settlementOf(claim: Claim, result: TransferResult): Settlement {
   if (result.error) return { outcome: outcomeOf(new RedpktError(result.error.code, result.error.message)) };
+  // answers go by position; one that is not this claim's order moves nothing (asked again later)
+  if (result.order.orderNo !== claim.claimNo)
+    return { outcome: retry(`finance answered order ${result.order.orderNo} for transfer ${claim.claimNo}`) };
   switch (result.order.status) {
     case 'succeeded':
       return { to: 'transferred', outcome: DONE };
@@ -81,12 +108,12 @@ export function createTransferBatch(deps: SettlementDeps): TransferBatch {
         );
     } catch (e) {
       if (claims.length > 1 && isPermanent(e)) {
-        const alone = await Promise.all(claims.map((c) => runTransferTask(deps, c.claimNo).catch(outcomeOf)));
+        const alone = await settleEach(claims, ONE_BY_ONE_AT_ONCE, (c) => runTransferTask(deps, c.claimNo));
         return new Map(claims.map((c, i) => [c.claimNo, { outcome: alone[i]! }]));
       }
       return new Map(claims.map((c) => [c.claimNo, { outcome: outcomeOf(e) }]));
     }
-    return new Map(claims.map((c, i) => [c.claimNo, settlementOf(results[i]!)]));
+    return new Map(claims.map((c, i) => [c.claimNo, settlementOf(c, results[i]!)]));
   }
 
   /** C2C claims: transferring, finance, then each final state in one transaction. */
@@ -130,12 +157,16 @@ export function createTransferBatch(deps: SettlementDeps): TransferBatch {
         );
       else (type === 'c2c' ? c2c : b2c).push(claim);
     }
-    await Promise.all([
-      transferC2c(c2c, outcomes),
-      ...b2c.map(async (claim) =>
-        outcomes.set(claim.claimNo, await creditSubsidy(deps, claim).catch(outcomeOf)),
+    const [paid, credited] = await Promise.all([
+      transferC2c(c2c, outcomes).then(
+        () => undefined,
+        (error: unknown) => ({ error }),
       ),
+      settleEach(b2c, ONE_BY_ONE_AT_ONCE, (claim) => creditSubsidy(deps, claim)),
     ]);
+    b2c.forEach((c, i) => outcomes.set(c.claimNo, credited[i]!));
+    // a C2C step that threw (the store down): its claims are run again from where they stand
+    if (paid) for (const c of c2c) outcomes.set(c.claimNo, outcomeOf(paid.error));
     return claimNos.map((no) => outcomes.get(no) ?? dead(`no claim ${no}`));
   };
 }

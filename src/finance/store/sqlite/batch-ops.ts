@@ -30,6 +30,7 @@ export function sqliteBatchReads(db: Db): BatchReads {
 
 export function sqliteBatchTxOps(tx: Db): BatchTxOps {
   const run = (statement: SQL) => tx.run(statement);
+  const changed = async (statement: SQL) => (await tx.run(statement)).rowsAffected;
   return {
     async lockOrders(orderNos) {
       const found = new Map<string, StoredOrder>();
@@ -49,8 +50,9 @@ export function sqliteBatchTxOps(tx: Db): BatchTxOps {
       return found;
     },
     insertOrders: (rows) => q.inChunks(rows, BATCH_CHUNK, (part) => run(q.insertOrders(part))),
-    settleOrders: (rows, now) => q.inChunks(rows, BATCH_CHUNK, (part) => run(q.settleOrders(part, now))),
-    failOrders: (nos, now) => q.inChunks(nos, BATCH_CHUNK, (part) => run(q.failOrders(part, now))),
+    settleOrders: (rows, now) =>
+      q.countInChunks(rows, BATCH_CHUNK, (part) => changed(q.settleOrders(part, now))),
+    failOrders: (nos, now) => q.countInChunks(nos, BATCH_CHUNK, (part) => changed(q.failOrders(part, now))),
     addToBalances: (deltas, now) =>
       q.inChunks([...deltas.entries()], BATCH_CHUNK, (part) => run(q.addToBalances(part, now))),
   };
