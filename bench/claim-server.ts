@@ -2,7 +2,8 @@
  * The service under test for `npm run bench:claim` and `bench:transfer`, in its own process (so the
  * load generator does not share its event loop):
  * `node claim-server.js <mysqlUrl> <claim path> <limiter on|off> [transfers batch|one]`.
- * Prints one JSON line `{url, secret}` once listening; stops on SIGTERM.
+ * Prints one JSON line `{url, secret}` once listening; stops on SIGTERM. BENCH_LOG=1 in the
+ * environment sends the service's log to stderr (diagnosis; quiet otherwise).
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ const service = await startService(
     claimPath: claimPath as ClaimPath,
     limiter: limiter !== 'off',
     transferBatches: transfers !== 'one',
-    log: () => {},
+    log: process.env.BENCH_LOG ? (m: string, e?: unknown) => console.error(m, e ?? '') : () => {},
   },
 );
 process.stdout.write(`${JSON.stringify({ url: service.url, secret: service.secret })}\n`);

@@ -7,7 +7,8 @@
  * its /metrics says every claim is transferred. Reports transfers/s, CPU µs per transfer of the
  * service and the database, and batches/one-at-a-time as a ratio. Writes --out (JSON).
  * Flags: --mysql URL, --claims 6000, --shares 20 (per packet), --rounds 2,
- * --out bench/results/transfer.json.
+ * --out bench/results/transfer.json; for diagnosis only: --cpu-prof DIR (the service's V8 CPU
+ * profiles go there).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     shares: { type: 'string', default: '20' },
     rounds: { type: 'string', default: '2' },
     out: { type: 'string', default: 'bench/results/transfer.json' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const claims = Number(values.claims);
@@ -86,7 +88,7 @@ async function backlog(db: string): Promise<void> {
 async function measure(mode: 'one' | 'batch', round: number): Promise<Result> {
   const db = `${run}_${mode}${round}`;
   await backlog(db);
-  const server = await startBenchServer(urlOf(db), 'coalesce', true, undefined, mode);
+  const server = await startBenchServer(urlOf(db), 'coalesce', true, values['cpu-prof'], mode);
   const client = benchClient(server, 1);
   try {
     const account = cpuAccount(server.pid, availableParallelism());

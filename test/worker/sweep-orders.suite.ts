@@ -127,6 +127,7 @@ export function sweepOrdersSuite(backend: string, open: () => Promise<SweepStore
           leaseMs: 60_000,
           batchSize: 10,
           bulkBatchSize: 10,
+          bulkBatchesAtOnce: 2,
           retryBaseMs: 10,
           retryMaxMs: 100,
         },
