@@ -21,7 +21,7 @@ import { createGrantQueue, grantQueueConfig } from '../queue/create-grant-queue.
 import { createApp } from '../server/create-app.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { startBookingWorker, type BookingWorker } from '../services/subsidy/booking-worker.js';
-import { createStore } from '../storage/create-store.js';
+import { createStore, type StoreOptions } from '../storage/create-store.js';
 import type { Ops } from '../switches/start-ops.js';
 import { startBackground, type Background } from '../worker/start-worker.js';
 import { workerTimings } from '../worker/timings.js';
@@ -66,7 +66,7 @@ export async function startLane(input: LaneInput): Promise<Lane> {
   };
   try {
     if (input.financeConfig.kind === 'mysql') await ensureMysqlDatabase(input.financeConfig.url);
-    const store = await openLaneStore(input.storeConfig);
+    const store = await openLaneStore(input.storeConfig, { log });
     closers.push(() => store.close());
 
     // issue 3: the grant queue between the reward issuer (finance) and the booking worker
@@ -159,9 +159,9 @@ export async function startLane(input: LaneInput): Promise<Lane> {
 }
 
 /** A lane's packet store, created (with its MySQL databases) and migrated. */
-export async function openLaneStore(config: StoreConfig): Promise<PacketStore> {
+export async function openLaneStore(config: StoreConfig, opts: StoreOptions = {}): Promise<PacketStore> {
   if (config.kind === 'mysql') for (const u of config.urls) await ensureMysqlDatabase(u);
-  const store = await createStore(config);
+  const store = await createStore(config, opts);
   try {
     await store.migrate();
   } catch (e) {

@@ -131,7 +131,7 @@ async function startWorkerLane(
   lane: LaneName,
 ): Promise<WorkerLane> {
   const { financeUrl, secret } = shared;
-  const store = await openLaneStore(storeConfig);
+  const store = await openLaneStore(storeConfig, opts.log ? { log: opts.log } : {});
   const clients = laneFinanceClients(financeUrl, secret, lane);
   const provider = withPaymentMocks(clients.provider, { store: shared.mocks, now: opts.now ?? Date.now });
   const { issuer } = clients;

@@ -2,7 +2,7 @@
 import { RedpktError } from '../../domain/errors.js';
 import type { PacketStore } from '../../domain/ports.js';
 import { openMysqlShard, type Shard } from './mysql-shard.js';
-import { createShardedStore } from './sharded-store.js';
+import { createShardedStore, type ShardedStoreOptions } from './sharded-store.js';
 import { MAX_SHARDS } from './shard-routing.js';
 
 /** Where a database is, whatever the credentials or options: two URLs naming one database are one shard. */
@@ -30,7 +30,10 @@ export function assertShardUrls(urls: readonly string[]): void {
   }
 }
 
-export async function createShardedMysqlStore(urls: readonly string[]): Promise<PacketStore> {
+export async function createShardedMysqlStore(
+  urls: readonly string[],
+  options: ShardedStoreOptions = {},
+): Promise<PacketStore> {
   assertShardUrls(urls);
   const shards: Shard[] = [];
   try {
@@ -41,5 +44,5 @@ export async function createShardedMysqlStore(urls: readonly string[]): Promise<
     await Promise.all(shards.map((s) => s.close()));
     throw e;
   }
-  return createShardedStore(shards);
+  return createShardedStore(shards, Date.now, options);
 }
