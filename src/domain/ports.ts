@@ -331,26 +331,14 @@ export const TASK_OF_ORDER: Readonly<Record<OrderKind, TaskKind>> = {
 };
 
 /**
- * What an alert is recorded under: the alerts table takes these three kinds only (a CHECK in
- * both dialects). A withdrawal is a transfer at finance and a B2C return is the packet's refund
- * (its number is the packet's refund number, `${packetId}-R`; a packet is C2C or B2C, never both),
- * so neither can meet another order on (kind, ref); the alert's message names the order's own kind.
+ * What an alert is recorded under: the kind of the stuck order itself (one alert per (kind, ref)).
+ * An overdue expiry's ref is the packet id, NOT the refund number `${packetId}-R` the expiry will
+ * create: that number is the key of the refund's (or B2C return's) own alert. Until migration 8
+ * the table took three kinds and withdrawals, B2C returns and expiries were filed as transfers and
+ * refunds; the migration re-files those by their message.
  */
-export type AlertKind = 'payment' | 'transfer' | 'refund';
-
-export const ALERT_KIND_OF_ORDER: Readonly<Record<OrderKind, AlertKind>> = {
-  payment: 'payment',
-  transfer: 'transfer',
-  refund: 'refund',
-  withdrawal: 'transfer',
-  b2c_return: 'refund',
-  // An overdue expiry is the packet's remainder not yet refunded (C2C) or returned (B2C): a refund.
-  // Its ref is the packet id, NOT the refund number `${packetId}-R` the expiry will create: that
-  // number is the key of the refund's (or B2C return's) own alert, and sharing it would let this
-  // alert swallow a later, different one (the refund stuck at finance after a late expiry). No
-  // other order is numbered by a bare packet id, so (refund, packetId) meets none.
-  expiry: 'refund',
-};
+export const ALERT_KINDS = ['payment', 'transfer', 'refund', 'withdrawal', 'b2c_return', 'expiry'] as const;
+export type AlertKind = OrderKind;
 
 /** An order not in a final state yet, with the task that finishes it. */
 export interface UnsettledOrder {
@@ -379,7 +367,7 @@ export interface UnsettledQuery {
 
 export interface Alert {
   id: number;
-  /** The order kind as recorded (ALERT_KIND_OF_ORDER); unique with ref: one alert per order. */
+  /** The stuck order's kind; unique with ref: one alert per order. */
   kind: AlertKind;
   ref: string;
   message: string;

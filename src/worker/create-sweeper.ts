@@ -11,10 +11,10 @@
  * An overdue expiry (an active packet, C2C or B2C, still active `sweepAfterMs` after its expiresAt)
  * is swept the same way through its `expire` task (ref: packet id): without it a lost or dead
  * expire task would leave the packet active for ever and its remainder never refunded or returned.
- * Its alert is recorded as a `refund` keyed by the packet id (see ALERT_KIND_OF_ORDER).
+ * Its alert is recorded as an `expiry` keyed by the packet id (see ALERT_KINDS).
  */
 import type { OrderKind, PacketStore, UnsettledOrder } from '../domain/ports.js';
-import { ALERT_KIND_OF_ORDER, TASK_OF_ORDER } from '../domain/ports.js';
+import { TASK_OF_ORDER } from '../domain/ports.js';
 import { keysetPages } from '../domain/keyset-pages.js';
 import type { AlertSink } from './alert-sink.js';
 import type { WorkerTimings } from './timings.js';
@@ -93,7 +93,7 @@ export function createSweeper(opts: SweeperOptions): Sweeper {
         ? `${name} ${order.ref} is ${order.status} and its task was given up`
         : `${name} ${order.ref} is still ${order.status} after ${task.attempts} attempts`;
     const alert = {
-      kind: ALERT_KIND_OF_ORDER[order.kind],
+      kind: order.kind,
       ref: order.ref,
       message,
       attempts: task.attempts,

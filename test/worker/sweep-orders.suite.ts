@@ -194,7 +194,7 @@ export function sweepOrdersSuite(backend: string, open: () => Promise<SweepStore
       expect(raised).toStrictEqual([0, 0, 1, 0, 0, 0, 0, 0]);
       expect(alerts).toHaveLength(1);
       expect(alerts[0]).toMatchObject({
-        kind: 'transfer',
+        kind: 'withdrawal',
         ref: no,
         attempts: ALERT_AFTER,
         taskStatus: 'pending',
@@ -279,7 +279,7 @@ export function sweepOrdersSuite(backend: string, open: () => Promise<SweepStore
       expect((await db.store.getPacket(packet.id))?.status).toBe('refunding');
       expect(alerts).toHaveLength(1);
       expect(alerts[0]).toMatchObject({
-        kind: 'refund',
+        kind: 'b2c_return',
         ref: returnNo,
         taskStatus: 'pending',
         message: `B2C remainder return ${returnNo} is still pending after ${ALERT_AFTER} attempts`,
@@ -403,9 +403,9 @@ export function sweepOrdersSuite(backend: string, open: () => Promise<SweepStore
         ...Array.from({ length: 7 }, () => [0, 0]),
       ]);
       expect(alerts).toHaveLength(1);
-      // stored as a refund (the alerts table's kinds), keyed by the packet id: see ALERT_KIND_OF_ORDER
+      // keyed by the packet id, not the refund number the expiry will create: see ALERT_KINDS
       expect(alerts[0]).toMatchObject({
-        kind: 'refund',
+        kind: 'expiry',
         ref: packet.id,
         attempts: 1,
         taskStatus: 'dead',

@@ -7,6 +7,7 @@
  * Collation utf8mb4_bin: keys compare byte for byte, as in SQLite, so order numbers that differ
  * only in letter case are different orders on both adapters.
  */
+import { ALERT_KIND_LIST, REFILED_ALERTS } from '../shared/alert-kinds-migration.js';
 import type { Migration } from '../shared/migration.js';
 import { MYSQL_SUBSIDY_MIGRATION } from './subsidy-migrations.js';
 import { MYSQL_RECON_B2C_MIGRATION, MYSQL_RECON_MIGRATION } from '../recon/recon-migrations.js';
@@ -144,5 +145,15 @@ export const MYSQL_MIGRATIONS: readonly Migration[] = [
     // lane's scan of due tasks reads and locks its own kinds' rows only, not every due task's
     name: 'worker lanes: due tasks by kind',
     statements: [`ALTER TABLE tasks ADD KEY tasks_status_kind_due_idx (status, kind, due_at)`],
+  },
+  {
+    version: 8,
+    // re-runnable: the constraint is dropped and added in one statement, the updates match nothing twice
+    name: 'alerts under the stuck order own kind',
+    statements: [
+      `ALTER TABLE alerts DROP CONSTRAINT alerts_kind_ck,
+        ADD CONSTRAINT alerts_kind_ck CHECK (kind IN (${ALERT_KIND_LIST}))`,
+      ...REFILED_ALERTS,
+    ],
   },
 ];

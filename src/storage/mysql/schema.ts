@@ -7,7 +7,7 @@ import { bigint, index, int, mysqlTable, text, uniqueIndex, varchar } from 'driz
 import { CLAIM_STATUSES } from '../../domain/claim.js';
 import { PAYMENT_STATUSES, REFUND_STATUSES } from '../../domain/order.js';
 import { PACKET_STATUSES } from '../../domain/packet.js';
-import { TASK_KINDS } from '../../domain/ports.js';
+import { ALERT_KINDS, TASK_KINDS } from '../../domain/ports.js';
 import { TASK_STATUSES } from '../shared/store-dialect.js';
 
 const fen = (name: string) => bigint(name, { mode: 'number' });
@@ -128,7 +128,7 @@ export const alerts = mysqlTable(
   'alerts',
   {
     id: bigint('id', { mode: 'number' }).autoincrement().primaryKey(),
-    kind: varchar('kind', { length: 16, enum: ['payment', 'transfer', 'refund'] }).notNull(),
+    kind: varchar('kind', { length: 16, enum: ALERT_KINDS }).notNull(),
     ref: varchar('ref', { length: 96 }).notNull(),
     message: text('message').notNull(),
     attempts: int('attempts').notNull(),

@@ -3,6 +3,7 @@
  * the CHECKs hold the money invariants even against a buggy writer.
  * Append new versions; never edit one that has shipped.
  */
+import { ALERT_KIND_LIST, REFILED_ALERTS } from '../shared/alert-kinds-migration.js';
 import type { Migration } from '../shared/migration.js';
 import { SQLITE_SUBSIDY_MIGRATION } from './subsidy-migrations.js';
 import { SQLITE_RECON_B2C_MIGRATION, SQLITE_RECON_MIGRATION } from '../recon/recon-migrations.js';
@@ -121,5 +122,26 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // the worker leases its lanes apart: each lane's scan of due tasks reads its own kinds' rows
     name: 'worker lanes: due tasks by kind',
     statements: [`CREATE INDEX IF NOT EXISTS tasks_status_kind_due_idx ON tasks (status, kind, due_at)`],
+  },
+  {
+    version: 8,
+    // a CHECK cannot be altered in SQLite: the table is rebuilt (in the migration's transaction)
+    name: 'alerts under the stuck order own kind',
+    statements: [
+      `CREATE TABLE alerts_v8 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN (${ALERT_KIND_LIST})),
+        ref TEXT NOT NULL,
+        message TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT`,
+      `INSERT INTO alerts_v8 (id, kind, ref, message, attempts, created_at)
+        SELECT id, kind, ref, message, attempts, created_at FROM alerts`,
+      `DROP TABLE alerts`,
+      `ALTER TABLE alerts_v8 RENAME TO alerts`,
+      `CREATE UNIQUE INDEX IF NOT EXISTS alerts_kind_ref_uq ON alerts (kind, ref)`,
+      ...REFILED_ALERTS,
+    ],
   },
 ];

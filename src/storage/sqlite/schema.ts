@@ -7,7 +7,7 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 import { CLAIM_STATUSES } from '../../domain/claim.js';
 import { PAYMENT_STATUSES, REFUND_STATUSES } from '../../domain/order.js';
 import { PACKET_STATUSES } from '../../domain/packet.js';
-import { TASK_KINDS } from '../../domain/ports.js';
+import { ALERT_KINDS, TASK_KINDS } from '../../domain/ports.js';
 import { TASK_STATUSES } from '../shared/store-dialect.js';
 
 const fen = (name: string) => integer(name, { mode: 'number' });
@@ -127,7 +127,7 @@ export const alerts = sqliteTable(
   'alerts',
   {
     id: integer('id', { mode: 'number' }).primaryKey({ autoIncrement: true }),
-    kind: text('kind', { enum: ['payment', 'transfer', 'refund'] }).notNull(),
+    kind: text('kind', { enum: ALERT_KINDS }).notNull(),
     ref: text('ref').notNull(),
     message: text('message').notNull(),
     attempts: integer('attempts', { mode: 'number' }).notNull(),
