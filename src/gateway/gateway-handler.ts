@@ -11,14 +11,17 @@
  * request goes to the next core in the ranking if that is safe: always when nothing was written
  * to the failed core, otherwise only for requests that are idempotent (src/gateway/request-class.ts).
  * No core up, or an unsafe request lost with a core: `503 DEPENDENCY_FAILED`. A path holding a
- * percent-encoded byte is refused (400 VALIDATION_FAILED, see request-class.ts).
+ * percent-encoded byte is refused (400 VALIDATION_FAILED, see request-class.ts). `GET /metrics`
+ * is the gateway's own when it is given metrics (./gateway-metrics.ts).
  */
 import { SHADOW_HEADER } from '../domain/ids.js';
+import type { Metrics } from '../metrics/create-metrics.js';
 import type { ClaimGate } from './claim-gate.js';
 import type { CoreSet } from './core-set.js';
 import { errorText } from './core-set.js';
 import { errorAnswer } from './error-answer.js';
 import { forward, type Attempt, type OutgoingRequest } from './forward.js';
+import { gatewayRoute } from './gateway-metrics.js';
 import { classifyRequest, hasEncodedByte } from './request-class.js';
 import type { Rendezvous } from './rendezvous.js';
 
@@ -50,10 +53,12 @@ export interface GatewayHandlerOptions {
   ranking: Rendezvous;
   /** Identity + per-packet limiter in front of claims; absent: claims go straight to the core. */
   claimGate?: ClaimGate | undefined;
+  /** Served at `GET /metrics` and told of every answer; absent: no /metrics (it goes to a core). */
+  metrics?: Metrics | undefined;
 }
 
 export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request) => Promise<Response> {
-  const { cores, ranking, claimGate } = opts;
+  const { cores, ranking, claimGate, metrics } = opts;
   const n = cores.origins.length;
   let next = 0;
 
@@ -68,8 +73,21 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
     return order;
   };
 
-  return async function handle(req: Request): Promise<Response> {
-    const url = new URL(req.url);
+  if (metrics) {
+    return async function observed(req: Request): Promise<Response> {
+      const url = new URL(req.url);
+      if (url.pathname === '/metrics' && req.method === 'GET')
+        return new Response(await metrics.render(), { headers: { 'content-type': metrics.contentType } });
+      const started = performance.now();
+      const res = await handle(req, url);
+      const route = gatewayRoute(req.method, url.pathname);
+      metrics.observeRequest(req.method, route, res.status, (performance.now() - started) / 1000);
+      return res;
+    };
+  }
+  return (req) => handle(req, new URL(req.url));
+
+  async function handle(req: Request, url: URL): Promise<Response> {
     const method = req.method;
     if (url.pathname === '/healthz' && (method === 'GET' || method === 'HEAD'))
       return health(cores, claimGate);
@@ -85,6 +103,7 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
     const shadow = req.headers.get(SHADOW_HEADER) === '1';
     if (cls.claim && claimGate && cls.packetId !== undefined) {
       const refused = await claimGate.admit(req, cls.packetId, shadow);
+      if (refused?.status === 429) metrics?.limiterRejected('packet', '/v1/packets/:id/claims');
       if (refused) return refused;
     }
     const body = await readBody(req);
@@ -134,7 +153,7 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
       }
     }
     return errorAnswer('DEPENDENCY_FAILED', `no core answered (last: ${lastFailure}); retry shortly`, 1_000);
-  };
+  }
 }
 
 function codeOf(error: unknown): unknown {

@@ -12,6 +12,7 @@ import { RedpktError } from '../domain/errors.js';
 import { createClaimGate, type ClaimGate } from '../gateway/claim-gate.js';
 import { createCoreSet, type CoreSet } from '../gateway/core-set.js';
 import { createGatewayHandler } from '../gateway/gateway-handler.js';
+import { createGatewayMetrics } from '../gateway/gateway-metrics.js';
 import { createRendezvous } from '../gateway/rendezvous.js';
 import { listenHttp } from './http-listener.js';
 import { createLimiter } from './limiter.js';
@@ -61,7 +62,12 @@ export async function startGateway(
     healthEveryMs: config.healthEveryMs ?? DEFAULT_HEALTH_EVERY_MS,
     onChange: (origin, up, reason) => log(`gateway: core ${origin} is ${up ? 'up' : 'down'} (${reason})`),
   });
-  const handler = createGatewayHandler({ cores, ranking: createRendezvous(origins), claimGate });
+  const handler = createGatewayHandler({
+    cores,
+    ranking: createRendezvous(origins),
+    claimGate,
+    metrics: createGatewayMetrics(cores, claimGate),
+  });
   const listener = await listenHttp(handler, config.host, config.port).catch(async (e: unknown) => {
     await cores.close();
     await claimGate?.close();

@@ -1,0 +1,86 @@
+/**
+ * The gateway's own `GET /metrics` (`serve --role gateway`): what it answered, what its claim
+ * limiter refused, and each core's state, in front of a stand-in core. /metrics is never forwarded.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueToken } from '../../src/auth/tokens.js';
+import { startGateway, type RunningGateway } from '../../src/runtime/start-gateway.js';
+import { freePort, packetOwnedBy, startFakeCore, type FakeCore } from './fake-core.js';
+
+const SECRET = 'gateway-metrics-secret-0123456789';
+
+describe('the gateway /metrics', () => {
+  let core: FakeCore;
+  let down: string;
+  let gw: RunningGateway;
+  beforeAll(async () => {
+    core = await startFakeCore();
+    down = `http://127.0.0.1:${await freePort()}`;
+    gw = await startGateway(
+      {
+        port: 0,
+        host: '127.0.0.1',
+        dataDir: '/nonexistent-redpkt-gateway-test',
+        mysql: [],
+        redis: undefined,
+        secret: SECRET,
+        cores: [core.url, down],
+        coreTimeoutMs: 2_000,
+        healthEveryMs: 100,
+      },
+      { log: () => {} },
+    );
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await core?.close();
+  });
+
+  /** The value of one sample line of the exposition, e.g. `name{labels}`. */
+  const sample = (text: string, series: string): number | undefined => {
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line === undefined ? undefined : Number(line.slice(series.length + 1));
+  };
+
+  it('counts answers by route class and status, the limiter refusals, and each core, forwarding none of it', async () => {
+    for (let waited = 0; gw.cores.isUp(1); waited += 20) {
+      if (waited > 3_000) throw new Error('the missing core was never marked down');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const id = packetOwnedBy([core.url, down], 0);
+    const auth = { authorization: `Bearer ${await issueToken(SECRET, 'u1')}` };
+    core.behave((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ claimNo: `${id}-1`, packetId: id, amount: 5, remainingCount: 2, status: 'pending' }),
+      );
+    });
+    const claim = () => fetch(`${gw.url}/v1/packets/${id}/claims`, { method: 'POST', headers: auth });
+    expect((await claim()).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 20)); // the limiter learns remaining 2 from that answer
+    const burst = await Promise.all(Array.from({ length: 10 }, claim));
+    const statuses = burst.map((r) => r.status);
+    const limited = statuses.filter((s) => s === 429).length;
+    expect(limited).toBeGreaterThan(0);
+    const received = core.received.length;
+
+    const res = await fetch(`${gw.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    expect(core.received).toHaveLength(received);
+
+    const route = 'route="/v1/packets/:id/claims"';
+    expect(sample(text, `redpkt_http_requests_total{method="POST",${route},code="200"}`)).toBe(
+      1 + statuses.filter((s) => s === 200).length,
+    );
+    expect(sample(text, `redpkt_http_requests_total{method="POST",${route},code="429"}`)).toBe(limited);
+    expect(
+      sample(text, `redpkt_limiter_rejections_total{limiter="packet",endpoint="/v1/packets/:id/claims"}`),
+    ).toBe(limited);
+    expect(sample(text, `redpkt_gateway_core_up{core="${core.url}"}`)).toBe(1);
+    expect(sample(text, `redpkt_gateway_core_up{core="${down}"}`)).toBe(0);
+    expect(sample(text, `redpkt_gateway_core_forwarded{core="${core.url}"}`)).toBe(received);
+    expect(sample(text, 'redpkt_limiter_bypassed{limiter="packet"}')).toBe(0);
+  });
+});
