@@ -90,12 +90,13 @@ describe('redpkt fixtures gen', () => {
     expect(maxBuffered).toBeLessThan(256 * 1024);
   });
 
-  it('writes 100,000 users in well under a minute, and they read back line by line', async () => {
+  it('writes 100,000 users in under a minute, and they read back line by line', async () => {
     const file = join(dir, 'big.jsonl');
     const t = performance.now();
     await gen(['--users', '100000', '--seed', 'big', '--out', file]);
     const took = performance.now() - t;
-    expect(took).toBeLessThan(20_000);
+    // the promise made to users (a few seconds on a quiet machine; a busy CI host is slower)
+    expect(took).toBeLessThan(60_000);
     let lines = 0;
     for await (const _ of createInterface({ input: createReadStream(file) })) lines++;
     expect(lines).toBe(100_000);
@@ -105,7 +106,7 @@ describe('redpkt fixtures gen', () => {
       n++;
     }
     expect(n).toBe(50);
-  });
+  }, 120_000);
 
   it('refuses bad flags and a missing fixtures file as usage errors', async () => {
     const code = async (args: string[]) => {
