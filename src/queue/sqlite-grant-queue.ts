@@ -6,7 +6,6 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { createClient } from '@libsql/client';
 import type { InValue } from '@libsql/client';
@@ -18,8 +17,14 @@ export interface SqliteGrantQueueOptions {
   file: string;
   /** How long a received message stays hidden before it is delivered again. Default 30 s. */
   visibilityMs?: number;
-  /** How often an empty queue is looked at again while a receive waits. Default 20 ms. */
+  /**
+   * How soon an empty queue is looked at again while a receive waits: `pollMs` (default 20 ms)
+   * after a look that found messages, doubling on each empty look up to `idlePollMs` (default
+   * 250 ms). A publish in this process wakes a waiting receive at once; one by another process on
+   * the same file is seen within `idlePollMs`.
+   */
   pollMs?: number;
+  idlePollMs?: number;
   now?: () => number;
 }
 
@@ -41,6 +46,26 @@ export async function createSqliteGrantQueue(options: SqliteGrantQueueOptions): 
   const now = options.now ?? Date.now;
   const visibilityMs = options.visibilityMs ?? 30_000;
   const pollMs = options.pollMs ?? 20;
+  const idlePollMs = Math.max(pollMs, options.idlePollMs ?? 250);
+  /** The pause after the next empty look: back to `pollMs` whenever messages are found. */
+  let idleDelay = pollMs;
+  /** Receives waiting out a pause: a publish here ends their pause. */
+  const waiting = new Set<() => void>();
+  const wakeReceivers = () => {
+    idleDelay = pollMs;
+    for (const wake of waiting) wake();
+  };
+  /** Sleeps `ms`, or less if a publish in this process comes first. */
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        waiting.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      waiting.add(done);
+    });
   // One writer at a time in this process: concurrent callers never meet SQLITE_BUSY here.
   const writes = createWriteQueue();
   try {
@@ -102,6 +127,7 @@ export async function createSqliteGrantQueue(options: SqliteGrantQueueOptions): 
         }));
         await client.batch(statements, 'write');
       });
+      wakeReceivers();
     },
 
     async receive(max, waitMs) {
@@ -109,10 +135,16 @@ export async function createSqliteGrantQueue(options: SqliteGrantQueueOptions): 
       for (;;) {
         if (closed) return [];
         const messages = (await anyVisible()) ? await take(max) : [];
-        if (messages.length > 0) return messages;
+        if (messages.length > 0) {
+          idleDelay = pollMs;
+          return messages;
+        }
         const left = until - now();
         if (left <= 0) return [];
-        await sleep(Math.min(pollMs, left));
+        const delay = idleDelay;
+        // kept across receives: a consumer asking again and again (200 ms each) stays backed off
+        idleDelay = Math.min(idleDelay * 2, idlePollMs);
+        await pause(Math.min(delay, left));
       }
     },
 
@@ -135,6 +167,7 @@ export async function createSqliteGrantQueue(options: SqliteGrantQueueOptions): 
     async close() {
       if (closed) return;
       closed = true;
+      wakeReceivers();
       await writes.idle();
       client.close();
     },
