@@ -9,6 +9,7 @@ import { createHttpClient, type HttpClient } from '../src/scenarios/http-client.
 import type { Attempt, ClaimJob, RunResult } from './claim-load.js';
 import { cpuAccount } from './cpu-account.js';
 import { runJobs } from './claim-load.js';
+import type { Answered } from './money-check.js';
 
 export type { ClaimPath };
 
@@ -97,13 +98,15 @@ export async function transfersSettled(client: HttpClient, timeoutMs = 120_000, 
 
 /**
  * `concurrency` claimers over as many keep-alive connections; 429s are retried as clients do (10
- * times). `warm` claims are made first, unmeasured (see `warmJobsFor` in claim.ts).
+ * times). `warm` claims are made first, unmeasured (see `warmJobsFor` in claim.ts). Every 200's
+ * amount is added to `answered` (the money check compares it with the database).
  */
 export async function runHttp(
   server: BenchServer,
   jobs: ClaimJob[],
   concurrency: number,
   warm: ClaimJob[] = [],
+  answered: Answered = { claims: 0, fen: 0 },
 ): Promise<RunResult> {
   const tokens = new Map<string, string>();
   for (const { uid } of [...warm, ...jobs])
@@ -114,7 +117,7 @@ export async function runHttp(
     // otherwise land in the first claims' latency (they were the whole p99 of a hot packet).
     await warmUp(client, concurrency);
     if (warm.length > 0) {
-      const result = await claimAll(client, warm, concurrency, tokens);
+      const result = await claimAll(client, warm, concurrency, tokens, answered);
       if (Object.keys(result.errors).length > 0)
         throw new Error(`warm-up claims failed: ${JSON.stringify(result.errors)}`);
       const settleStart = performance.now();
@@ -128,7 +131,7 @@ export async function runHttp(
       await warmUp(client, concurrency, 1);
     }
     const account = cpuAccount(server.pid, availableParallelism());
-    const result = await claimAll(client, jobs, concurrency, tokens);
+    const result = await claimAll(client, jobs, concurrency, tokens, answered);
     return { ...result, cpuUsPerClaim: account(result.claims) };
   } finally {
     await client.close();
@@ -140,6 +143,7 @@ function claimAll(
   jobs: ClaimJob[],
   concurrency: number,
   tokens: Map<string, string>,
+  answered: Answered,
 ): Promise<RunResult> {
   let next = 0;
   return runJobs(
@@ -152,7 +156,11 @@ function claimAll(
           path: `/v1/packets/${job.packetId}/claims`,
           headers: { authorization: `Bearer ${tokens.get(job.uid)}` },
         });
-        if (res.status === 200) return { code: null, retries: retry };
+        if (res.status === 200) {
+          answered.claims++;
+          answered.fen += (res.body as { amount?: number } | undefined)?.amount ?? Number.NaN;
+          return { code: null, retries: retry };
+        }
         if (res.transportError) return { code: res.transportError, retries: retry };
         const body = res.body as { error?: { code: string; retryAfterMs?: number } } | undefined;
         const code = body?.error?.code ?? `HTTP_${res.status}`;

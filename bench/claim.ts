@@ -12,6 +12,9 @@
  * service's worker transfers the claims of its own run only, never a previous variant's backlog.
  * Flags: --mysql URL (server; fresh redpkt_bench_* databases are made and dropped),
  * --clients 1000, --hot-shares 10000, --packets 10000, --shares 2, --out bench/results/claim.json;
+ * After each variant its database gets a money check (./money-check.ts: every packet's claims and
+ * remainder add up to what was sent, no uid twice, and the fen answered to the claimers is the fen
+ * recorded); a failed check is printed and makes the run exit 2.
  * for diagnosis only (the report needs all of them): --variants abc0de (a subset, e.g. ad; 0 is d0),
  * --cases hot,spread (one of them), --cpu-prof DIR (the service's V8 CPU profiles go there).
  */
@@ -28,6 +31,7 @@ import { runHttp, runHttpFloor, startBenchServer } from './claim-http.js';
 import type { ClaimJob, RunResult } from './claim-load.js';
 import { runRaw } from './claim-raw.js';
 import { makePackets } from './bench-packets.js';
+import { checkMoney, type MoneyCheck } from './money-check.js';
 
 const { values } = parseArgs({
   options: {
@@ -121,10 +125,20 @@ interface Variant {
   name: string;
   hot: RunResult;
   spread: RunResult;
+  /** The variant's database after its runs (none for the HTTP floor, which claims nothing). */
+  money?: MoneyCheck;
 }
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
+}
+
+function logMoney(m: MoneyCheck): void {
+  log(
+    `  money check: ${m.ok ? 'ok' : 'FAILED'}: ${m.claims} claims, ${m.claimedFen} fen over ${m.packets} packets` +
+      (m.answered ? `, answered ${m.answered.claims} claims / ${m.answered.fen} fen` : '') +
+      (m.ok ? '' : `: ${m.problems.join('; ')}`),
+  );
 }
 
 /** One line of CPU per request by process (HTTP variants), and the ceiling it puts on the rate. */
@@ -162,7 +176,9 @@ try {
       if (spread.claimsPerSec > bestSpread.claimsPerSec) bestSpread = spread;
     }
     await pool.end();
-    variants.push({ name: '(a) raw mysql2 transaction', hot: bestHot, spread: bestSpread });
+    const money = await checkMoney(dbUrl);
+    logMoney(money);
+    variants.push({ name: '(a) raw mysql2 transaction', hot: bestHot, spread: bestSpread, money });
   }
 
   const http: Array<[string, string, ClaimPath, boolean]> = [
@@ -189,12 +205,17 @@ try {
       }
       const jobs = await jobsFor(own, path);
       const warm = await warmJobsFor(own, path);
-      const hot = runHot ? await runHttp(server, jobs.hot, clients, warm) : NOT_RUN;
-      const spread = runSpread ? await runHttp(server, jobs.spread, clients, runHot ? [] : warm) : NOT_RUN;
+      const answered = { claims: 0, fen: 0 };
+      const hot = runHot ? await runHttp(server, jobs.hot, clients, warm, answered) : NOT_RUN;
+      const spread = runSpread
+        ? await runHttp(server, jobs.spread, clients, runHot ? [] : warm, answered)
+        : NOT_RUN;
       log(`${name}: hot ${hot.claimsPerSec}/s, spread ${spread.claimsPerSec}/s`);
       logCpu('hot', hot);
       logCpu('spread', spread);
-      variants.push({ name, hot, spread });
+      const money = await checkMoney(urlOf(`${database}_${letter}`), answered);
+      logMoney(money);
+      variants.push({ name, hot, spread, money });
       if (floor) variants.push(floor);
     } finally {
       await server.stop();
@@ -228,15 +249,17 @@ const report = {
 await mkdir(dirname(values.out), { recursive: true });
 await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(
-  '| variant | hot claims/s | x raw | p50 ms | p99 ms | p99 first try | 429ed | spread claims/s | x raw | p99 ms | errors |',
+  '| variant | hot claims/s | x raw | p50 ms | p99 ms | p99 first try | 429ed | spread claims/s | x raw | p99 ms | errors | money |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const v of report.variants) {
   const errors = {
     ...v.hot.errors,
     ...Object.fromEntries(Object.entries(v.spread.errors).map(([k, n]) => [`spread ${k}`, n])),
   };
   console.log(
-    `| ${v.name} | ${v.hot.claimsPerSec} | ${v.hotRatio} | ${v.hot.latencyMs.p50} | ${v.hot.latencyMs.p99} | ${v.hot.latencyMsFirstTry.p99} | ${v.hot.limited.claims} | ${v.spread.claimsPerSec} | ${v.spreadRatio} | ${v.spread.latencyMs.p99} | ${JSON.stringify(errors)} |`,
+    `| ${v.name} | ${v.hot.claimsPerSec} | ${v.hotRatio} | ${v.hot.latencyMs.p50} | ${v.hot.latencyMs.p99} | ${v.hot.latencyMsFirstTry.p99} | ${v.hot.limited.claims} | ${v.spread.claimsPerSec} | ${v.spreadRatio} | ${v.spread.latencyMs.p99} | ${JSON.stringify(errors)} | ${v.money ? (v.money.ok ? 'ok' : 'FAILED') : '-'} |`,
   );
 }
+// a money check that failed fails the run (exit 2), whatever the speed
+if (report.variants.some((v) => v.money && !v.money.ok)) process.exitCode = 2;
