@@ -44,8 +44,18 @@ function decodeJson(part: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** The uid a token names; UNAUTHENTICATED for anything missing, tampered, expired or odd. */
-export async function verifyToken(secret: string, token: string, now = Date.now()): Promise<string> {
+/** What a token with a valid signature says: its uid and its validity window. */
+export interface TokenClaims {
+  sub: string;
+  exp: number;
+  nbf?: number;
+}
+
+/**
+ * A token's claims once its signature, algorithm, `exp` and `sub` are checked; not its times
+ * (`checkTokenTimes`). UNAUTHENTICATED for anything missing, tampered or odd.
+ */
+export function readToken(secret: string, token: string): TokenClaims {
   const parts = token.split('.');
   if (parts.length !== 3) throw unauthenticated('malformed token');
   const [h, p, s] = parts as [string, string, string];
@@ -57,12 +67,23 @@ export async function verifyToken(secret: string, token: string, now = Date.now(
     throw unauthenticated('invalid token signature');
   }
   const { sub, exp, nbf } = decodeJson(p);
-  const nowSec = Math.floor(now / 1000);
   if (typeof exp !== 'number') throw unauthenticated('token has no exp');
-  if (exp <= nowSec) throw unauthenticated('token expired');
-  if (typeof nbf === 'number' && nbf > nowSec) throw unauthenticated('token not valid yet');
   if (typeof sub !== 'string' || !UID_PATTERN.test(sub)) throw unauthenticated('token has no valid sub');
-  return sub;
+  return typeof nbf === 'number' ? { sub, exp, nbf } : { sub, exp };
+}
+
+/** UNAUTHENTICATED when the token is expired or not valid yet at `now` (ms). */
+export function checkTokenTimes(claims: TokenClaims, now: number): void {
+  const nowSec = Math.floor(now / 1000);
+  if (claims.exp <= nowSec) throw unauthenticated('token expired');
+  if (claims.nbf !== undefined && claims.nbf > nowSec) throw unauthenticated('token not valid yet');
+}
+
+/** The uid a token names; UNAUTHENTICATED for anything missing, tampered, expired or odd. */
+export async function verifyToken(secret: string, token: string, now = Date.now()): Promise<string> {
+  const claims = readToken(secret, token);
+  checkTokenTimes(claims, now);
+  return claims.sub;
 }
 
 export function bearerFrom(header: string | undefined): string {

@@ -11,7 +11,8 @@
  * exhausted is not answered here: whether the claimer already holds one of its shares (a retry
  * after a lost answer) only the core's database knows, so the claim goes on to the core.
  */
-import { bearerFrom, verifyToken } from '../auth/tokens.js';
+import { createTokenVerifier } from '../auth/token-cache.js';
+import { bearerFrom } from '../auth/tokens.js';
 import type { ClaimLimiter } from '../cache/claim-limiter.js';
 import { isRedpktError } from '../domain/errors.js';
 import { errorAnswer } from './error-answer.js';
@@ -47,10 +48,11 @@ export interface ClaimGateOptions {
 export function createClaimGate(opts: ClaimGateOptions): ClaimGate {
   const now = opts.now ?? Date.now;
   const limiterOf = (shadow: boolean) => (shadow ? opts.limiters.shadow : opts.limiters.real);
+  const verify = createTokenVerifier(opts.secret);
   return {
     async admit(req, packetId, shadow) {
       try {
-        await verifyToken(opts.secret, bearerFrom(req.headers.get('authorization') ?? undefined), now());
+        verify(bearerFrom(req.headers.get('authorization') ?? undefined), now());
       } catch (e) {
         if (isRedpktError(e)) return errorAnswer(e.code, e.message);
         throw e;

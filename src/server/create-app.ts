@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { createTokenVerifier } from '../auth/token-cache.js';
 import type { ClaimLimiter } from '../cache/claim-limiter.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { createErrorHandler, notFound } from './middleware/error-handler.js';
@@ -55,11 +56,12 @@ export function createApp(opts: AppOptions): Hono {
   for (const { prefix, app: extra } of opts.mount ?? [])
     app.on(MOUNTED_METHODS, `${prefix}/*`, (c) => extra.fetch(c.req.raw, c.env));
   app.route('/', callbackRoutes(opts.deps, opts.signSecret));
-  app.route('/', packetRoutes(opts.deps, opts.jwtSecret, opts.limiter));
+  const verify = createTokenVerifier(opts.jwtSecret); // one memory of verified tokens for every route
+  app.route('/', packetRoutes(opts.deps, verify, opts.limiter));
   // issue 3: B2C subsidies, where this process serves them
   if (opts.deps.subsidy) {
-    app.route('/', subsidyRoutes(opts.deps, opts.jwtSecret, log, opts.limiter));
-    app.route('/', meRoutes(opts.deps, opts.jwtSecret, log));
+    app.route('/', subsidyRoutes(opts.deps, verify, log, opts.limiter));
+    app.route('/', meRoutes(opts.deps, verify, log));
   }
   return app;
 }

@@ -1,4 +1,5 @@
 /** Issue 3: the caller's withdrawable subsidy balance and its withdrawals to the wallet. */
+import type { TokenVerifier } from '../../auth/token-cache.js';
 import { Hono } from 'hono';
 import type { Withdrawal } from '../../domain/subsidy.js';
 import type { ServiceDeps } from '../../services/deps.js';
@@ -10,9 +11,9 @@ import { jsonBody } from '../validate.js';
 
 const view = ({ uid: _uid, providerTxnId: _txn, ...w }: Withdrawal) => w;
 
-export function meRoutes(deps: ServiceDeps, secret: string, log: (msg: string, err: unknown) => void) {
+export function meRoutes(deps: ServiceDeps, verify: TokenVerifier, log: (msg: string, err: unknown) => void) {
   const app = new Hono<IdentityEnv>();
-  const auth = identity(secret);
+  const auth = identity(verify);
 
   app.get('/v1/me/balance', auth, async (c) => c.json(await deps.store.getSubsidyBalance(c.get('uid'))));
 

@@ -1,3 +1,4 @@
+import type { TokenVerifier } from '../../auth/token-cache.js';
 import { Hono } from 'hono';
 import type { ClaimLimiter } from '../../cache/claim-limiter.js';
 import { RedpktError, isRedpktError } from '../../domain/errors.js';
@@ -33,9 +34,9 @@ export function packetView(p: Packet) {
  * With a limiter, claims pass the per-packet limit first (DESIGN §3 step 1) and every answer keeps
  * the limiter's remaining count current.
  */
-export function packetRoutes(deps: ServiceDeps, secret: string, limiter?: ClaimLimiter) {
+export function packetRoutes(deps: ServiceDeps, verify: TokenVerifier, limiter?: ClaimLimiter) {
   const app = new Hono<IdentityEnv>();
-  const auth = identity(secret);
+  const auth = identity(verify);
 
   app.post('/v1/c2c/packets', auth, async (c) => {
     const body = await jsonBody(c, CreateC2cBody);

@@ -1,4 +1,5 @@
 /** Issue 3: "my subsidies" and the B2C send. Every route needs a bearer token. */
+import type { TokenVerifier } from '../../auth/token-cache.js';
 import { Hono } from 'hono';
 import type { ClaimLimiter } from '../../cache/claim-limiter.js';
 import { createB2cPacket } from '../../services/subsidy/create-b2c-packet.js';
@@ -11,12 +12,12 @@ import { jsonBody } from '../validate.js';
 
 export function subsidyRoutes(
   deps: ServiceDeps,
-  secret: string,
+  verify: TokenVerifier,
   log: (msg: string, err: unknown) => void,
   limiter?: ClaimLimiter,
 ) {
   const app = new Hono<IdentityEnv>();
-  const auth = identity(secret);
+  const auth = identity(verify);
 
   app.get('/v1/subsidies', auth, async (c) => c.json(await listSubsidies(deps, c.get('uid'), log)));
 
