@@ -9,7 +9,7 @@ import { createHttpClient, type HttpClient } from '../src/scenarios/http-client.
 import type { Attempt, ClaimJob, RunResult } from './claim-load.js';
 import { cpuAccount } from './cpu-account.js';
 import { runJobs } from './claim-load.js';
-import type { Answered } from './money-check.js';
+import { newAnswered, recordAnswer, type Answered } from './money-check.js';
 
 export type { ClaimPath };
 
@@ -93,20 +93,30 @@ export async function transfersSettled(client: HttpClient, timeoutMs = 120_000, 
     if (res.status === 200 && all > 0 && byStatus.get('transferred') === all) return;
     await sleep(pollMs);
   }
-  throw new Error(`the service still had claims to transfer after ${timeoutMs} ms of warm-up`);
+  throw new Error(`the service still had claims to transfer after ${timeoutMs} ms`);
+}
+
+/** `transfersSettled` on a connection of its own (before the money check of a variant). */
+export async function serverSettled(server: BenchServer, timeoutMs = 300_000): Promise<void> {
+  const client = benchClient(server, 1);
+  try {
+    await transfersSettled(client, timeoutMs);
+  } finally {
+    await client.close();
+  }
 }
 
 /**
  * `concurrency` claimers over as many keep-alive connections; 429s are retried as clients do (10
  * times). `warm` claims are made first, unmeasured (see `warmJobsFor` in claim.ts). Every 200's
- * amount is added to `answered` (the money check compares it with the database).
+ * answer is recorded in `answered` (the money check compares it with the database).
  */
 export async function runHttp(
   server: BenchServer,
   jobs: ClaimJob[],
   concurrency: number,
   warm: ClaimJob[] = [],
-  answered: Answered = { claims: 0, fen: 0 },
+  answered: Answered = newAnswered(),
 ): Promise<RunResult> {
   const tokens = new Map<string, string>();
   for (const { uid } of [...warm, ...jobs])
@@ -157,8 +167,12 @@ function claimAll(
           headers: { authorization: `Bearer ${tokens.get(job.uid)}` },
         });
         if (res.status === 200) {
-          answered.claims++;
-          answered.fen += (res.body as { amount?: number } | undefined)?.amount ?? Number.NaN;
+          recordAnswer(
+            answered,
+            job.packetId,
+            job.uid,
+            (res.body as { amount?: unknown } | undefined)?.amount,
+          );
           return { code: null, retries: retry };
         }
         if (res.transportError) return { code: res.transportError, retries: retry };

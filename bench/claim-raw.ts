@@ -8,8 +8,10 @@ import { claimNoFor } from '../src/domain/claim.js';
 import { nextShare } from '../src/domain/split.js';
 import type { Attempt, ClaimJob, RunResult } from './claim-load.js';
 import { runJobs } from './claim-load.js';
+import { recordAnswer, type Answered } from './money-check.js';
 
-async function claimOnce(conn: PoolConnection, job: ClaimJob): Promise<string | null> {
+/** null when claimed (its share recorded in `answered`), else the error's code. */
+async function claimOnce(conn: PoolConnection, job: ClaimJob, answered?: Answered): Promise<string | null> {
   const now = Date.now();
   await conn.query('BEGIN');
   try {
@@ -41,6 +43,7 @@ async function claimOnce(conn: PoolConnection, job: ClaimJob): Promise<string | 
       [claimNo, now, now, now],
     );
     await conn.query('COMMIT');
+    if (answered) recordAnswer(answered, job.packetId, job.uid, share);
     return null;
   } catch (e) {
     await conn.query('ROLLBACK').catch(() => undefined);
@@ -52,15 +55,26 @@ async function claimOnce(conn: PoolConnection, job: ClaimJob): Promise<string | 
   }
 }
 
-/** Runs the jobs with `concurrency` connections, each looping over the shared job list. */
-export async function runRaw(pool: Pool, jobs: ClaimJob[], concurrency: number): Promise<RunResult> {
+/**
+ * Runs the jobs with `concurrency` connections, each looping over the shared job list; every
+ * committed claim is recorded in `answered` (the money check compares it with the database).
+ */
+export async function runRaw(
+  pool: Pool,
+  jobs: ClaimJob[],
+  concurrency: number,
+  answered?: Answered,
+): Promise<RunResult> {
   const conns = await Promise.all(Array.from({ length: concurrency }, () => pool.getConnection()));
   let next = 0;
   try {
     return await runJobs(
       jobs,
       concurrency,
-      async (job, worker): Promise<Attempt> => ({ code: await claimOnce(conns[worker]!, job), retries: 0 }),
+      async (job, worker): Promise<Attempt> => ({
+        code: await claimOnce(conns[worker]!, job, answered),
+        retries: 0,
+      }),
       () => next++,
     );
   } finally {

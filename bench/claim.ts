@@ -13,8 +13,9 @@
  * Flags: --mysql URL (server; fresh redpkt_bench_* databases are made and dropped),
  * --clients 1000, --hot-shares 10000, --packets 10000, --shares 2, --out bench/results/claim.json;
  * After each variant its database gets a money check (./money-check.ts: every packet's claims and
- * remainder add up to what was sent, no uid twice, and the fen answered to the claimers is the fen
- * recorded); a failed check is printed and makes the run exit 2.
+ * remainder add up to what was sent, no uid twice, every claimer answered with exactly the claim
+ * recorded for them; for HTTP variants, once the worker has settled, every claim transferred once
+ * at finance for its fen); a failed check is printed and makes the run exit 2.
  * for diagnosis only (the report needs all of them): --variants abc0de (a subset, e.g. ad; 0 is d0),
  * --cases hot,spread (one of them), --cpu-prof DIR (the service's V8 CPU profiles go there).
  */
@@ -27,11 +28,11 @@ import { readEnv } from '../src/config/env.js';
 import type { PacketStore } from '../src/domain/ports.js';
 import { createStore } from '../src/storage/create-store.js';
 import type { ClaimPath } from './claim-http.js';
-import { runHttp, runHttpFloor, startBenchServer } from './claim-http.js';
+import { runHttp, runHttpFloor, serverSettled, startBenchServer } from './claim-http.js';
 import type { ClaimJob, RunResult } from './claim-load.js';
 import { runRaw } from './claim-raw.js';
 import { makePackets } from './bench-packets.js';
-import { checkMoney, type MoneyCheck } from './money-check.js';
+import { checkMoney, newAnswered, type MoneyCheck } from './money-check.js';
 
 const { values } = parseArgs({
   options: {
@@ -137,6 +138,7 @@ function logMoney(m: MoneyCheck): void {
   log(
     `  money check: ${m.ok ? 'ok' : 'FAILED'}: ${m.claims} claims, ${m.claimedFen} fen over ${m.packets} packets` +
       (m.answered ? `, answered ${m.answered.claims} claims / ${m.answered.fen} fen` : '') +
+      (m.transferred === undefined ? '' : `, ${m.transferred} transferred at finance`) +
       (m.ok ? '' : `: ${m.problems.join('; ')}`),
   );
 }
@@ -167,16 +169,17 @@ try {
     let bestHot = NOT_RUN;
     let bestSpread = NOT_RUN;
     const pool = mysql.createPool({ uri: dbUrl, connectionLimit: 64 });
+    const rawAnswered = newAnswered();
     for (const concurrency of [4, 16, 64]) {
       const jobs = await jobsFor(store, `raw${concurrency}`);
-      const hot = runHot ? await runRaw(pool, jobs.hot, concurrency) : NOT_RUN;
-      const spread = runSpread ? await runRaw(pool, jobs.spread, concurrency) : NOT_RUN;
+      const hot = runHot ? await runRaw(pool, jobs.hot, concurrency, rawAnswered) : NOT_RUN;
+      const spread = runSpread ? await runRaw(pool, jobs.spread, concurrency, rawAnswered) : NOT_RUN;
       log(`(a) raw c=${concurrency}: hot ${hot.claimsPerSec}/s, spread ${spread.claimsPerSec}/s`);
       if (hot.claimsPerSec > bestHot.claimsPerSec) bestHot = hot;
       if (spread.claimsPerSec > bestSpread.claimsPerSec) bestSpread = spread;
     }
     await pool.end();
-    const money = await checkMoney(dbUrl);
+    const money = await checkMoney(dbUrl, { answered: rawAnswered });
     logMoney(money);
     variants.push({ name: '(a) raw mysql2 transaction', hot: bestHot, spread: bestSpread, money });
   }
@@ -205,7 +208,7 @@ try {
       }
       const jobs = await jobsFor(own, path);
       const warm = await warmJobsFor(own, path);
-      const answered = { claims: 0, fen: 0 };
+      const answered = newAnswered();
       const hot = runHot ? await runHttp(server, jobs.hot, clients, warm, answered) : NOT_RUN;
       const spread = runSpread
         ? await runHttp(server, jobs.spread, clients, runHot ? [] : warm, answered)
@@ -213,7 +216,13 @@ try {
       log(`${name}: hot ${hot.claimsPerSec}/s, spread ${spread.claimsPerSec}/s`);
       logCpu('hot', hot);
       logCpu('spread', spread);
-      const money = await checkMoney(urlOf(`${database}_${letter}`), answered);
+      // the money check covers finance too: every claim transferred, once, for its fen
+      const settleStart = performance.now();
+      await serverSettled(server);
+      log(
+        `  transfers settled ${((performance.now() - settleStart) / 1000).toFixed(1)} s after the last claim`,
+      );
+      const money = await checkMoney(urlOf(`${database}_${letter}`), { answered, transfers: true });
       logMoney(money);
       variants.push({ name, hot, spread, money });
       if (floor) variants.push(floor);

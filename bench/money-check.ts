@@ -1,8 +1,12 @@
 /**
  * The money check of `npm run bench:claim`, after each variant, on that variant's database: every
  * packet's claims and what it has left add up to what it was sent with (fen and shares), no uid
- * claimed a packet twice, no share is zero or negative, and (HTTP variants) the fen the claimers
- * were answered with is exactly the fen the claims table holds.
+ * claimed a packet twice, no share is zero or negative, and (HTTP variants) every claimer was
+ * answered with exactly the claim the claims table holds for them (packet, uid and fen, one for one).
+ * With `transfers` (HTTP variants, once the service's worker has settled): every claim is
+ * `transferred`, and finance (`<db>_finance` on the same server) holds exactly one succeeded
+ * transfer per claim, to the claimer, for the claim's fen, booked in its ledger as a credit of that
+ * fen and a debit of the same, and no transfer that is not a claim's.
  */
 import mysql from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2/promise';
@@ -14,16 +18,43 @@ export interface MoneyCheck {
   claimedFen: number;
   /** What the 200 answers said, when the claimers counted (HTTP variants). */
   answered?: { claims: number; fen: number };
+  /** Claims whose transfer finance holds as asked (with `transfers`). */
+  transferred?: number;
   problems: string[];
 }
 
-/** Fen and claims the claimers were answered with (200s only), summed as they arrive. */
+/** The claims the claimers were answered with (200s only), recorded as they arrive. */
 export interface Answered {
   claims: number;
   fen: number;
+  /** fen by `answerKey(packetId, uid)`; a second answer for the same pair is a problem. */
+  byClaim: Map<string, number>;
+  /** Answers that named a (packet, uid) pair already answered. */
+  repeated: number;
 }
 
-export async function checkMoney(url: string, answered?: Answered): Promise<MoneyCheck> {
+export const answerKey = (packetId: string, uid: string) => `${packetId} ${uid}`;
+
+export const newAnswered = (): Answered => ({ claims: 0, fen: 0, byClaim: new Map(), repeated: 0 });
+
+/** Records one 200 answer to a claim. */
+export function recordAnswer(answered: Answered, packetId: string, uid: string, amount: unknown): void {
+  const fen = typeof amount === 'number' ? amount : Number.NaN;
+  answered.claims++;
+  answered.fen += fen;
+  const key = answerKey(packetId, uid);
+  if (answered.byClaim.has(key)) answered.repeated++;
+  answered.byClaim.set(key, fen);
+}
+
+export interface CheckOptions {
+  answered?: Answered;
+  /** Also check finance's transfers (the service's worker must have settled every claim). */
+  transfers?: boolean;
+}
+
+export async function checkMoney(url: string, opts: CheckOptions = {}): Promise<MoneyCheck> {
+  const { answered } = opts;
   const conn = await mysql.createConnection({ uri: url });
   try {
     const problems: string[] = [];
@@ -49,19 +80,89 @@ export async function checkMoney(url: string, answered?: Answered): Promise<Mone
     const claims = Number(totals?.['claims']);
     const claimedFen = Number(totals?.['fen']);
     if (Number(totals?.['bad']) > 0) problems.push(`${totals?.['bad']} claims of zero or less`);
-    if (answered && (answered.claims !== claims || answered.fen !== claimedFen))
-      problems.push(
-        `answered ${answered.claims} claims / ${answered.fen} fen, recorded ${claims} claims / ${claimedFen} fen`,
-      );
+    if (answered) problems.push(...(await compareAnswers(conn, answered, claims, claimedFen)));
+    const transferred = opts.transfers ? await checkTransfers(conn, financeDbOf(url), problems) : undefined;
     return {
       ok: problems.length === 0,
       packets: Number(packets?.['n']),
       claims,
       claimedFen,
-      ...(answered ? { answered: { ...answered } } : {}),
+      ...(answered ? { answered: { claims: answered.claims, fen: answered.fen } } : {}),
+      ...(transferred === undefined ? {} : { transferred }),
       problems,
     };
   } finally {
     await conn.end();
   }
+}
+
+/** Every answer is a recorded claim of that fen, and every recorded claim was answered once. */
+async function compareAnswers(
+  conn: mysql.Connection,
+  answered: Answered,
+  claims: number,
+  claimedFen: number,
+): Promise<string[]> {
+  const problems: string[] = [];
+  if (answered.claims !== claims || answered.fen !== claimedFen)
+    problems.push(
+      `answered ${answered.claims} claims / ${answered.fen} fen, recorded ${claims} claims / ${claimedFen} fen`,
+    );
+  if (answered.repeated > 0) problems.push(`${answered.repeated} (packet, uid) pairs answered twice`);
+  const [rows] = await conn.query<RowDataPacket[]>('SELECT packet_id, uid, amount FROM claims');
+  let differ = 0;
+  let unanswered = 0;
+  for (const r of rows) {
+    const fen = answered.byClaim.get(answerKey(String(r['packet_id']), String(r['uid'])));
+    if (fen === undefined) unanswered++;
+    else if (fen !== Number(r['amount'])) differ++;
+  }
+  if (differ > 0) problems.push(`${differ} claims answered with another amount than recorded`);
+  if (unanswered > 0) problems.push(`${unanswered} recorded claims never answered`);
+  const strays = answered.byClaim.size - (rows.length - unanswered);
+  if (strays > 0) problems.push(`${strays} answered claims not recorded`);
+  return problems;
+}
+
+/** `<db>_finance` beside the packet database (src/runtime/storage-config.ts). */
+function financeDbOf(url: string): string {
+  return `${decodeURIComponent(new URL(url).pathname.slice(1))}_finance`;
+}
+
+/** Finance's side of every claim; returns how many claims it holds exactly as asked. */
+async function checkTransfers(
+  conn: mysql.Connection,
+  financeDb: string,
+  problems: string[],
+): Promise<number> {
+  const fin = conn.escapeId(financeDb);
+  const [[open]] = await conn.query<RowDataPacket[]>(
+    `SELECT COUNT(*) AS n FROM claims WHERE status <> 'transferred'`,
+  );
+  if (Number(open?.['n']) > 0) problems.push(`${open?.['n']} claims not transferred`);
+  const [[matched]] = await conn.query<RowDataPacket[]>(
+    `SELECT COUNT(*) AS n FROM claims c JOIN ${fin}.orders o ON o.order_no = c.claim_no
+      WHERE o.kind = 'transfer' AND o.status = 'succeeded' AND o.uid = c.uid AND o.amount = c.amount`,
+  );
+  const [[claimTotals]] = await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM claims');
+  const exact = Number(matched?.['n']);
+  const missing = Number(claimTotals?.['n']) - exact;
+  if (missing > 0)
+    problems.push(`${missing} claims without a succeeded transfer of their fen to their claimer`);
+  const [[extra]] = await conn.query<RowDataPacket[]>(
+    `SELECT COUNT(*) AS n FROM ${fin}.orders o LEFT JOIN claims c ON c.claim_no = o.order_no
+      WHERE o.kind = 'transfer' AND c.claim_no IS NULL`,
+  );
+  if (Number(extra?.['n']) > 0) problems.push(`${extra?.['n']} transfers at finance that are no claim's`);
+  const [[unbooked]] = await conn.query<RowDataPacket[]>(
+    `SELECT COUNT(*) AS n FROM (
+       SELECT o.order_no FROM ${fin}.orders o LEFT JOIN ${fin}.ledger_entries l ON l.order_no = o.order_no
+        WHERE o.kind = 'transfer' AND o.status = 'succeeded'
+        GROUP BY o.order_no, o.amount
+       HAVING COALESCE(SUM(CASE WHEN l.direction = 'credit' THEN l.amount END), 0) <> o.amount
+           OR COALESCE(SUM(l.amount), 1) <> 0) t`,
+  );
+  if (Number(unbooked?.['n']) > 0)
+    problems.push(`${unbooked?.['n']} succeeded transfers not booked as their fen in finance's ledger`);
+  return exact;
 }
