@@ -76,8 +76,12 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
   if (metrics) {
     return async function observed(req: Request): Promise<Response> {
       const url = new URL(req.url);
-      if (url.pathname === '/metrics' && req.method === 'GET')
-        return new Response(await metrics.render(), { headers: { 'content-type': metrics.contentType } });
+      // the gateway's own; never forwarded (a HEAD probe gets the headers GET would, no body)
+      if (url.pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+        const body = await metrics.render();
+        const headers = { 'content-type': metrics.contentType };
+        return new Response(req.method === 'HEAD' ? null : body, { headers });
+      }
       const started = performance.now();
       const res = await handle(req, url);
       const route = gatewayRoute(req.method, url.pathname);

@@ -1,6 +1,7 @@
 /**
  * The gateway's own `GET /metrics` (`serve --role gateway`): what it answered, what its claim
- * limiter refused, and each core's state, in front of a stand-in core. /metrics is never forwarded.
+ * limiter refused, and each core's state, in front of a stand-in core. /metrics (GET or HEAD) is
+ * never forwarded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/tokens.js';
@@ -82,5 +83,14 @@ describe('the gateway /metrics', () => {
     expect(sample(text, `redpkt_gateway_core_up{core="${down}"}`)).toBe(0);
     expect(sample(text, `redpkt_gateway_core_forwarded{core="${core.url}"}`)).toBe(received);
     expect(sample(text, 'redpkt_limiter_bypassed{limiter="packet"}')).toBe(0);
+  });
+
+  it('answers HEAD /metrics itself: the headers GET has, no body, nothing forwarded', async () => {
+    const received = core.received.length;
+    const res = await fetch(`${gw.url}/metrics`, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe('');
+    expect(core.received).toHaveLength(received);
   });
 });
