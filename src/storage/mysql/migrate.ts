@@ -41,11 +41,14 @@ export async function migrateMysql(pool: Pool, now: () => number = Date.now): Pr
 const ALREADY_APPLIED = new Set([
   1060, // ER_DUP_FIELDNAME: duplicate column name
   1061, // ER_DUP_KEYNAME: duplicate key name
+  1091, // ER_CANT_DROP_FIELD_OR_KEY: what a DROP names is gone (MariaDB's answer for a CHECK too)
+  3821, // ER_CHECK_CONSTRAINT_NOT_FOUND: MySQL 8's answer for a CHECK already dropped
 ]);
 
 /**
  * MySQL DDL commits on its own, so a migration interrupted half way runs again from its first
- * statement; MySQL 8 has no ADD COLUMN / ADD KEY IF NOT EXISTS, so those errors are skipped here.
+ * statement; MySQL 8 has no ADD COLUMN / ADD KEY IF NOT EXISTS nor DROP CONSTRAINT IF EXISTS, so
+ * those errors are skipped here.
  */
 async function runStatement(conn: PoolConnection, statement: string): Promise<void> {
   try {

@@ -148,11 +148,13 @@ export const MYSQL_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 8,
-    // re-runnable: the constraint is dropped and added in one statement, the updates match nothing twice
+    // re-runnable: the old CHECK is dropped (already gone: skipped by runStatement), the new one
+    // added, and the updates match nothing twice. Two statements, not one ALTER that drops and adds
+    // the same name: that form is only known to work on MariaDB.
     name: 'alerts under the stuck order own kind',
     statements: [
-      `ALTER TABLE alerts DROP CONSTRAINT alerts_kind_ck,
-        ADD CONSTRAINT alerts_kind_ck CHECK (kind IN (${ALERT_KIND_LIST}))`,
+      `ALTER TABLE alerts DROP CONSTRAINT alerts_kind_ck`,
+      `ALTER TABLE alerts ADD CONSTRAINT alerts_kind_ck CHECK (kind IN (${ALERT_KIND_LIST}))`,
       ...REFILED_ALERTS,
     ],
   },
