@@ -44,6 +44,9 @@ describe('bearer tokens', () => {
       `${noneHeader}.${p}.`,
       'not-a-token',
       `${h}.${p}`,
+      `${good}.${s}`,
+      `${h}..${s}`,
+      '..',
       `${h}.!!!.${s}`,
       `${hs512}.${p}.${hs512Mac}`,
     ];
