@@ -5,7 +5,9 @@ import type { B2cHarness } from './b2c-support.js';
 import { eventually, startB2cHarness } from './b2c-support.js';
 
 const GRANTS = 20_000;
-const RATE = 2_000;
+// the booking cap under test: low enough that the booking keeps up on a busy 2-core CI host (at
+// 2,000/s, with three test files side by side, SQLite booked 0.61 of it), so the rate seen is the cap's
+const RATE = 1_000;
 
 export function b2cRainSuite(backend: Backend) {
   describe(`red-packet rain (${backend})`, () => {
@@ -20,7 +22,7 @@ export function b2cRainSuite(backend: Backend) {
     it('answers 20,000 draws at once, books them at the configured rate, and every grant exactly once', async () => {
       const { booking, queue } = h.t.service.subsidy;
       const campaign = await h.campaign({ minAmount: 1, maxAmount: 10 });
-      const uids = Array.from({ length: GRANTS }, (_, i) => `rain-${i % 2_000}`);
+      const uids = Array.from({ length: GRANTS }, (_, i) => `rain-${i % 2_000}`); // 10 draws a user
 
       // The rain's peak comes straight into the issuer (the route's own use case): a test client
       // sharing this process's two cores could not send 20,000 requests faster than the database
