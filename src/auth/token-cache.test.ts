@@ -73,6 +73,27 @@ describe('createTokenVerifier: verified tokens remembered', () => {
     expect(calls.n).toBe(1 + bad.length * 2);
   });
 
+  it('takes one spelling of a valid token only: padded or junk-laden signatures are refused, not remembered', async () => {
+    const verify = createTokenVerifier(SECRET);
+    const good = await issueToken(SECRET, 'u2', 3600, NOW);
+    expect(verify(good, NOW)).toBe('u2');
+    // each decodes to the same 32-byte MAC with Node's lenient base64url decoder
+    const variants = [
+      `${good}=`,
+      `${good}==junk`,
+      `${good}!!!!`,
+      `${good}${'~'.repeat(4_000)}`,
+      `${good}\u00e9`,
+    ];
+    for (const token of variants) {
+      expect(Buffer.from(token.slice(token.lastIndexOf('.') + 1), 'base64url')).toStrictEqual(
+        Buffer.from(good.slice(good.lastIndexOf('.') + 1), 'base64url'),
+      );
+      expect(codeOf(() => verify(token, NOW))).toBe('UNAUTHENTICATED');
+    }
+    expect(verify.size).toBe(1);
+  });
+
   it('keeps at most max tokens, forgetting the older half, and checks a forgotten token again', async () => {
     const { calls, read } = counting();
     const verify = createTokenVerifier(SECRET, { max: 10, read });

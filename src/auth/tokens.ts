@@ -64,10 +64,15 @@ export function readToken(secret: string, token: string): TokenClaims {
   // our own header, byte for byte, needs no decoding (every token `issueToken` made has it)
   if (h !== HEADER && decodeJson(h).alg !== 'HS256') throw unauthenticated('token must be signed with HS256');
   const expected = mac(secret, token.slice(0, d2));
-  const given = Buffer.from(token.slice(d2 + 1), 'base64url');
+  const signature = token.slice(d2 + 1);
+  const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw unauthenticated('invalid token signature');
   }
+  // Node's decoder skips characters outside the alphabet and stops at '=': only the one canonical
+  // text of the MAC is accepted, so a valid token has exactly one spelling (the token cache keys
+  // on it) and none can be padded to any length
+  if (signature !== given.toString('base64url')) throw unauthenticated('invalid token signature');
   const { sub, exp, nbf } = decodeJson(token.slice(d1 + 1, d2));
   if (typeof exp !== 'number') throw unauthenticated('token has no exp');
   if (typeof sub !== 'string' || !UID_PATTERN.test(sub)) throw unauthenticated('token has no valid sub');
