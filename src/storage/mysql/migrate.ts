@@ -41,21 +41,37 @@ export async function migrateMysql(pool: Pool, now: () => number = Date.now): Pr
 const ALREADY_APPLIED = new Set([
   1060, // ER_DUP_FIELDNAME: duplicate column name
   1061, // ER_DUP_KEYNAME: duplicate key name
-  1091, // ER_CANT_DROP_FIELD_OR_KEY: what a DROP names is gone (MariaDB's answer for a CHECK too)
-  3821, // ER_CHECK_CONSTRAINT_NOT_FOUND: MySQL 8's answer for a CHECK already dropped
 ]);
+
+/**
+ * Errors that mean "the constraint is already gone", skipped ONLY for a statement that drops one
+ * constraint and does nothing else: anywhere else (a DROP COLUMN with a typo, a combined
+ * `DROP …, ADD …`) the same codes are real failures, never a migration marked applied.
+ */
+const CONSTRAINT_GONE = new Set([
+  1091, // ER_CANT_DROP_FIELD_OR_KEY: MariaDB's answer for a CHECK already dropped
+  3821, // ER_CHECK_CONSTRAINT_NOT_FOUND: MySQL 8's answer to DROP CHECK
+  3940, // ER_CONSTRAINT_NOT_FOUND: MySQL 8's answer to DROP CONSTRAINT
+]);
+const DROP_ONE_CONSTRAINT = /^ALTER TABLE \w+ DROP CONSTRAINT \w+$/i;
 
 /**
  * MySQL DDL commits on its own, so a migration interrupted half way runs again from its first
  * statement; MySQL 8 has no ADD COLUMN / ADD KEY IF NOT EXISTS nor DROP CONSTRAINT IF EXISTS, so
  * those errors are skipped here.
  */
+export function alreadyApplied(statement: string, errno: unknown): boolean {
+  if (typeof errno !== 'number') return false;
+  return (
+    ALREADY_APPLIED.has(errno) || (CONSTRAINT_GONE.has(errno) && DROP_ONE_CONSTRAINT.test(statement.trim()))
+  );
+}
+
 async function runStatement(conn: PoolConnection, statement: string): Promise<void> {
   try {
     await conn.query(statement);
   } catch (e) {
-    const errno = (e as { errno?: unknown }).errno;
-    if (typeof errno === 'number' && ALREADY_APPLIED.has(errno)) return;
+    if (alreadyApplied(statement, (e as { errno?: unknown }).errno)) return;
     throw e;
   }
 }

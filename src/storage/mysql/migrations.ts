@@ -148,7 +148,7 @@ export const MYSQL_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 8,
-    // re-runnable: the old CHECK is dropped (already gone: skipped by runStatement), the new one
+    // re-runnable: the old CHECK is dropped (already gone: skipped, see alreadyApplied), the new one
     // added, and the updates match nothing twice. Two statements, not one ALTER that drops and adds
     // the same name: that form is only known to work on MariaDB.
     name: 'alerts under the stuck order own kind',
