@@ -5,8 +5,11 @@
  * answered with exactly the claim the claims table holds for them (packet, uid and fen, one for one).
  * With `transfers` (HTTP variants, once the service's worker has settled): every claim is
  * `transferred`, and finance (`<db>_finance` on the same server) holds exactly one succeeded
- * transfer per claim, to the claimer, for the claim's fen, booked in its ledger as a credit of that
- * fen and a debit of the same, and no transfer that is not a claim's.
+ * transfer per claim, to the claimer, for the claim's fen, booked in its ledger as exactly that fen
+ * debited from the merchant and credited to the claimer, no transfer that is not a claim's, and
+ * every finance account's balance equal to the sum of its ledger entries. (The raw variant records
+ * what it inserted, so there the answer check catches a claim recorded twice or not at all, not a
+ * wrong amount.)
  */
 import mysql from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2/promise';
@@ -159,10 +162,24 @@ async function checkTransfers(
        SELECT o.order_no FROM ${fin}.orders o LEFT JOIN ${fin}.ledger_entries l ON l.order_no = o.order_no
         WHERE o.kind = 'transfer' AND o.status = 'succeeded'
         GROUP BY o.order_no, o.amount
-       HAVING COALESCE(SUM(CASE WHEN l.direction = 'credit' THEN l.amount END), 0) <> o.amount
-           OR COALESCE(SUM(l.amount), 1) <> 0) t`,
+       HAVING COALESCE(SUM(CASE WHEN l.direction = 'credit' AND l.account = CONCAT('user:', o.uid)
+                                THEN l.amount END), 0) <> o.amount
+           OR COALESCE(SUM(CASE WHEN l.direction = 'debit' AND l.account = 'merchant'
+                                THEN l.amount END), 0) <> -o.amount
+           OR COALESCE(SUM(l.amount), 1) <> 0
+           OR COUNT(l.id) <> 2) t`,
   );
   if (Number(unbooked?.['n']) > 0)
-    problems.push(`${unbooked?.['n']} succeeded transfers not booked as their fen in finance's ledger`);
+    problems.push(
+      `${unbooked?.['n']} succeeded transfers not booked as their fen from the merchant to their claimer in finance's ledger`,
+    );
+  const [[offBooks]] = await conn.query<RowDataPacket[]>(
+    `SELECT COUNT(*) AS n FROM ${fin}.accounts a
+       LEFT JOIN (SELECT account, SUM(amount) AS fen FROM ${fin}.ledger_entries GROUP BY account) l
+         ON l.account = a.id
+      WHERE a.balance <> COALESCE(l.fen, 0)`,
+  );
+  if (Number(offBooks?.['n']) > 0)
+    problems.push(`${offBooks?.['n']} finance accounts whose balance is not the sum of their ledger`);
   return exact;
 }

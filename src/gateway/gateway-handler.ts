@@ -79,7 +79,10 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
       // the gateway's own; never forwarded (a HEAD probe gets the headers GET would, no body)
       if (url.pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
         const body = await metrics.render();
-        const headers = { 'content-type': metrics.contentType };
+        const headers = {
+          'content-type': metrics.contentType,
+          'content-length': String(Buffer.byteLength(body)),
+        };
         return new Response(req.method === 'HEAD' ? null : body, { headers });
       }
       const started = performance.now();

@@ -4,7 +4,7 @@
  * wrong: a claim's amount changed, a packet's remainder off, answers that do not match what was
  * recorded (in total, or two claimers told each other's amounts), a claim not transferred, a
  * transfer of the wrong fen or to someone else, a transfer no claim asked for, a transfer booked
- * twice in finance's ledger.
+ * twice or to another payee in finance's ledger, a balance that is not its ledger's sum.
  */
 import { randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
@@ -167,6 +167,24 @@ describe.skipIf(!(await mysqlAvailable()))('the bench money check', () => {
     expect(stray.order.status).toBe('succeeded');
     const extra = await checkMoney(db.url, { answered: answered(), transfers: true });
     expect(extra.problems).toEqual(["1 transfers at finance that are no claim's"]);
+
+    // an order that names another payee than its ledger credited
+    const other = claimed.find((c) => c.uid !== first!.uid)!;
+    await conn.query(`UPDATE ${fin}.orders SET uid = ? WHERE order_no = 'not-a-claim-1'`, [other.uid]);
+    const elsewhere = await checkMoney(db.url, { answered: answered(), transfers: true });
+    expect(elsewhere.problems.join()).toMatch(
+      /1 succeeded transfers not booked as their fen from the merchant/,
+    );
+    await conn.query(`UPDATE ${fin}.orders SET uid = ? WHERE order_no = 'not-a-claim-1'`, [first!.uid]);
+
+    // a balance that is not what its ledger says
+    await conn.query(`UPDATE ${fin}.accounts SET balance = balance + 1 WHERE id = ?`, [`user:${other.uid}`]);
+    const offBooks = await checkMoney(db.url, { answered: answered(), transfers: true });
+    expect(offBooks.problems.join()).toMatch(
+      /1 finance accounts whose balance is not the sum of their ledger/,
+    );
+    await conn.query(`UPDATE ${fin}.accounts SET balance = balance - 1 WHERE id = ?`, [`user:${other.uid}`]);
+    expect((await checkMoney(db.url, { answered: answered(), transfers: true })).problems).toHaveLength(1);
 
     // the ledger is append-only: a second credit for the first claim's transfer books it twice
     await conn.query(

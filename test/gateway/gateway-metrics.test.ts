@@ -90,7 +90,10 @@ describe('the gateway /metrics', () => {
     const res = await fetch(`${gw.url}/metrics`, { method: 'HEAD' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(Number(res.headers.get('content-length'))).toBeGreaterThan(100);
     expect(await res.text()).toBe('');
+    const get = await fetch(`${gw.url}/metrics`);
+    expect(Number(get.headers.get('content-length'))).toBe(Buffer.byteLength(await get.text()));
     expect(core.received).toHaveLength(received);
   });
 });
