@@ -35,6 +35,12 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/** Whether a code read from outside (an HTTP answer) is one of ours. */
+export const isErrorCode = (code: unknown): code is ErrorCode =>
+  typeof code === 'string' && KNOWN_CODES.has(code);
+
 export class RedpktError extends Error {
   override readonly name = 'RedpktError';
   constructor(

@@ -4,7 +4,7 @@
  * errors become DEPENDENCY_FAILED (the caller retries or re-checks later).
  */
 import { z } from 'zod';
-import { ERROR_CODES, type ErrorCode, RedpktError } from '../domain/errors.js';
+import { type ErrorCode, RedpktError, isErrorCode } from '../domain/errors.js';
 import type { PaymentProvider, ProviderOrder } from '../domain/ports.js';
 import { createCaller, errorFromAnswer, expectOk } from './http-caller.js';
 import { RAIN_LEDGER_KINDS } from './rain/types.js';
@@ -32,11 +32,8 @@ const TransferManyAnswer = z.object({
     ]),
   ),
 });
-const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
-
 /** An item refused with a code of a newer finance: a failure of the dependency, retried. */
-const knownCode = (code: string): ErrorCode =>
-  KNOWN_CODES.has(code) ? (code as ErrorCode) : 'DEPENDENCY_FAILED';
+const knownCode = (code: string): ErrorCode => (isErrorCode(code) ? code : 'DEPENDENCY_FAILED');
 
 const PayOrderAnswer = z.object({ order: ProviderOrderSchema, cashierUrl: z.string() });
 const LedgerAnswer = z.object({

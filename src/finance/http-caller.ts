@@ -4,7 +4,7 @@
  */
 import { Pool } from 'undici';
 import type { z } from 'zod';
-import { ERROR_CODES, RedpktError } from '../domain/errors.js';
+import { RedpktError, isErrorCode } from '../domain/errors.js';
 import type { ErrorCode } from '../domain/errors.js';
 import { codeForHttpStatus } from '../server/error-status.js';
 import { signRequest } from './signature.js';
@@ -33,8 +33,6 @@ export interface Caller {
   close(): Promise<void>;
 }
 
-const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
-
 /** The error an answer carries: 5xx is the provider failing (DEPENDENCY_FAILED), 4xx keeps its code. */
 export function errorFromAnswer(answer: Answer): RedpktError {
   const parsed = ErrorBodySchema.safeParse(answer.body);
@@ -51,8 +49,7 @@ export function errorFromAnswer(answer: Answer): RedpktError {
       { details },
     );
   }
-  const code: ErrorCode =
-    remote && KNOWN_CODES.has(remote.code) ? (remote.code as ErrorCode) : codeForHttpStatus(answer.status);
+  const code: ErrorCode = remote && isErrorCode(remote.code) ? remote.code : codeForHttpStatus(answer.status);
   return new RedpktError(code, remote?.message ?? `finance answered ${answer.status}`, { details });
 }
 

@@ -1,6 +1,5 @@
 /** The switch commands' `--target URL`: the admin API of a running instance, with the admin key. */
-import { ERROR_CODES, RedpktError } from '../../domain/errors.js';
-import type { ErrorCode } from '../../domain/errors.js';
+import { RedpktError, isErrorCode } from '../../domain/errors.js';
 import type { AuditEntry, SwitchChangeResult } from '../ports.js';
 import type { SwitchView } from '../switch-board.js';
 import type { SwitchControl } from './switch-control.js';
@@ -12,9 +11,7 @@ interface Answer {
 
 function errorOf(url: string, answer: Answer): RedpktError {
   const error = (answer.body as { error?: { code?: string; message?: string } } | null)?.error;
-  const code = (ERROR_CODES as readonly string[]).includes(error?.code ?? '')
-    ? (error?.code as ErrorCode)
-    : undefined;
+  const code = isErrorCode(error?.code) ? error.code : undefined;
   const message = error?.message ?? `HTTP ${answer.status}`;
   // a refused key or a refused value is the operator's to fix: a usage error (exit 3)
   if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN')
