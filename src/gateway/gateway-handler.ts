@@ -22,7 +22,7 @@ import { errorText } from './core-set.js';
 import { errorAnswer } from './error-answer.js';
 import { forward, type Attempt, type OutgoingRequest } from './forward.js';
 import { gatewayRoute } from './gateway-metrics.js';
-import { classifyRequest, hasEncodedByte } from './request-class.js';
+import { classifyRequest, hasEncodedByte, type RequestClass } from './request-class.js';
 import type { Rendezvous } from './rendezvous.js';
 
 /** The response header naming the core that answered. */
@@ -86,15 +86,20 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
         return new Response(req.method === 'HEAD' ? null : body, { headers });
       }
       const started = performance.now();
-      const res = await handle(req, url);
-      const route = gatewayRoute(req.method, url.pathname);
+      const cls = classifyRequest(req.method, url.pathname);
+      const res = await handle(req, url, cls);
+      const route = gatewayRoute(url.pathname, cls);
       metrics.observeRequest(req.method, route, res.status, (performance.now() - started) / 1000);
       return res;
     };
   }
-  return (req) => handle(req, new URL(req.url));
+  return (req) => {
+    const url = new URL(req.url);
+    return handle(req, url, classifyRequest(req.method, url.pathname));
+  };
 
-  async function handle(req: Request, url: URL): Promise<Response> {
+  /** `cls`: the request's class, read once for routing and for the metrics' route label. */
+  async function handle(req: Request, url: URL, cls: RequestClass): Promise<Response> {
     const method = req.method;
     if (url.pathname === '/healthz' && (method === 'GET' || method === 'HEAD'))
       return health(cores, claimGate);
@@ -106,7 +111,6 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
         'percent-encoded bytes are not accepted in the path; no route of this API needs them',
       );
     }
-    const cls = classifyRequest(method, url.pathname);
     const shadow = req.headers.get(SHADOW_HEADER) === '1';
     if (cls.claim && claimGate && cls.packetId !== undefined) {
       const refused = await claimGate.admit(req, cls.packetId, shadow);

@@ -8,7 +8,7 @@ import { Gauge } from 'prom-client';
 import { createMetrics, type Metrics } from '../metrics/create-metrics.js';
 import type { ClaimGate } from './claim-gate.js';
 import type { CoreSet } from './core-set.js';
-import { classifyRequest } from './request-class.js';
+import type { RequestClass } from './request-class.js';
 
 export function createGatewayMetrics(cores: CoreSet, claimGate: ClaimGate | undefined): Metrics {
   const metrics = createMetrics({
@@ -36,10 +36,12 @@ export function createGatewayMetrics(cores: CoreSet, claimGate: ClaimGate | unde
   return metrics;
 }
 
-/** A bounded route label for a gateway request: the packet routes by pattern, the rest as `other`. */
-export function gatewayRoute(method: string, path: string): string {
+/**
+ * A bounded route label for a gateway request (`cls`: its `classifyRequest`): the packet routes
+ * by pattern, the rest as `other`.
+ */
+export function gatewayRoute(path: string, cls: RequestClass): string {
   if (path === '/healthz' || path === '/metrics') return path;
-  const cls = classifyRequest(method, path);
   if (cls.claim) return '/v1/packets/:id/claims';
   if (cls.packetId !== undefined)
     return path === `/v1/packets/${cls.packetId}` ? '/v1/packets/:id' : '/v1/packets/:id/*';
