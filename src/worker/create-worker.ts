@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { chunks } from '../domain/chunks.js';
 import type { PacketStore, Task, TaskKind } from '../domain/ports.js';
 import { outcomeOf, type TaskOutcome } from '../services/settlement/task-outcome.js';
 import { backoffMs } from './backoff.js';
@@ -151,12 +152,16 @@ export function createWorker(opts: WorkerOptions): Worker {
   /** Each kind's tasks in batches of at most `bulkBatchSize`, run side by side. */
   async function runBatches(tasks: Task[]): Promise<void> {
     const byKind = new Map<TaskKind, Task[]>();
-    for (const t of tasks) byKind.set(t.kind, [...(byKind.get(t.kind) ?? []), t]);
-    const runs: Promise<void>[] = [];
-    for (const [kind, group] of byKind)
-      for (let i = 0; i < group.length; i += timings.bulkBatchSize)
-        runs.push(runBatch(kind, group.slice(i, i + timings.bulkBatchSize)));
-    await Promise.all(runs);
+    for (const t of tasks) {
+      const group = byKind.get(t.kind);
+      if (group) group.push(t);
+      else byKind.set(t.kind, [t]);
+    }
+    await Promise.all(
+      [...byKind].flatMap(([kind, group]) =>
+        chunks(group, timings.bulkBatchSize).map((batch) => runBatch(kind, batch)),
+      ),
+    );
   }
 
   const fullSpeed = { single: timings.batchSize, bulk: timings.bulkBatchSize * timings.bulkBatchesAtOnce };

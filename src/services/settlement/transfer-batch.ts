@@ -6,6 +6,7 @@
  * (the claimNo) at finance, so a batch that dies half way is finished by the next run, batched or not.
  */
 import { RedpktError } from '../../domain/errors.js';
+import { chunks } from '../../domain/chunks.js';
 import type { Claim } from '../../domain/claim.js';
 import type { PacketType } from '../../domain/packet.js';
 import { MAX_TRANSFER_BATCH, type TransferResult } from '../../domain/ports.js';
@@ -17,12 +18,6 @@ export type TransferBatch = (claimNos: readonly string[]) => Promise<TaskOutcome
 
 /** Packet types never change: at most this many are remembered between batches. */
 const PACKET_TYPES_KEPT = 10_000;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /**
  * Claims settled one by one at once, at most: the fallback of a refused call and the B2C credits

@@ -9,6 +9,7 @@ import type { Packet, PacketStatus } from '../../domain/packet.js';
 import type { Task, TaskKind, TaskStatus } from '../../domain/ports.js';
 import type { SettlementReads, SettlementTx } from './settlement-dialect.js';
 import type { SubsidyReads, SubsidyTx } from './subsidy-dialect.js';
+import { chunks as chunksOf } from '../../domain/chunks.js';
 
 export const TASK_STATUSES = ['pending', 'done', 'dead'] as const satisfies readonly TaskStatus[];
 
@@ -164,11 +165,8 @@ export interface StoreDialect {
 /** Rows per INSERT statement: far below SQLite's 32,766 and MySQL's 65,535 placeholders. */
 export const INSERT_CHUNK_ROWS = 1000;
 
-export function chunks<T>(items: readonly T[], size = INSERT_CHUNK_ROWS): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+/** `chunks` of src/domain/chunks.ts, INSERT_CHUNK_ROWS at a time unless told. */
+export const chunks = <T>(items: readonly T[], size = INSERT_CHUNK_ROWS): T[][] => chunksOf(items, size);
 
 export function taskRow(task: NewTask): Omit<Task, 'id'> {
   return {
