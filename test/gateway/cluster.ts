@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { issueToken } from '../../src/auth/tokens.js';
 import { CORE_HEADER } from '../../src/gateway/gateway-handler.js';
-import { startGateway, type RunningGateway } from '../../src/runtime/start-gateway.js';
+import type { RunningGateway } from '../../src/runtime/start-gateway.js';
 import { startService, type RunningService } from '../../src/runtime/start-service.js';
 import { createTestMysql, type TestMysql } from '../support/services.js';
+import { startTestGateway } from './test-gateway.js';
 
 const SECRET = 'gateway-cluster-secret-0123456789';
 
@@ -57,20 +58,10 @@ export async function startCluster(n: number): Promise<Cluster> {
       ),
     );
   }
-  const gateway = await startGateway(
-    {
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: dir,
-      mysql: [],
-      redis: undefined,
-      secret: SECRET,
-      cores: cores.map((c) => c.url),
-      coreTimeoutMs: 10_000,
-      healthEveryMs: 200,
-      claimLimiter: true,
-    },
-    { log: () => {} },
+  const gateway = await startTestGateway(
+    cores.map((c) => c.url),
+    SECRET,
+    { dataDir: dir, coreTimeoutMs: 10_000, healthEveryMs: 200, claimLimiter: true },
   );
   const pool = mysql.createPool({ uri: db.url, connectionLimit: 2 });
 

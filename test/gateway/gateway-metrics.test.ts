@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/tokens.js';
-import { startGateway, type RunningGateway } from '../../src/runtime/start-gateway.js';
+import type { RunningGateway } from '../../src/runtime/start-gateway.js';
 import { freePort, packetOwnedBy, startFakeCore, type FakeCore } from './fake-core.js';
+import { startTestGateway } from './test-gateway.js';
 
 const SECRET = 'gateway-metrics-secret-0123456789';
 
@@ -17,20 +18,7 @@ describe('the gateway /metrics', () => {
   beforeAll(async () => {
     core = await startFakeCore();
     down = `http://127.0.0.1:${await freePort()}`;
-    gw = await startGateway(
-      {
-        port: 0,
-        host: '127.0.0.1',
-        dataDir: '/nonexistent-redpkt-gateway-test',
-        mysql: [],
-        redis: undefined,
-        secret: SECRET,
-        cores: [core.url, down],
-        coreTimeoutMs: 2_000,
-        healthEveryMs: 100,
-      },
-      { log: () => {} },
-    );
+    gw = await startTestGateway([core.url, down], SECRET);
   });
   afterAll(async () => {
     await gw?.close();

@@ -16,7 +16,7 @@ import { createCoreSet } from '../../src/gateway/core-set.js';
 import { CORE_HEADER, createGatewayHandler } from '../../src/gateway/gateway-handler.js';
 import { createRendezvous } from '../../src/gateway/rendezvous.js';
 import { listenHttp } from '../../src/runtime/http-listener.js';
-import { startGateway } from '../../src/runtime/start-gateway.js';
+import { startTestGateway } from './test-gateway.js';
 import {
   dropConnection,
   echo,
@@ -44,22 +44,7 @@ async function fakeCores(n: number): Promise<FakeCore[]> {
 }
 
 async function gateway(origins: string[], extra: Partial<ServeConfig> = {}) {
-  const gw = await startGateway(
-    {
-      port: 0,
-      host: '127.0.0.1',
-      dataDir: '/nonexistent-redpkt-gateway-test',
-      mysql: [],
-      redis: undefined,
-      secret: SECRET,
-      cores: origins,
-      coreTimeoutMs: 2_000,
-      healthEveryMs: 100,
-      claimLimiter: false,
-      ...extra,
-    },
-    { log: () => {} },
-  );
+  const gw = await startTestGateway(origins, SECRET, { claimLimiter: false, ...extra });
   cleanups.push(() => gw.close());
   return gw;
 }
