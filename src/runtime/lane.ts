@@ -7,6 +7,7 @@
  * real data never sees a rehearsal.
  */
 import type { Hono } from 'hono';
+import type { Metric } from 'prom-client';
 import { createClaims } from '../core/claim-coalescer.js';
 import { subsidyTokenKey } from '../auth/subsidy-token.js';
 import type { ServeConfig } from '../config/serve-config.js';
@@ -18,6 +19,7 @@ import { createFinanceClient } from '../finance/client.js';
 import { createFinance, type Finance } from '../finance/create-finance.js';
 import { createRainClient } from '../finance/rain/rain-client.js';
 import { createGrantQueue, grantQueueConfig } from '../queue/create-grant-queue.js';
+import { createDependencyCalls } from '../metrics/dependency-calls.js';
 import { createApp } from '../server/create-app.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { startBookingWorker, type BookingWorker } from '../services/subsidy/booking-worker.js';
@@ -53,6 +55,8 @@ export interface LaneInput {
   ops: Ops;
   storeConfig: StoreConfig;
   financeConfig: FinanceStoreConfig;
+  /** Metrics made outside the lane for its registry (the real lane: requests by lane). */
+  register?: readonly Metric[];
 }
 
 export async function startLane(input: LaneInput): Promise<Lane> {
@@ -86,10 +90,12 @@ export async function startLane(input: LaneInput): Promise<Lane> {
     });
     closers.push(() => finance.close());
     const clients = laneFinanceClients(url, secret, name);
-    const issuer = ops.withIssuerMock(clients.issuer);
+    // issue 23: finance's latency and errors as this lane sees them (mocked calls never reach it)
+    const calls = createDependencyCalls();
+    const issuer = ops.withIssuerMock(calls.instrument('issuer', clients.issuer));
     closers.push(() => issuer.close());
     // issue 7: a mocked packet's transfers and refund never reach finance
-    const provider = ops.withPaymentMocks(clients.provider);
+    const provider = ops.withPaymentMocks(calls.instrument('finance', clients.provider));
     closers.push(() => provider.close());
     const now = opts.now ?? Date.now;
     const deps: ServiceDeps = {
@@ -121,6 +127,7 @@ export async function startLane(input: LaneInput): Promise<Lane> {
           { name: 'grants', depth: () => grantQueue.depth() },
         ],
         bypassed: [{ limiter: 'packet', count: () => limiter.bypassed() }],
+        register: [calls.calls, calls.latency, ...(input.register ?? [])],
         ...(shadow ? { processMetrics: false } : {}),
       }),
     });

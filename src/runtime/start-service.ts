@@ -8,6 +8,7 @@ import type { ServeConfig } from '../config/serve-config.js';
 import { startOps, type Ops } from '../switches/start-ops.js';
 import type { Background } from '../worker/start-worker.js';
 import { listenHttp, type NodeBindings } from './http-listener.js';
+import { createLaneRequests } from '../metrics/lane-requests.js';
 import { isShadowRequest, startLane, type Lane } from './lane.js';
 import { loadOrCreateSecret } from './secret.js';
 import {
@@ -91,7 +92,14 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
   );
   const { url } = listener;
   const laneInput = { config, opts, secret, url, ops };
-  const real = await startLane({ ...laneInput, name: 'real', storeConfig, financeConfig }).catch(
+  const lanes = createLaneRequests(); // issue 23: real vs shadow traffic on the real lane's /metrics
+  const real = await startLane({
+    ...laneInput,
+    name: 'real',
+    storeConfig,
+    financeConfig,
+    register: [lanes.metric],
+  }).catch(
     async (e: unknown) => {
       await listener.close();
       await ops.close();
@@ -126,7 +134,11 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
       );
     }
   };
-  handler = (req, env) => (isShadowRequest(req) ? shadowFetch(req, env) : real.app.fetch(req, env));
+  handler = (req, env) => {
+    const shadow = isShadowRequest(req);
+    lanes.count(shadow ? 'shadow' : 'real');
+    return shadow ? shadowFetch(req, env) : real.app.fetch(req, env);
+  };
   if (await storeExists(shadowStore)) await startShadow();
 
   let closing: Promise<void> | undefined;
