@@ -99,13 +99,11 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
     storeConfig,
     financeConfig,
     register: [lanes.metric],
-  }).catch(
-    async (e: unknown) => {
-      await listener.close();
-      await ops.close();
-      throw e;
-    },
-  );
+  }).catch(async (e: unknown) => {
+    await listener.close();
+    await ops.close();
+    throw e;
+  });
 
   const shadowStore = shadowStoreConfig(storeConfig);
   let shadowLane: Lane | undefined;
