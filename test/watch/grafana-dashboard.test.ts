@@ -20,6 +20,30 @@ const ENV = {
   REDPKT_SECRET: undefined,
 };
 const DASHBOARD = join(import.meta.dirname, '../../deploy/grafana/redpkt-dashboard.json');
+const RULES = join(import.meta.dirname, '../../deploy/prometheus/redpkt-rules.yml');
+
+/** The rules file's `record:` names and `expr:` texts (one-line or `|` blocks). */
+function rulesOf(text: string): { records: Set<string>; exprs: string[] } {
+  const records = new Set([...text.matchAll(/^\s+- record: (\S+)$/gm)].map((m) => m[1]!));
+  const exprs: string[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    const m = /^(\s+)expr: (.*)$/.exec(line);
+    if (!m) return;
+    if (m[2] !== '|') return void exprs.push(m[2]!);
+    const block: string[] = [];
+    for (
+      let j = i + 1;
+      j < lines.length &&
+      /^\s*$|^\s{5,}/.test(lines[j]!) &&
+      (lines[j]!.match(/^\s*/)![0].length > m[1]!.length || lines[j]!.trim() === '');
+      j++
+    )
+      block.push(lines[j]!);
+    exprs.push(block.join('\n'));
+  });
+  return { records, exprs };
+}
 
 interface Panel {
   title: string;
@@ -61,7 +85,8 @@ describe('the Grafana dashboard', () => {
     );
     procs.push(gateway);
     // traffic that gives every series the panels read a sample: a create (finance call, outbox
-    // task), claims refused by the per-packet limiter (an unpaid packet of 1 share), a shadow request
+    // task), claims refused by the per-packet limiter (an unpaid packet of 1 share, which the
+    // service learnt at the send; a gateway admits a packet it does not know), a shadow request
     const auth = { authorization: `Bearer ${await issueToken(SECRET, 'watch-sender')}` };
     const created = await fetch(`${serve.url}/v1/c2c/packets`, {
       method: 'POST',
@@ -71,9 +96,9 @@ describe('the Grafana dashboard', () => {
     expect(created.status, await created.clone().text()).toBe(201);
     const { packetId } = (await created.json()) as { packetId: string };
     const claims = await Promise.all(
-      Array.from({ length: 12 }, async (_, i) => {
+      Array.from({ length: 30 }, async (_, i) => {
         const token = await issueToken(SECRET, `watch-c${i}`);
-        const r = await fetch(`${gateway.url}/v1/packets/${packetId}/claims`, {
+        const r = await fetch(`${i === 0 ? gateway.url : serve.url}/v1/packets/${packetId}/claims`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}` },
         });
@@ -119,6 +144,18 @@ describe('the Grafana dashboard', () => {
       for (const t of p.targets ?? [])
         for (const problem of unknownNames(promqlNames(t.expr), exported))
           problems.push(`${p.title}: ${problem}`);
+    expect(problems).toEqual([]);
+  });
+
+  it('the alert rules name only metrics and labels they export (or record)', async () => {
+    const { records, exprs } = rulesOf(await readFile(RULES, 'utf8'));
+    expect(exprs.length).toBeGreaterThanOrEqual(13);
+    const withRecords: Exported = {
+      ...exported,
+      names: new Set([...exported.names, ...records]),
+      labels: new Map([...exported.labels, ...[...records].map((r) => [r, new Set(['job'])] as const)]),
+    };
+    const problems = exprs.flatMap((e) => unknownNames(promqlNames(e), withRecords).map((p) => `${e}: ${p}`));
     expect(problems).toEqual([]);
   });
 
