@@ -110,6 +110,7 @@ export async function startLane(input: LaneInput): Promise<Lane> {
     const app = createApp({
       deps,
       jwtSecret: secret,
+      maxTokenLifetimeSec: config.maxTokenLifetimeSec,
       signSecret,
       ...(opts.limiter === false ? {} : { limiter }),
       mount: [{ prefix: '/finance', app: finance.app }],

@@ -15,6 +15,8 @@ export interface AppOptions {
   deps: ServiceDeps;
   /** Verifies users' bearer tokens. */
   jwtSecret: string;
+  /** Issue 18: the longest bearer-token lifetime accepted (seconds); DEFAULT_MAX_TOKEN_LIFETIME_SEC when absent. */
+  maxTokenLifetimeSec?: number | undefined;
   /** Verifies finance's callback signatures. */
   signSecret: string;
   version?: string;
@@ -56,7 +58,11 @@ export function createApp(opts: AppOptions): Hono {
   for (const { prefix, app: extra } of opts.mount ?? [])
     app.on(MOUNTED_METHODS, `${prefix}/*`, (c) => extra.fetch(c.req.raw, c.env));
   app.route('/', callbackRoutes(opts.deps, opts.signSecret));
-  const verify = createTokenVerifier(opts.jwtSecret); // one memory of verified tokens for every route
+  // one memory of verified tokens for every route
+  const verify = createTokenVerifier(
+    opts.jwtSecret,
+    opts.maxTokenLifetimeSec === undefined ? {} : { maxLifetimeSec: opts.maxTokenLifetimeSec },
+  );
   app.route('/', packetRoutes(opts.deps, verify, opts.limiter));
   // issue 3: B2C subsidies, where this process serves them
   if (opts.deps.subsidy) {
