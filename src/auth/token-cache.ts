@@ -29,7 +29,8 @@ export const TOKEN_CACHE_SIZE = 50_000;
  */
 export function createTokenVerifier(secret: string, opts: TokenVerifierOptions = {}): TokenVerifier {
   const { max = TOKEN_CACHE_SIZE, read = readToken } = opts;
-  const policy: TokenPolicy = opts.maxLifetimeSec === undefined ? {} : { maxLifetimeSec: opts.maxLifetimeSec };
+  const policy: TokenPolicy =
+    opts.maxLifetimeSec === undefined ? {} : { maxLifetimeSec: opts.maxLifetimeSec };
   if (!Number.isInteger(max) || max < 2) throw new Error(`token cache size must be an integer >= 2: ${max}`);
   const known = new Map<string, TokenClaims>();
   const verify = (token: string, now = Date.now()): string => {

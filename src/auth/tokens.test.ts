@@ -21,7 +21,9 @@ describe('bearer tokens', () => {
 
   it('interoperates with a standard HS256 JWT library both ways', async () => {
     const exp = Math.floor(Date.now() / 1000) + 60;
-    expect(await verifyToken(SECRET, await sign({ sub: 'bob', iat: exp - 60, exp }, SECRET, 'HS256'))).toBe('bob');
+    expect(await verifyToken(SECRET, await sign({ sub: 'bob', iat: exp - 60, exp }, SECRET, 'HS256'))).toBe(
+      'bob',
+    );
     const { verify } = await import('hono/jwt');
     expect((await verify(await issueToken(SECRET, 'carol'), SECRET, 'HS256')).sub).toBe('carol');
   });
@@ -80,7 +82,11 @@ describe('token times and lifetimes (issue 18 item 7)', () => {
   });
 
   it('mints only tokens the default policy accepts', async () => {
-    expect(await verifyToken(SECRET, await issueToken(SECRET, 'u1', DEFAULT_MAX_TOKEN_LIFETIME_SEC))).toBe('u1');
-    expect(await code(issueToken(SECRET, 'u1', DEFAULT_MAX_TOKEN_LIFETIME_SEC + 1))).toBe('VALIDATION_FAILED');
+    expect(await verifyToken(SECRET, await issueToken(SECRET, 'u1', DEFAULT_MAX_TOKEN_LIFETIME_SEC))).toBe(
+      'u1',
+    );
+    expect(await code(issueToken(SECRET, 'u1', DEFAULT_MAX_TOKEN_LIFETIME_SEC + 1))).toBe(
+      'VALIDATION_FAILED',
+    );
   });
 });

@@ -9,7 +9,10 @@ export interface HttpFlagValues {
 
 export function registerHttpFlags(command: Command): void {
   command
-    .option('--headers-timeout-ms <ms>', 'longest wait for a request’s headers, then 408 and close (default 10000)')
+    .option(
+      '--headers-timeout-ms <ms>',
+      'longest wait for a request’s headers, then 408 and close (default 10000)',
+    )
     .option(
       '--request-timeout-ms <ms>',
       'longest wait for a whole request, body included, then 408 and close (default 30000)',

@@ -111,6 +111,7 @@ export async function startLane(input: LaneInput): Promise<Lane> {
       deps,
       jwtSecret: secret,
       maxTokenLifetimeSec: config.maxTokenLifetimeSec,
+      serverUrl: url,
       signSecret,
       ...(opts.limiter === false ? {} : { limiter }),
       mount: [{ prefix: '/finance', app: finance.app }],

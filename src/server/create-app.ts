@@ -20,6 +20,8 @@ export interface AppOptions {
   /** Verifies finance's callback signatures. */
   signSecret: string;
   version?: string;
+  /** Issue 18: this server's address, for the `servers` of /openapi.json. */
+  serverUrl?: string;
   log?: (msg: string, err: unknown) => void;
   /** The per-packet claim limiter (in process or Redis); none: claims are not limited. */
   limiter?: ClaimLimiter;
@@ -49,7 +51,11 @@ export function createApp(opts: AppOptions): Hono {
     hasBody(c.req.header('content-length'), c.req.header('transfer-encoding')) ? limitBody(c, next) : next(),
   );
   app.get('/healthz', (c) => c.json({ ok: true }));
-  const doc = openApiDocument(opts.version ?? '0.1.0');
+  const doc = openApiDocument({
+    version: opts.version ?? '0.1.0',
+    limits: opts.deps.limits,
+    ...(opts.serverUrl ? { serverUrl: opts.serverUrl } : {}),
+  });
   app.get('/openapi.json', (c) => c.json(doc));
   // Handed over whole rather than merged with `app.route`: one finance route shape
   // (`/finance/rain/:campaign/draw` beside `/finance/rain/returns`) is one Hono's RegExpRouter
