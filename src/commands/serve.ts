@@ -7,6 +7,7 @@ import { startGateway } from '../runtime/start-gateway.js';
 import { registerGatewayFlags, type GatewayFlagValues } from './gateway-flags.js';
 import { registerWorkerFlags, type WorkerFlagValues } from './worker-flags.js';
 import { registerOpsFlags, type OpsFlagValues } from './ops-flags.js';
+import { registerHttpFlags, type HttpFlagValues } from './http-flags.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -37,11 +38,13 @@ export function registerServe(program: Command): void {
   registerWorkerFlags(serveCommand);
   registerOpsFlags(serveCommand); // issue 7
   registerGatewayFlags(serveCommand); // issue 6
+  registerHttpFlags(serveCommand); // issue 18
   serveCommand.action(
     async (
       flags: WorkerFlagValues &
         OpsFlagValues &
-        GatewayFlagValues & {
+        GatewayFlagValues &
+        HttpFlagValues & {
           port: string;
           host: string;
           dataDir?: string;

@@ -7,6 +7,7 @@ import { OpsFlagsShape, resolveOpsConfig, type OpsConfig } from './ops-config.js
 import { SubsidyFlagsShape, resolveSubsidyConfig, type SubsidyConfig } from './subsidy-config.js';
 import { WorkerFlagsShape, resolveWorkerConfig, type WorkerConfig } from './worker-config.js';
 import { GatewayFlagsShape, resolveGatewayConfig, type GatewayConfig } from './gateway-config.js';
+import { HttpFlagsShape, resolveHttpConfig, type HttpConfig } from './http-config.js';
 
 export const ServeFlagsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -22,11 +23,12 @@ export const ServeFlagsSchema = z.object({
   ...SubsidyFlagsShape, // issue 3
   ...OpsFlagsShape, // issue 7
   ...GatewayFlagsShape, // issue 6: --role gateway --core URL…
+  ...HttpFlagsShape, // issue 18: timeouts, token lifetime
 });
 
 export type ServeFlags = z.input<typeof ServeFlagsSchema>;
 
-export interface ServeConfig extends WorkerConfig, SubsidyConfig, OpsConfig, GatewayConfig {
+export interface ServeConfig extends WorkerConfig, SubsidyConfig, OpsConfig, GatewayConfig, Partial<HttpConfig> {
   port: number;
   host: string;
   dataDir: string;
@@ -63,5 +65,6 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
     ...resolveSubsidyConfig(parsed),
     ...resolveOpsConfig(parsed, env), // issue 7
     ...resolveGatewayConfig(parsed, parsed.role), // issue 6
+    ...resolveHttpConfig(parsed), // issue 18
   };
 }

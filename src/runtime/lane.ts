@@ -116,6 +116,8 @@ export async function startLane(input: LaneInput): Promise<Lane> {
     const app = createApp({
       deps,
       jwtSecret: secret,
+      maxTokenLifetimeSec: config.maxTokenLifetimeSec,
+      serverUrl: url,
       signSecret,
       ...(opts.limiter === false ? {} : { limiter }),
       mount: [{ prefix: '/finance', app: finance.app }],

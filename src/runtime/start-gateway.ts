@@ -68,7 +68,7 @@ export async function startGateway(
     claimGate,
     metrics: createGatewayMetrics(cores, claimGate),
   });
-  const listener = await listenHttp(handler, config.host, config.port).catch(async (e: unknown) => {
+  const listener = await listenHttp(handler, config.host, config.port, config).catch(async (e: unknown) => {
     await cores.close();
     await claimGate?.close();
     throw e;

@@ -84,7 +84,7 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
     new Response(JSON.stringify({ error: { code: 'DEPENDENCY_FAILED', message: 'starting' } }), {
       status: 503,
     });
-  const listener = await listenHttp((req, env) => handler(req, env), config.host, config.port).catch(
+  const listener = await listenHttp((req, env) => handler(req, env), config.host, config.port, config).catch(
     async (e: unknown) => {
       await ops.close();
       throw e;

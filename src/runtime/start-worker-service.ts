@@ -84,7 +84,7 @@ export async function startWorkerService(
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ ok: true, role: 'worker', shadow: shadow !== undefined }));
   app.notFound(notFound);
-  const listener = await listenHttp((req, env) => app.fetch(req, env), config.host, config.port).catch(
+  const listener = await listenHttp((req, env) => app.fetch(req, env), config.host, config.port, config).catch(
     async (e: unknown) => {
       clearInterval(shadowTimer);
       await shadow?.close();
