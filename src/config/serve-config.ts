@@ -7,6 +7,7 @@ import { OpsFlagsShape, resolveOpsConfig, type OpsConfig } from './ops-config.js
 import { SubsidyFlagsShape, resolveSubsidyConfig, type SubsidyConfig } from './subsidy-config.js';
 import { WorkerFlagsShape, resolveWorkerConfig, type WorkerConfig } from './worker-config.js';
 import { GatewayFlagsShape, resolveGatewayConfig, type GatewayConfig } from './gateway-config.js';
+import { FleetFlagsShape, resolveFleetConfig, type FleetConfig } from './fleet-config.js';
 
 export const ServeFlagsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -22,11 +23,12 @@ export const ServeFlagsSchema = z.object({
   ...SubsidyFlagsShape, // issue 3
   ...OpsFlagsShape, // issue 7
   ...GatewayFlagsShape, // issue 6: --role gateway --core URL…
+  ...FleetFlagsShape, // issue 21: --cores N|auto, --cells K, --cell NAME:SHARDS[:BACKUP]
 });
 
 export type ServeFlags = z.input<typeof ServeFlagsSchema>;
 
-export interface ServeConfig extends WorkerConfig, SubsidyConfig, OpsConfig, GatewayConfig {
+export interface ServeConfig extends WorkerConfig, SubsidyConfig, OpsConfig, GatewayConfig, FleetConfig {
   port: number;
   host: string;
   dataDir: string;
@@ -46,11 +48,12 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
     throw new RedpktError('USAGE', message);
   }
   const parsed = result.data;
+  const mysql = parsed.mysql.length > 0 ? parsed.mysql : env.REDPKT_MYSQL ? [env.REDPKT_MYSQL] : [];
   return {
     port: parsed.port,
     host: parsed.host,
     dataDir: parsed.dataDir ?? env.REDPKT_DATA_DIR ?? '.redpkt',
-    mysql: parsed.mysql.length > 0 ? parsed.mysql : env.REDPKT_MYSQL ? [env.REDPKT_MYSQL] : [],
+    mysql,
     redis: parsed.redis ?? env.REDPKT_REDIS,
     secret: parsed.secret ?? env.REDPKT_SECRET,
     limits: {
@@ -63,5 +66,6 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
     ...resolveSubsidyConfig(parsed),
     ...resolveOpsConfig(parsed, env), // issue 7
     ...resolveGatewayConfig(parsed, parsed.role), // issue 6
+    ...resolveFleetConfig(parsed, parsed.role, mysql.length), // issue 21
   };
 }
