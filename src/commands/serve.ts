@@ -8,6 +8,10 @@ import { registerGatewayFlags, type GatewayFlagValues } from './gateway-flags.js
 import { registerWorkerFlags, type WorkerFlagValues } from './worker-flags.js';
 import { registerOpsFlags, type OpsFlagValues } from './ops-flags.js';
 import { registerHttpFlags, type HttpFlagValues } from './http-flags.js';
+import { registerFleetFlags, optionInfos, type FleetFlagValues } from './fleet-flags.js';
+import { childArgs } from '../fleet/child-args.js';
+import { startSupervisor } from '../fleet/supervisor.js';
+import { RedpktError } from '../domain/errors.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -39,12 +43,14 @@ export function registerServe(program: Command): void {
   registerOpsFlags(serveCommand); // issue 7
   registerGatewayFlags(serveCommand); // issue 6
   registerHttpFlags(serveCommand); // issue 18
+  registerFleetFlags(serveCommand); // issue 21
   serveCommand.action(
     async (
       flags: WorkerFlagValues &
         OpsFlagValues &
         GatewayFlagValues &
-        HttpFlagValues & {
+        HttpFlagValues &
+        FleetFlagValues & {
           port: string;
           host: string;
           dataDir?: string;
@@ -57,7 +63,9 @@ export function registerServe(program: Command): void {
           bookingRate?: string;
         },
     ) => {
+      const supervised = process.channel !== undefined; // issue 21: a supervisor's core
       const config = resolveServeConfig(flags, readEnv());
+      if (config.coreCount !== undefined) return superviseCores(serveCommand, { ...flags }, config);
       const service =
         config.role === 'worker'
           ? await startWorkerService(config)
@@ -74,7 +82,50 @@ export function registerServe(program: Command): void {
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
+        // issue 21: a core of a supervisor (it has an IPC channel) stops when the supervisor is gone
+        // (unref'd: the channel alone must not keep a core alive once it has closed everything)
+        if (supervised) {
+          process.channel?.unref();
+          if (process.connected) process.once('disconnect', () => stop('SIGTERM'));
+          else stop('SIGTERM'); // it went while this core was starting
+        }
       });
     },
   );
+}
+
+/** Issue 21: `--cores N`: the supervisor, its cores and the gateway on --port (src/fleet/supervisor.ts). */
+async function superviseCores(
+  command: Command,
+  flags: Record<string, unknown>,
+  config: ReturnType<typeof resolveServeConfig>,
+): Promise<void> {
+  const coreArgs = childArgs(
+    optionInfos(command),
+    flags,
+    (attribute) => command.getOptionValueSource(attribute) === 'cli',
+  );
+  // a signal while the cores start is held until they have (then they are drained at once): the
+  // supervisor must not die and leave cores half started
+  let signalled: NodeJS.Signals | undefined;
+  let onSignal: (signal: NodeJS.Signals) => void = (signal) => void (signalled = signal);
+  const listener = (signal: NodeJS.Signals) => onSignal(signal);
+  process.on('SIGINT', listener);
+  process.on('SIGTERM', listener);
+  try {
+    const supervisor = await startSupervisor(config, { coreArgs });
+    process.stdout.write(`redpkt listening on ${supervisor.url}\n`);
+    const drained = await new Promise<boolean>((resolve) => {
+      onSignal = (signal) => {
+        onSignal = () => {};
+        process.stderr.write(`redpkt: ${signal}, shutting down ${supervisor.cores.length} cores\n`);
+        supervisor.close().then(resolve, () => resolve(false));
+      };
+      if (signalled) onSignal(signalled);
+    });
+    if (!drained) throw new RedpktError('INTERNAL', 'a core did not drain cleanly (see its lines above)');
+  } finally {
+    process.off('SIGINT', listener);
+    process.off('SIGTERM', listener);
+  }
 }

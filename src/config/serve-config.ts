@@ -8,6 +8,7 @@ import { SubsidyFlagsShape, resolveSubsidyConfig, type SubsidyConfig } from './s
 import { WorkerFlagsShape, resolveWorkerConfig, type WorkerConfig } from './worker-config.js';
 import { GatewayFlagsShape, resolveGatewayConfig, type GatewayConfig } from './gateway-config.js';
 import { HttpFlagsShape, resolveHttpConfig, type HttpConfig } from './http-config.js';
+import { FleetFlagsShape, resolveFleetConfig, type FleetConfig } from './fleet-config.js';
 
 export const ServeFlagsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -24,11 +25,13 @@ export const ServeFlagsSchema = z.object({
   ...OpsFlagsShape, // issue 7
   ...GatewayFlagsShape, // issue 6: --role gateway --core URL…
   ...HttpFlagsShape, // issue 18: timeouts, token lifetime
+  ...FleetFlagsShape, // issue 21: --cores N|auto, --cells K, --cell NAME:SHARDS[:BACKUP]
 });
 
 export type ServeFlags = z.input<typeof ServeFlagsSchema>;
 
-export interface ServeConfig extends WorkerConfig, SubsidyConfig, OpsConfig, GatewayConfig, Partial<HttpConfig> {
+export interface ServeConfig
+  extends WorkerConfig, SubsidyConfig, OpsConfig, GatewayConfig, Partial<HttpConfig>, FleetConfig {
   port: number;
   host: string;
   dataDir: string;
@@ -48,11 +51,12 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
     throw new RedpktError('USAGE', message);
   }
   const parsed = result.data;
+  const mysql = parsed.mysql.length > 0 ? parsed.mysql : env.REDPKT_MYSQL ? [env.REDPKT_MYSQL] : [];
   return {
     port: parsed.port,
     host: parsed.host,
     dataDir: parsed.dataDir ?? env.REDPKT_DATA_DIR ?? '.redpkt',
-    mysql: parsed.mysql.length > 0 ? parsed.mysql : env.REDPKT_MYSQL ? [env.REDPKT_MYSQL] : [],
+    mysql,
     redis: parsed.redis ?? env.REDPKT_REDIS,
     secret: parsed.secret ?? env.REDPKT_SECRET,
     limits: {
@@ -66,5 +70,6 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
     ...resolveOpsConfig(parsed, env), // issue 7
     ...resolveGatewayConfig(parsed, parsed.role), // issue 6
     ...resolveHttpConfig(parsed), // issue 18
+    ...resolveFleetConfig(parsed, parsed.role, mysql.length), // issue 21
   };
 }

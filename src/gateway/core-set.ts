@@ -8,8 +8,10 @@
  *    a healthy core out, and under database slowness every core in turn;
  *  - a failed health check. Every transport failure runs one at once, so a core that really died
  *    goes down after its first failure, one that answers its health check stays up.
- * The health check (`GET /healthz` on every core, every `healthEveryMs`, on a fresh connection;
- * it does not touch the database) is also what brings a core back.
+ * The health check (`GET /readyz` on every core, every `healthEveryMs`, on a fresh connection) is
+ * also what brings a core back: a core is taken in only once it says it can serve (issue 19's
+ * readiness: stores reachable, Redis connected, worker started), not merely once it listens. A
+ * core that answers 404 there (one from before `/readyz`) is checked on `GET /healthz` instead.
  */
 import { Pool } from 'undici';
 
@@ -62,6 +64,9 @@ export interface CoreSet {
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
+/** Readiness (issue 19); liveness only for a core that has no readiness endpoint (404). */
+const READY_PATH = '/readyz';
+const LIVE_PATH = '/healthz';
 const DOWN_AFTER_FAILURES = 3;
 
 export function createCoreSet(opts: CoreSetOptions): CoreSet {
@@ -112,16 +117,22 @@ export function createCoreSet(opts: CoreSetOptions): CoreSet {
     if (closed || checking.has(i)) return;
     checking.add(i);
     try {
-      const res = await healthPools[i]!.request({
-        method: 'GET',
-        path: '/healthz',
-        reset: true,
-        headersTimeout: HEALTH_TIMEOUT_MS,
-        bodyTimeout: HEALTH_TIMEOUT_MS,
-      });
-      await res.body.dump();
-      if (res.statusCode === 200) set(i, true, 'health check passed');
-      else set(i, false, `health check answered ${res.statusCode}`);
+      const probe = async (path: string) => {
+        const res = await healthPools[i]!.request({
+          method: 'GET',
+          path,
+          reset: true,
+          headersTimeout: HEALTH_TIMEOUT_MS,
+          bodyTimeout: HEALTH_TIMEOUT_MS,
+        });
+        await res.body.dump();
+        return res.statusCode;
+      };
+      let path = READY_PATH;
+      let status = await probe(path);
+      if (status === 404) status = await probe((path = LIVE_PATH));
+      if (status === 200) set(i, true, 'health check passed');
+      else set(i, false, `health check answered ${status} on ${path}`);
     } catch (e) {
       set(i, false, `health check failed: ${errorText(e)}`);
     } finally {

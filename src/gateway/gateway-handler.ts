@@ -23,7 +23,7 @@ import { errorAnswer } from './error-answer.js';
 import { forward, type Attempt, type OutgoingRequest } from './forward.js';
 import { gatewayRoute } from './gateway-metrics.js';
 import { classifyRequest, hasEncodedByte, type RequestClass } from './request-class.js';
-import type { Rendezvous } from './rendezvous.js';
+import type { CoreRouter } from './core-router.js';
 
 /** The response header naming the core that answered. */
 export const CORE_HEADER = 'x-redpkt-core';
@@ -50,28 +50,18 @@ const HOP_BY_HOP = new Set([
 
 export interface GatewayHandlerOptions {
   cores: CoreSet;
-  ranking: Rendezvous;
+  /** Which cores a request goes to, in order (./core-router.ts: rendezvous, cells). */
+  router: CoreRouter;
   /** Identity + per-packet limiter in front of claims; absent: claims go straight to the core. */
   claimGate?: ClaimGate | undefined;
   /** Served at `GET /metrics` and told of every answer; absent: no /metrics (it goes to a core). */
   metrics?: Metrics | undefined;
+  /** Issue 21: more for `GET /healthz` (the supervisor's processes). */
+  describe?: (() => Record<string, unknown>) | undefined;
 }
 
 export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request) => Promise<Response> {
-  const { cores, ranking, claimGate, metrics } = opts;
-  const n = cores.origins.length;
-  let next = 0;
-
-  const candidates = (packetId: string | undefined): number[] => {
-    if (packetId !== undefined) return ranking.rank(packetId).filter((i) => cores.isUp(i));
-    const start = next++ % n;
-    const order: number[] = [];
-    for (let k = 0; k < n; k++) {
-      const i = (start + k) % n;
-      if (cores.isUp(i)) order.push(i);
-    }
-    return order;
-  };
+  const { cores, router, claimGate, metrics, describe } = opts;
 
   if (metrics) {
     return async function observed(req: Request): Promise<Response> {
@@ -102,7 +92,8 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
   async function handle(req: Request, url: URL, cls: RequestClass): Promise<Response> {
     const method = req.method;
     if (url.pathname === '/healthz' && (method === 'GET' || method === 'HEAD'))
-      return health(cores, claimGate);
+      return health(cores, router, claimGate, describe);
+    if (url.pathname === '/readyz' && (method === 'GET' || method === 'HEAD')) return readiness(cores);
     // Classified and forwarded as is, so a path must mean to the core what it means here: one with
     // a percent-encoded byte would not (Hono decodes it before routing; request-class.ts).
     if (hasEncodedByte(url.pathname)) {
@@ -126,7 +117,7 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
       body,
     };
 
-    const order = candidates(cls.packetId);
+    const order = router.candidates(cls.packetId);
     if (order.length === 0) return errorAnswer('DEPENDENCY_FAILED', 'no core is up; retry shortly', 1_000);
     let lastFailure = '';
     for (const i of order) {
@@ -215,23 +206,47 @@ function answer(attempt: Extract<Attempt, { kind: 'answer' }>, origin: string, m
   return new Response(empty ? null : attempt.body, { status: attempt.status, headers });
 }
 
-function health(cores: CoreSet, claimGate: ClaimGate | undefined): Response {
+function health(
+  cores: CoreSet,
+  router: CoreRouter,
+  claimGate: ClaimGate | undefined,
+  describe: (() => Record<string, unknown>) | undefined,
+): Response {
   const states = cores.states();
   const ok = states.some((s) => s.up);
+  const cells = router.cells();
   const body = {
     ok,
     role: 'gateway',
-    cores: states.map((s) => ({
+    cores: states.map((s, i) => ({
       url: s.origin,
+      ...(cells.length > 0 ? { cell: router.cellOf(i) } : {}),
       up: s.up,
       since: new Date(s.since).toISOString(),
       ...(s.reason ? { reason: s.reason } : {}),
       forwarded: s.forwarded,
     })),
+    ...(cells.length > 0 ? { cells } : {}),
     claimLimiter: claimGate ? { on: true, bypassed: claimGate.bypassed() } : { on: false },
+    ...describe?.(),
   };
   return new Response(JSON.stringify(body), {
     status: ok ? 200 : 503,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
+/**
+ * The readiness contract (issue 19): 200 `{"status":"ready"}` while some core is ready to take
+ * requests, 503 `{"status":"not_ready"}` while none is (the gateway would only answer 503).
+ */
+function readiness(cores: CoreSet): Response {
+  const states = cores.states();
+  const up = states.filter((s) => s.up).length;
+  const ready = up > 0;
+  const body = { status: ready ? 'ready' : 'not_ready', checks: { cores: `${up}/${states.length} up` } };
+  return new Response(JSON.stringify(body), {
+    status: ready ? 200 : 503,
     headers: { 'content-type': 'application/json' },
   });
 }

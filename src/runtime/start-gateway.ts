@@ -13,7 +13,7 @@ import { createClaimGate, type ClaimGate } from '../gateway/claim-gate.js';
 import { createCoreSet, type CoreSet } from '../gateway/core-set.js';
 import { createGatewayHandler } from '../gateway/gateway-handler.js';
 import { createGatewayMetrics } from '../gateway/gateway-metrics.js';
-import { createRendezvous } from '../gateway/rendezvous.js';
+import { createCoreRouter } from '../gateway/core-router.js';
 import { listenHttp } from './http-listener.js';
 import { createLimiter } from './limiter.js';
 
@@ -28,6 +28,8 @@ export interface GatewayStartOptions {
   log?: (msg: string, err?: unknown) => void;
   /** Connections per core (default 256). */
   connections?: number;
+  /** Issue 21: more for the gateway's `GET /healthz` (the supervisor lists its processes). */
+  describe?: () => Record<string, unknown>;
 }
 
 /**
@@ -44,6 +46,13 @@ export async function startGateway(
   if (origins.length === 0) throw new RedpktError('USAGE', '--role gateway needs --core URL');
   const log = opts.log ?? ((msg: string, err?: unknown) => console.error(msg, err ?? ''));
 
+  // first: it refuses a cell plan that does not add up before anything is opened
+  const router = createCoreRouter({
+    origins,
+    isUp: (i) => cores.isUp(i),
+    cells: config.cells,
+    coreCells: config.coreCells,
+  });
   let claimGate: ClaimGate | undefined;
   if (config.claimLimiter !== false) {
     const secret = await readSecret(config.dataDir, config.secret);
@@ -64,9 +73,10 @@ export async function startGateway(
   });
   const handler = createGatewayHandler({
     cores,
-    ranking: createRendezvous(origins),
+    router,
     claimGate,
     metrics: createGatewayMetrics(cores, claimGate),
+    describe: opts.describe,
   });
   const listener = await listenHttp(handler, config.host, config.port, config).catch(async (e: unknown) => {
     await cores.close();

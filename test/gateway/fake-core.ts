@@ -53,10 +53,11 @@ export async function startFakeCore(port = 0): Promise<FakeCore> {
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       };
-      if (r.url !== '/healthz') received.push(r);
-      if (r.url === '/healthz') {
+      const probe = r.url === '/healthz' || r.url === '/readyz';
+      if (!probe) received.push(r);
+      if (probe) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"ok":true}');
+        res.end(r.url === '/readyz' ? '{"status":"ready","checks":{}}' : '{"ok":true}');
         return;
       }
       behaviour(r, res);

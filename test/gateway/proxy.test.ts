@@ -14,6 +14,7 @@ import { createMemoryClaimLimiter } from '../../src/cache/memory-claim-limiter.j
 import { createClaimGate } from '../../src/gateway/claim-gate.js';
 import { createCoreSet } from '../../src/gateway/core-set.js';
 import { CORE_HEADER, createGatewayHandler } from '../../src/gateway/gateway-handler.js';
+import { createCoreRouter } from '../../src/gateway/core-router.js';
 import { createRendezvous } from '../../src/gateway/rendezvous.js';
 import { listenHttp } from '../../src/runtime/http-listener.js';
 import { startTestGateway } from './test-gateway.js';
@@ -303,7 +304,8 @@ describe('the claim gate in front of claims', () => {
         shadow: createMemoryClaimLimiter({ factor: 1.5, windowMs }),
       },
     });
-    const handler = createGatewayHandler({ cores, ranking: createRendezvous(origins), claimGate });
+    const router = createCoreRouter({ origins, isUp: (i) => cores.isUp(i) });
+    const handler = createGatewayHandler({ cores, router, claimGate });
     const listener = await listenHttp(handler, '127.0.0.1', 0);
     cleanups.push(async () => {
       await listener.close();
