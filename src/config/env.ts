@@ -11,6 +11,9 @@ const EnvSchema = z.object({
   REDPKT_LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug']).optional(),
   /** Issue 7: the key of the /admin API (`serve --admin-key`; default: derived from the secret). */
   REDPKT_ADMIN_KEY: z.string().min(16).optional(),
+  /** Issue 20: `redpkt load --segment` from the environment, and Kubernetes' Indexed Job index. */
+  REDPKT_SEGMENT: z.string().min(1).optional(),
+  JOB_COMPLETION_INDEX: z.string().min(1).optional(),
   /** Integration tests: the MariaDB server and Redis to use, and whether their absence fails. */
   REDPKT_TEST_MYSQL: z.string().url().default('mysql://root@127.0.0.1:3306/test'),
   REDPKT_TEST_REDIS: z.string().url().default('redis://127.0.0.1:6379'),
