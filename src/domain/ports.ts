@@ -615,6 +615,8 @@ export interface ReconOrderRow {
   /** `return`: an expired B2C packet's remainder given back to the reward issuer (b2c_returns). */
   kind: 'payment' | 'transfer' | 'refund' | 'return';
   packetId: string | null;
+  /** Issue 22: the payer, claimer, refunded or withdrawing user (null for a B2C return). */
+  uid?: string | null;
   amount: Fen;
   status: string;
   /** Answered by the service itself (provider txn id `MOCK-…` or a row in ops_mocked_orders). */
@@ -645,6 +647,8 @@ export interface ReconPacketRow {
   totalAmount: Fen;
   /** The payment, when it is paid. */
   paid: Fen;
+  /** Issue 22: how many orders paid it (a C2C payment, or the B2C subsidies spent on it). */
+  paidOrders?: number;
   /** Claims whose transfer succeeded. */
   transferred: Fen;
   /** Refunds that succeeded. */

@@ -2,7 +2,7 @@
 import Table from 'cli-table3';
 import type { StoredReconReport } from '../domain/ports.js';
 import type { ReconReport } from './run-recon.js';
-import { CLEAN_GRANT_CATEGORIES, GRANT_CATEGORIES, type GrantReport } from './grants.js';
+import { CLEAN_GRANT_CATEGORIES, GRANT_CATEGORIES, type GrantReport } from './grant-types.js';
 import type { InvariantTotals } from './invariants.js';
 import { CATEGORIES, CLEAN_CATEGORIES } from './types.js';
 
