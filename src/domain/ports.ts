@@ -107,6 +107,11 @@ export interface Task {
 export interface PacketStore extends SettlementStore, SubsidyStore {
   /** Creates the tables if they are missing; safe to run again. */
   migrate(): Promise<void>;
+  /**
+   * One cheap read of the packets table (every shard's): resolves when the store is reachable and
+   * migrated, throws otherwise. The readiness check (`GET /readyz`, src/runtime/readiness.ts).
+   */
+  ping(): Promise<void>;
   close(): Promise<void>;
 
   /**
@@ -601,6 +606,8 @@ export interface GrantQueue {
   ack(ids: readonly string[]): Promise<void>;
   /** Messages published and not yet acknowledged. */
   depth(): Promise<number>;
+  /** A queue on a server (Redis): its connection's state, `ready` when up. Absent: no server. */
+  connectionStatus?(): string;
   close(): Promise<void>;
 }
 

@@ -42,6 +42,8 @@ export interface Lane {
   app: Hono;
   background: Background;
   subsidy: { queue: GrantQueue; booking: BookingWorker };
+  /** With `--redis`: the state of the lane's connections (claim limiter, grant queue), by name. */
+  redisStatus(): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -159,6 +161,12 @@ export async function startLane(input: LaneInput): Promise<Lane> {
       app,
       background,
       subsidy: { queue: grantQueue, booking },
+      redisStatus() {
+        const out: Record<string, string> = {};
+        if (limiter.redisStatus) out['claim-limiter'] = limiter.redisStatus();
+        if (grantQueue.connectionStatus) out['grant-queue'] = grantQueue.connectionStatus();
+        return out;
+      },
       close: () => (closing ??= closeAll()),
     };
   } catch (e) {
