@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { RedpktError } from '../domain/errors.js';
+import { mysqlUrl } from './mysql-url.js';
 
 /** The only place that reads process.env. Everything else receives parsed values. */
 const EnvSchema = z.object({
   REDPKT_SECRET: z.string().min(16).optional(),
   REDPKT_DATA_DIR: z.string().min(1).optional(),
-  REDPKT_MYSQL: z.string().url().optional(),
+  REDPKT_MYSQL: mysqlUrl.optional(),
   REDPKT_REDIS: z.string().url().optional(),
   /** Issue 4: where alerts are POSTed (`serve --alert-webhook`). */
   REDPKT_ALERT_WEBHOOK: z.string().url().optional(),
@@ -22,6 +24,10 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** A bad variable is a usage error naming it (issue 17), not a stack trace. */
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  return EnvSchema.parse(source);
+  const result = EnvSchema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+  throw new RedpktError('USAGE', `bad environment variable: ${problems.join('; ')}`);
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { RedpktError } from '../domain/errors.js';
 import { DEFAULT_LIMITS } from '../domain/limits.js';
 import type { PacketLimits } from '../domain/limits.js';
 import type { Env } from './env.js';
+import { flagsError } from './flag-errors.js';
+import { mysqlUrl } from './mysql-url.js';
 import { OpsFlagsShape, resolveOpsConfig, type OpsConfig } from './ops-config.js';
 import { SubsidyFlagsShape, resolveSubsidyConfig, type SubsidyConfig } from './subsidy-config.js';
 import { WorkerFlagsShape, resolveWorkerConfig, type WorkerConfig } from './worker-config.js';
@@ -14,7 +15,7 @@ export const ServeFlagsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   host: z.string().min(1).default('127.0.0.1'),
   dataDir: z.string().min(1).optional(),
-  mysql: z.array(z.string().url()).default([]),
+  mysql: z.array(mysqlUrl).default([]),
   redis: z.string().url().optional(),
   secret: z.string().min(16, 'the secret must be at least 16 characters').optional(),
   maxCount: z.coerce.number().int().min(1).max(1_000_000).optional(),
@@ -46,10 +47,7 @@ export interface ServeConfig
 /** Flags win over the environment, which wins over defaults. */
 export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
   const result = ServeFlagsSchema.safeParse(flags);
-  if (!result.success) {
-    const message = result.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new RedpktError('USAGE', message);
-  }
+  if (!result.success) throw flagsError(result.error, flags);
   const parsed = result.data;
   const mysql = parsed.mysql.length > 0 ? parsed.mysql : env.REDPKT_MYSQL ? [env.REDPKT_MYSQL] : [];
   return {
