@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   REDPKT_TEST_MYSQL: z.string().url().default('mysql://root@127.0.0.1:3306/test'),
   REDPKT_TEST_REDIS: z.string().url().default('redis://127.0.0.1:6379'),
   CI: z.string().optional(),
+  /** Issue 17: no ANSI colour when set (https://no-color.org); recon's tables honour it. */
+  NO_COLOR: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
