@@ -74,3 +74,24 @@ export async function startHaproxy(dir: string, cores: readonly string[]): Promi
     },
   };
 }
+
+/** The namespace and DNS name of the cores' headless Service (deploy/k8s/core.yaml). */
+export const K8S_CORES_DNS = 'redpkt-core.redpkt.svc.cluster.local:8080';
+
+/**
+ * deploy/haproxy/haproxy.cfg as the router's ConfigMap holds it (deploy/k8s/router.yaml): the
+ * cores found through the headless Service's DNS (up to 16, re-resolved as pods come and go)
+ * instead of fixed `server` lines, and a monitor URI for the router pod's own probes that fails
+ * while no core is up.
+ */
+export function renderKubernetesConfig(template: string): string {
+  const servers = `    server-template core 16 ${K8S_CORES_DNS} check resolvers k8s init-addr none`;
+  return (
+    template
+      .replace(/(?:^ {4}server .*\n)+/gm, `${servers}\n`)
+      .replace(
+        /^(frontend redpkt\n {4}bind :8080\n)/m,
+        "$1    # the router pod's probes: 200 while some core is up\n    monitor-uri /haproxy/ready\n    monitor fail if { nbsrv(packets) eq 0 }\n",
+      ) + '\nresolvers k8s\n    parse-resolv-conf\n    hold valid 5s\n    hold obsolete 5s\n'
+  );
+}

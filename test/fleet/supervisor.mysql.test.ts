@@ -82,6 +82,7 @@ describe.skipIf(!ready)('redpkt serve --cores 2 on MariaDB (real processes)', ()
     fleet = await startServe(
       ['--cores', '2', '--mysql', db.url, '--port', '0', '--data-dir', dir, '--secret', FLEET_SECRET],
       { ...process.env, REDPKT_LOG_LEVEL: 'warn' },
+      90_000,
     );
   }, 120_000);
 

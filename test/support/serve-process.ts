@@ -14,14 +14,22 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startServe(args: readonly string[], env: NodeJS.ProcessEnv): Promise<ServeProcess> {
+export async function startServe(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  /** How long it may take to print its URL (a supervisor starts several cores first). */
+  startTimeoutMs = 20_000,
+): Promise<ServeProcess> {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL; stderr: ${err}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve printed no URL; stderr: ${err}`));
+    }, startTimeoutMs);
     void exited.then((code) => reject(new Error(`serve exited ${code} before listening; stderr: ${err}`)));
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
