@@ -98,15 +98,18 @@ export async function startWorkerService(
   });
   app.get('/readyz', async (c) => readinessResponse(await readiness.report(), c.req.method));
   app.notFound(notFound);
-  const listener = await listenHttp((req, env) => app.fetch(req, env), config.host, config.port, config).catch(
-    async (e: unknown) => {
-      clearInterval(shadowTimer);
-      await shadow?.close();
-      await real.close();
-      await mocks.close();
-      throw e;
-    },
-  );
+  const listener = await listenHttp(
+    (req, env) => app.fetch(req, env),
+    config.host,
+    config.port,
+    config,
+  ).catch(async (e: unknown) => {
+    clearInterval(shadowTimer);
+    await shadow?.close();
+    await real.close();
+    await mocks.close();
+    throw e;
+  });
 
   let closing: Promise<void> | undefined;
   return {
