@@ -53,7 +53,25 @@ async function main(argv: string[]): Promise<number> {
   let events = 0;
   let exit = 0;
   const failed: number[] = [];
+  // SIGINT / SIGTERM: finish the seed in hand, then report what ran
+  let stop = false;
+  const halt = () => (stop = true);
+  process.once('SIGINT', halt).once('SIGTERM', halt);
+  let ran = 0;
+  const summary = () => ({
+    seeds: ran,
+    failed,
+    steps,
+    simulatedHours: Math.round(simulatedMs / 36_000) / 100,
+    events,
+    invariantChecks: checks,
+    faults,
+    wallSeconds: Math.round((performance.now() - started) / 100) / 10,
+  });
   for (const seed of seeds) {
+    if (stop) break;
+    ran++;
+    if (ran % 50 === 0) process.stderr.write(`${JSON.stringify(summary())}\n`);
     const r = await runSeed({ seed, steps });
     simulatedMs += r.simulatedMs;
     checks += r.invariantChecks;
@@ -77,18 +95,9 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`  trace (last events):\n    ${s.result.trace.slice(-40).join('\n    ')}\n`);
     } else process.stdout.write(`  trace (last events):\n    ${r.trace.slice(-40).join('\n    ')}\n`);
   }
-  const summary = {
-    seeds: seeds.length,
-    failed,
-    steps,
-    simulatedHours: Math.round(simulatedMs / 36_000) / 100,
-    events,
-    invariantChecks: checks,
-    faults,
-    wallSeconds: Math.round((performance.now() - started) / 100) / 10,
-  };
+
   process.stdout.write(
-    values.json ? `${JSON.stringify(summary)}\n` : `\n${JSON.stringify(summary, null, 2)}\n`,
+    values.json ? `${JSON.stringify(summary())}\n` : `\n${JSON.stringify(summary(), null, 2)}\n`,
   );
   return exit;
 }
