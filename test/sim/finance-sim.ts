@@ -18,8 +18,11 @@ import type { Kernel, Life } from './kernel.js';
 export interface Mutations {
   /** Mutant: a transfer retried is sent under a new transfer number (the bug idempotency keys prevent). */
   transferNewKey?: boolean;
-  /** Mutant: a refund retried is sent under a new refund number. */
-  refundNewKey?: boolean;
+  /**
+   * Mutant: finance's answer read without its status guard: a payment order still pending (the
+   * payer never paid) is taken as succeeded when the re-check asks, so the packet opens unfunded.
+   */
+  pendingAsPaid?: boolean;
 }
 
 export function simProvider(input: {
@@ -93,16 +96,12 @@ export function simProvider(input: {
             : { order: { ...view(r.order), orderNo: i.transfers[n]!.transferNo } },
         );
       }),
-    refund: (i) =>
-      call('refund', async () => {
-        const o = view(
-          await input.service.refund({ ...i, refundNo: rekey(i.refundNo, input.mutations?.refundNewKey) }),
-        );
-        return { ...o, orderNo: i.refundNo };
-      }),
+    refund: (i) => call('refund', async () => view(await input.service.refund(i))),
     queryOrder: (no) =>
       call('queryOrder', async () => {
         const o = await input.store.getOrder(no);
+        if (o && input.mutations?.pendingAsPaid && o.kind === 'payment' && o.status === 'pending')
+          return { ...view(o), status: 'succeeded', txnId: `T-${no}` };
         return o ? view(o) : null;
       }),
     closePayOrder: (no) => call('closePayOrder', async () => view(await input.service.closePayOrder(no))),

@@ -87,6 +87,8 @@ export class Kernel {
     readonly seed: number,
     start: number,
     private readonly keepTrace = 400,
+    /** Every event as it happens (`--verbose`). */
+    private readonly echo?: (line: string) => void,
   ) {
     this.clock = new SimClock(start);
     this.random = createSeededRandom(seed);
@@ -109,6 +111,7 @@ export class Kernel {
     this.hash.update(line).update('\n');
     this.events++;
     this.recent.push(line);
+    this.echo?.(line);
     if (this.recent.length > this.keepTrace) this.recent.shift();
   }
   traceHash(): string {

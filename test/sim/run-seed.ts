@@ -28,6 +28,10 @@ import { gatedStore } from './store-proxy.js';
 
 /** 2026-01-01T00:00:00Z: simulated time starts here in every run. */
 export const SIM_EPOCH = Date.UTC(2026, 0, 1);
+/** Rounds of the settling phase that still draw faults. */
+const FAULTY_ROUNDS = 150;
+/** Rounds before a run that has not settled is reported as stuck (its checks then name what is left). */
+const MAX_ROUNDS = 800;
 const JWT_SECRET = 'sim-jwt-secret-0123456789abcdef';
 const SIGN_SECRET = 'sim-sign-secret-0123456789abcdef';
 
@@ -38,6 +42,8 @@ export interface SimOptions {
   faults?: readonly FaultKind[] | 'all' | 'none';
   /** Deliberate bugs, for the mutant tests. */
   mutations?: Mutations;
+  /** Every trace event as it happens. */
+  echo?: (line: string) => void;
 }
 
 export interface SimResult {
@@ -65,7 +71,7 @@ interface KnownPacket {
 }
 
 export async function runSeed(opts: SimOptions): Promise<SimResult> {
-  const k = new Kernel(opts.seed, SIM_EPOCH);
+  const k = new Kernel(opts.seed, SIM_EPOCH, 400, opts.echo);
   const faults = new Faults(k, { enabled: opts.faults ?? 'all' });
   const timings = workerTimings(faults.active('lease_expiry') ? { leaseMs: 500 + k.int(3000) } : {});
   k.trace(`seed ${opts.seed} faults ${faults.describe()} leaseMs ${timings.leaseMs}`);
@@ -385,19 +391,28 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
 
     // quiescence: no more faults; every parked call and callback runs, and time jumps from one due
     // task to the next until no task is pending, then past the sweeper's cut-off (a last sweep)
-    faults.on = false;
-    k.trace('quiesce');
+    // The first rounds still draw faults (recovery is tested under faults too: most transfers and
+    // refunds run here), then they stop.
+    k.trace('settle under faults');
+    // until every packet of the workload has expired (the longest live a day), at most FAULTY_ROUNDS
+    const faultyUntil = k.clock.now() + 25 * 3_600_000;
     let swept = false;
-    for (let round = 0; round < 5_000 && violations.length === 0; round++) {
+    for (let round = 0; round < MAX_ROUNDS && violations.length === 0; round++) {
+      if (faults.on && (round >= FAULTY_ROUNDS || k.clock.now() >= faultyUntil)) {
+        faults.on = false;
+        k.trace('quiesce');
+      }
+      if (faults.fire('crash')) await crash();
       await drain();
+      if (faults.on) await check();
       if (k.pendingGates() > 0 || actors.size > 0) continue;
       const next = await view.packets.execute(
-        `SELECT MIN(due_at) AS due FROM tasks WHERE status = 'pending'`,
+        `SELECT MIN(MAX(due_at, COALESCE(lease_until, 0))) AS due FROM tasks WHERE status = 'pending'`,
       );
       const due = next.rows[0]?.due;
       const callbackAt = Math.min(...network.map((c) => c.notBefore));
       if (due === null && network.length === 0) {
-        if (swept) break;
+        if (swept && !faults.on) break;
         // orders whose task is gone or done: only the sweeper finds them, after its cut-off
         k.clock.advance(timings.sweepAfterMs + timings.paymentTimeoutMs + 1);
         swept = true;
