@@ -61,7 +61,7 @@ export function configureRedpktHelp(program: Command): void {
 
 /** Ends `command`'s help with examples, one command line each. */
 export function withExamples<C extends Command>(command: C, examples: readonly string[]): C {
-  command.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+  command.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}`);
   return command;
 }
 

@@ -34,6 +34,7 @@ export function registerServe(program: Command): void {
       'run the packet service with the simulated payment provider (embedded SQLite unless --mysql)',
     )
     .optionsGroup(SERVE_GROUPS.every)
+    .helpOption(true) // -h in the first group, not alone under "Options:"
     .option(
       '--role <role>',
       'all (API, finance and worker in one process), worker (worker + /healthz) or gateway (routes to --core)',

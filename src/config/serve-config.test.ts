@@ -62,7 +62,7 @@ describe('serve configuration', () => {
       [{ role: 'gateway', core: ['not a url'] }, /not a URL/],
       [{ role: 'gateway', core: ['http://10.0.0.1:8080/v1'] }, /origin/],
       [{ role: 'gateway', core: ['http://10.0.0.1:8080', 'http://10.0.0.1:8080/'] }, /given twice/],
-      [{ role: 'gateway', core: ['http://a:1'], coreTimeoutMs: '0' }, /--coreTimeoutMs/],
+      [{ role: 'gateway', core: ['http://a:1'], coreTimeoutMs: '0' }, /--core-timeout-ms must be at least 1/],
       [{ core: ['http://10.0.0.1:8080'] }, /--core is for --role gateway/],
     ];
     for (const [flags, message] of cases) {

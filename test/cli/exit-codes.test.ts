@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnv } from '../../src/config/env.js';
 import { runCli, type CliResult } from '../ops/support/cli.js';
+import { startServe } from '../support/serve-process.js';
 import { mysqlAvailable } from '../support/services.js';
 
 /** A port nothing listens on: bound, then let go. */
@@ -129,6 +130,37 @@ describe('exit codes of the built binary (issue 17)', () => {
       expect.stringMatching(/^redpkt: USAGE: bad environment variable: REDPKT_SECRET/),
     ]);
   });
+
+  it(
+    'exits 3 when finance refuses the secret of recon --finance, as fixtures load does',
+    { timeout: 90_000 },
+    async () => {
+      const dataDir = join(dir, 'recon-finance');
+      const env = {
+        ...process.env,
+        REDPKT_MYSQL: undefined,
+        REDPKT_REDIS: undefined,
+        REDPKT_SECRET: undefined,
+      };
+      const serve = await startServe(
+        ['--port', '0', '--data-dir', dataDir, '--secret', 'the-right-secret-0123456789'],
+        env,
+      );
+      try {
+        const r = await runCli([
+          ...['recon', '--date', '2026-02-11', '--data-dir', dataDir],
+          ...['--finance', serve.url, '--secret', 'a-wrong-secret-0123456789'],
+        ]);
+        expect([r.status, r.stderr]).toEqual([
+          3,
+          expect.stringMatching(/^redpkt: (INVALID_SIGNATURE|UNAUTHENTICATED): .*secret/),
+        ]);
+        expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+      } finally {
+        await serve.stop();
+      }
+    },
+  );
 
   it('reads the token secret from --data-dir', async () => {
     const dataDir = join(dir, 'with-secret');
