@@ -9,7 +9,8 @@ import { startOps, type Ops } from '../switches/start-ops.js';
 import type { Background } from '../worker/start-worker.js';
 import { listenHttp, type NodeBindings } from './http-listener.js';
 import { isShadowRequest, startLane, type Lane } from './lane.js';
-import { loadOrCreateSecret } from './secret.js';
+import { mayStartShadowLane } from './shadow-gate.js';
+import { financeSignSecret, loadOrCreateSecret } from './secret.js';
 import {
   ensureMysqlDatabase,
   financeStoreConfig,
@@ -115,7 +116,25 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
         throw e;
       },
     ));
+  const shadowKeys = {
+    jwtSecret: secret,
+    adminKey: ops.adminKey,
+    signSecret: financeSignSecret(secret),
+    maxTokenLifetimeSec: config.maxTokenLifetimeSec,
+  };
   const shadowFetch = async (req: Request, env: NodeBindings): Promise<Response> => {
+    if (!shadowLane && !(await mayStartShadowLane(req, shadowKeys))) {
+      // issue 18: an anonymous request never creates the shadow lane's stores
+      return new Response(
+        JSON.stringify({
+          error: {
+            code: 'UNAUTHENTICATED',
+            message: 'the shadow lane starts only for an authenticated request',
+          },
+        }),
+        { status: 401, headers: { 'content-type': 'application/json' } },
+      );
+    }
     try {
       return await (shadowLane ?? (await startShadow())).app.fetch(req, env);
     } catch (e) {
