@@ -43,13 +43,15 @@ describe('signature', () => {
 
   it('binds a request signature to its method and path as well as its body', () => {
     const now = Date.now();
-    const req = { method: 'POST', path: '/finance/transfers', body: BODY };
-    const h = signRequest(SECRET, req, now);
+    const h = signRequest(SECRET, { method: 'POST', path: '/finance/transfers', body: BODY }, now);
+    const req = { method: 'POST', path: '/finance/transfers', body: BODY, nonce: h['x-finance-nonce'] };
     const ts = h['x-finance-timestamp'];
     const sig = h['x-finance-signature'];
     expect(verifyRequest(SECRET, req, ts, sig, { now })).toBe(true);
     expect(verifyRequest(SECRET, { ...req, path: '/finance/refunds' }, ts, sig, { now })).toBe(false);
     expect(verifyRequest(SECRET, { ...req, method: 'PUT' }, ts, sig, { now })).toBe(false);
     expect(verifyRequest(SECRET, req, undefined, sig, { now })).toBe(false);
+    expect(verifyRequest(SECRET, { ...req, nonce: 'another' }, ts, sig, { now })).toBe(false);
+    expect(verifyRequest(SECRET, { ...req, nonce: undefined }, ts, sig, { now })).toBe(false);
   });
 });

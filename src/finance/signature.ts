@@ -5,10 +5,12 @@
  * `x-finance-timestamp` in epoch ms. Service-to-finance requests use the same scheme over a
  * canonical request (`METHOD\npath?query\nbody`), so a signature cannot be replayed on another route.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const TIMESTAMP_HEADER = 'x-finance-timestamp';
 export const SIGNATURE_HEADER = 'x-finance-signature';
+/** Issue 18: a random value per signed request, so two identical calls in one millisecond differ. */
+export const NONCE_HEADER = 'x-finance-nonce';
 export const DEFAULT_TOLERANCE_MS = 5 * 60_000;
 
 export function signPayload(secret: string, body: string, ts: number | string): string {
@@ -42,17 +44,25 @@ export interface SignedRequest {
   /** Path and query string exactly as sent, e.g. `/finance/ledger?afterId=10`. */
   path: string;
   body: string;
+  /** The `x-finance-nonce` header, when sent; covered by the signature. */
+  nonce?: string | undefined;
 }
 
 /** The string a service request's signature covers (in place of a callback's raw body). */
 export function canonicalRequest(req: SignedRequest): string {
-  return `${req.method.toUpperCase()}\n${req.path}\n${req.body}`;
+  const base = `${req.method.toUpperCase()}\n${req.path}\n${req.body}`;
+  return req.nonce === undefined ? base : `${base}\n${req.nonce}`;
 }
 
-/** Headers for a signed service-to-finance request. */
+/** Headers for a signed service-to-finance request, with a fresh nonce. */
 export function signRequest(secret: string, req: SignedRequest, now = Date.now()): Record<string, string> {
   const ts = String(now);
-  return { [TIMESTAMP_HEADER]: ts, [SIGNATURE_HEADER]: signPayload(secret, canonicalRequest(req), ts) };
+  const nonce = randomBytes(12).toString('base64url');
+  return {
+    [TIMESTAMP_HEADER]: ts,
+    [NONCE_HEADER]: nonce,
+    [SIGNATURE_HEADER]: signPayload(secret, canonicalRequest({ ...req, nonce }), ts),
+  };
 }
 
 export function verifyRequest(

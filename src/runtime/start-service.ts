@@ -19,7 +19,8 @@ import {
   switchesCheck,
   type Readiness,
 } from './readiness.js';
-import { loadOrCreateSecret } from './secret.js';
+import { mayStartShadowLane } from './shadow-gate.js';
+import { financeSignSecret, loadOrCreateSecret } from './secret.js';
 import {
   ensureMysqlDatabase,
   financeStoreConfig,
@@ -144,7 +145,25 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
         throw e;
       },
     ));
+  const shadowKeys = {
+    jwtSecret: secret,
+    adminKey: ops.adminKey,
+    signSecret: financeSignSecret(secret),
+    maxTokenLifetimeSec: config.maxTokenLifetimeSec,
+  };
   const shadowFetch = async (req: Request, env: NodeBindings): Promise<Response> => {
+    if (!shadowLane && !(await mayStartShadowLane(req, shadowKeys))) {
+      // issue 18: an anonymous request never creates the shadow lane's stores
+      return new Response(
+        JSON.stringify({
+          error: {
+            code: 'UNAUTHENTICATED',
+            message: 'the shadow lane starts only for an authenticated request',
+          },
+        }),
+        { status: 401, headers: { 'content-type': 'application/json' } },
+      );
+    }
     try {
       return await (shadowLane ?? (await startShadow())).app.fetch(req, env);
     } catch (e) {

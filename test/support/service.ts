@@ -12,6 +12,8 @@ export type Backend = 'sqlite' | 'mysql';
 export interface TestService {
   service: RunningService;
   url: string;
+  /** The serve's data dir (its embedded stores and secret). */
+  dataDir: string;
   token(uid: string): Promise<string>;
   /** JSON request as `uid` (no auth header when uid is null). The body is whatever JSON came back. */
   call(
@@ -117,6 +119,7 @@ export async function startTestService(
   return {
     service,
     url: service.url,
+    dataDir,
     token,
     call,
     claim,

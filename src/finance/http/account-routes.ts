@@ -8,11 +8,14 @@ import { parseWith, jsonBody } from '../../server/validate.js';
 import { randomBytes } from 'node:crypto';
 import type { FinanceStore } from '../store/types.js';
 import { InstallAccountsBody, RealnameUid } from '../wire.js';
+import type { ReplayGuard } from '../replay-guard.js';
 import { requireSignature } from './require-signature.js';
 
 export interface AccountRoutesDeps {
   store: FinanceStore;
   signSecret: string;
+  /** Issue 18: signed writes accepted once. */
+  replay?: ReplayGuard | undefined;
   now: () => number;
 }
 
@@ -39,7 +42,7 @@ function txnIdSource(now: number): () => string {
 
 export function accountRoutes(deps: AccountRoutesDeps): Hono {
   const app = new Hono();
-  const signed = requireSignature(deps.signSecret, deps.now);
+  const signed = requireSignature(deps.signSecret, deps.now, deps.replay);
 
   app.put('/finance/admin/accounts', signed, async (c) => {
     const { accounts } = await jsonBody(c, InstallAccountsBody);

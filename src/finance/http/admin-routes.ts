@@ -6,6 +6,7 @@ import type { Knobs } from '../knobs.js';
 import type { Notifier } from '../notifier.js';
 import type { Stats } from '../stats.js';
 import type { FinanceStore } from '../store/types.js';
+import type { ReplayGuard } from '../replay-guard.js';
 import { requireSignature } from './require-signature.js';
 
 export interface AdminRoutesDeps {
@@ -14,12 +15,14 @@ export interface AdminRoutesDeps {
   notifier: Notifier;
   store: FinanceStore;
   signSecret: string;
+  /** Issue 18: signed writes accepted once. */
+  replay?: ReplayGuard | undefined;
   now: () => number;
 }
 
 export function adminRoutes(deps: AdminRoutesDeps): Hono {
   const app = new Hono();
-  app.use('/finance/admin/*', requireSignature(deps.signSecret, deps.now));
+  app.use('/finance/admin/*', requireSignature(deps.signSecret, deps.now, deps.replay));
 
   app.get('/finance/admin/knobs', (c) => c.json({ knobs: deps.knobs.get() }));
   // A partial update: only the knobs named change.

@@ -17,6 +17,8 @@ import type { FinanceStore } from '../store/types.js';
 import { accountRoutes } from './account-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { cashierRoutes } from './cashier-routes.js';
+import { createReplayGuard } from '../replay-guard.js';
+import { DEFAULT_TOLERANCE_MS } from '../signature.js';
 import { countRequests, faultGate } from './fault-gate.js';
 import { serviceRoutes } from './service-routes.js';
 
@@ -41,6 +43,7 @@ export interface FinanceAppDeps {
 
 export function createFinanceApp(deps: FinanceAppDeps): Hono {
   const now = deps.now ?? Date.now;
+  const replay = createReplayGuard(DEFAULT_TOLERANCE_MS); // issue 18: one for every signed route
   const app = new Hono();
   app.onError(createErrorHandler(deps.log ?? ((msg, err) => console.error(msg, err))));
   app.notFound((c) => errorResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
@@ -54,18 +57,19 @@ export function createFinanceApp(deps: FinanceAppDeps): Hono {
       store: deps.store,
       signSecret: deps.signSecret,
       now,
+      replay,
       publicUrl: deps.publicUrl,
     }),
   );
   app.route('/', cashierRoutes({ service: deps.service, jwtSecret: deps.jwtSecret }));
   // issue 8: the reward issuer's grant export for reconciliation (read-only, signed)
   app.route('/', grantExportRoutes({ store: deps.store, signSecret: deps.signSecret, now }));
-  app.route('/', adminRoutes({ ...deps, now }));
-  app.route('/', accountRoutes({ store: deps.store, signSecret: deps.signSecret, now })); // issue 5
+  app.route('/', adminRoutes({ ...deps, now, replay }));
+  app.route('/', accountRoutes({ store: deps.store, signSecret: deps.signSecret, now, replay })); // issue 5
   if (deps.rain) {
     app.route(
       '/',
-      rainRoutes({ rain: deps.rain, jwtSecret: deps.jwtSecret, signSecret: deps.signSecret, now }),
+      rainRoutes({ rain: deps.rain, jwtSecret: deps.jwtSecret, signSecret: deps.signSecret, now, replay }),
     );
   }
   return app;

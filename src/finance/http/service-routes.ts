@@ -12,12 +12,15 @@ import {
   TransferManyBody,
   toProviderOrder,
 } from '../wire.js';
+import type { ReplayGuard } from '../replay-guard.js';
 import { requireSignature } from './require-signature.js';
 
 export interface ServiceRoutesDeps {
   service: FinanceService;
   store: FinanceStore;
   signSecret: string;
+  /** Issue 18: signed writes accepted once. */
+  replay?: ReplayGuard | undefined;
   now: () => number;
   /** `${publicUrl}/finance/cashier/…`; the request's own origin when not set. */
   publicUrl: string | undefined;
@@ -25,7 +28,7 @@ export interface ServiceRoutesDeps {
 
 export function serviceRoutes(deps: ServiceRoutesDeps): Hono {
   const app = new Hono();
-  const signed = requireSignature(deps.signSecret, deps.now);
+  const signed = requireSignature(deps.signSecret, deps.now, deps.replay);
 
   app.post('/finance/pay-orders', signed, async (c) => {
     const input = await jsonBody(c, PayOrderBody);

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { bearerFrom, verifyToken } from '../../auth/tokens.js';
 import { RedpktError } from '../../domain/errors.js';
 import { jsonBody, parseWith } from '../../server/validate.js';
+import type { ReplayGuard } from '../replay-guard.js';
 import { requireSignature } from '../http/require-signature.js';
 import type { RainService } from './rain-service.js';
 import {
@@ -23,12 +24,14 @@ export interface RainRoutesDeps {
   rain: RainService;
   jwtSecret: string;
   signSecret: string;
+  /** Issue 18: signed writes accepted once. */
+  replay?: ReplayGuard | undefined;
   now: () => number;
 }
 
 export function rainRoutes(deps: RainRoutesDeps): Hono {
   const app = new Hono();
-  const signed = requireSignature(deps.signSecret, deps.now);
+  const signed = requireSignature(deps.signSecret, deps.now, deps.replay);
 
   app.post('/finance/rain/:campaign/draw', async (c) => {
     const uid = await verifyToken(deps.jwtSecret, bearerFrom(c.req.header('authorization')), deps.now());
