@@ -1,7 +1,8 @@
 /**
  * The per-packet claim limiter at the gateway (DESIGN §3 step 1): at most
  * ceil(remaining_count * factor) claim attempts per packet pass per window; the rest are told to
- * retry later. Two twins: Redis (one Lua script, cluster-wide) and in process (embedded).
+ * retry later. Two twins: Redis (one Lua script, cluster-wide) and in process (embedded, and
+ * the Redis one's stand-in while Redis cannot be asked).
  */
 export type LimitDecision =
   | { kind: 'admitted' }
@@ -17,7 +18,10 @@ export interface ClaimLimiter {
   admit(packetId: string): Promise<LimitDecision>;
   /** Keeps the count the limit is computed from current: after activation and after every claim. */
   setRemaining(packetId: string, remainingCount: number): Promise<void>;
-  /** How many times the limiter could not be asked and let a claim through (Redis down). */
+  /**
+   * How many claims the in-process twin decided because the shared limiter (Redis) could not be
+   * asked; 0 for the in-process limiter itself. Never "let through unlimited" (issue 19).
+   */
   bypassed(): number;
   close(): Promise<void>;
 }

@@ -101,7 +101,7 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
   });
   new Gauge({
     name: 'redpkt_limiter_bypassed',
-    help: 'Requests let through unlimited because the shared limiter could not be asked (cumulative)',
+    help: 'Requests the in-process limiter decided because the shared (Redis) limiter could not be asked (cumulative)',
     labelNames: ['limiter'] as const,
     registers,
     collect() {

@@ -1,12 +1,15 @@
 import { Redis } from 'ioredis';
 import type { ClaimLimiter } from '../cache/claim-limiter.js';
+import { loggedEpisodes } from '../cache/fallback-episodes.js';
 import { createMemoryClaimLimiter } from '../cache/memory-claim-limiter.js';
 import { createRedisClaimLimiter } from '../cache/redis-claim-limiter.js';
 
 /**
  * The claim limiter for this process: Redis (shared by every instance) with `--redis`, in
- * process otherwise. The Redis client fails fast instead of queueing, so a Redis outage lets
- * claims through (counted, logged at most once a minute) instead of stalling them.
+ * process otherwise. The Redis client fails fast instead of queueing, so while Redis is down,
+ * slow or still connecting (right after a restart) the in-process twin limits the claims
+ * (issue 19): counted in `redpkt_limiter_bypassed{limiter="packet"}`, logged once when it
+ * starts and once when Redis answers again.
  */
 export function createLimiter(
   redisUrl: string | undefined,
@@ -20,16 +23,11 @@ export function createLimiter(
     commandTimeout: 200,
     lazyConnect: false,
   });
-  let lastLog = 0;
-  redis.on('error', () => {}); // reported through onBypass when it matters
+  redis.on('error', () => {}); // reported once per outage by the episodes below
   const limiter = createRedisClaimLimiter({
     redis,
     prefix,
-    onBypass: (e) => {
-      if (Date.now() - lastLog < 60_000) return;
-      lastLog = Date.now();
-      log('claim limiter bypassed: Redis unavailable, claims go on unlimited', e);
-    },
+    episodes: loggedEpisodes('claim limiter', 'claims', log),
   });
   return {
     ...limiter,

@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { deriveAdminKey } from '../auth/admin-key.js';
+import { loggedEpisodes } from '../cache/fallback-episodes.js';
 import type { PaymentProvider, SubsidyIssuer } from '../domain/ports.js';
 import { createMetrics } from '../metrics/create-metrics.js';
 import type { MetricsSources } from '../metrics/create-metrics.js';
@@ -74,7 +75,7 @@ export async function startOps(input: OpsInput): Promise<Ops> {
   let redis: Redis | undefined;
   let subscriber: Redis | undefined;
   if (input.redisUrl) {
-    // commands fail fast (the limiter lets requests through when Redis is down)
+    // commands fail fast (the endpoint limiter counts in process while Redis is down)
     redis = new Redis(input.redisUrl, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -84,16 +85,11 @@ export async function startOps(input: OpsInput): Promise<Ops> {
     redis.on('error', () => {});
     subscriber.on('error', () => {});
   }
-  let lastBypassLog = 0;
   const endpointLimiter = redis
     ? createRedisEndpointLimiter({
         redis,
         prefix,
-        onBypass: (e) => {
-          if (now() - lastBypassLog < 60_000) return;
-          lastBypassLog = now();
-          log('endpoint limiter bypassed: Redis unavailable, requests go on unlimited', e);
-        },
+        episodes: loggedEpisodes('endpoint limiter', 'requests', log),
       })
     : createMemoryEndpointLimiter();
 

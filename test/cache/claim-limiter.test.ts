@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createFallbackEpisodes } from '../../src/cache/fallback-episodes.js';
 import { createMemoryClaimLimiter } from '../../src/cache/memory-claim-limiter.js';
 import { createRedisClaimLimiter } from '../../src/cache/redis-claim-limiter.js';
 import { redisAvailable, testRedisUrl } from '../support/services.js';
@@ -48,7 +49,7 @@ describe.skipIf(!hasRedis)('with Redis', () => {
     createRedisClaimLimiter({ redis, prefix, settings: { factor: 1.5, windowMs } }),
   );
 
-  it('lets claims through, counted, when Redis is down', async () => {
+  it('limits claims in process, counted, while Redis is down (never unlimited), one episode', async () => {
     const dead = new Redis({
       port: 1,
       host: '127.0.0.1',
@@ -57,13 +58,19 @@ describe.skipIf(!hasRedis)('with Redis', () => {
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
     });
-    const errors: unknown[] = [];
-    const limiter = createRedisClaimLimiter({ redis: dead, prefix, onBypass: (e) => errors.push(e) });
-    await limiter.setRemaining('P00X', 1);
+    const started: unknown[] = [];
+    const episodes = createFallbackEpisodes({ onStart: (e) => started.push(e) });
+    const limiter = createRedisClaimLimiter({
+      redis: dead,
+      prefix,
+      settings: { factor: 1.5, windowMs: 60_000 },
+      episodes,
+    });
+    await limiter.setRemaining('P00X', 2);
     const decisions = await Promise.all(Array.from({ length: 5 }, () => limiter.admit('P00X')));
-    expect(decisions.every((d) => d.kind === 'admitted')).toBe(true);
-    expect(limiter.bypassed()).toBe(5);
-    expect(errors.length).toBeGreaterThanOrEqual(5);
+    // ceil(2 × 1.5) = 3 pass in the window, the rest are told to retry
+    expect(decisions.map((d) => d.kind)).toEqual(['admitted', 'admitted', 'admitted', 'limited', 'limited']);
+    expect([limiter.bypassed(), started.length, episodes.active()]).toEqual([5, 1, true]);
     dead.disconnect();
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createFallbackEpisodes } from '../../src/cache/fallback-episodes.js';
 import { createMemoryEndpointLimiter } from '../../src/switches/limit/memory-endpoint-limiter.js';
 import { createRedisEndpointLimiter } from '../../src/switches/limit/redis-endpoint-limiter.js';
 import { slidingWindow } from '../../src/switches/limit/endpoint-limiter.js';
@@ -41,6 +42,7 @@ describe.skipIf(!hasRedis)('with Redis', () => {
 
   it('shares one budget between instances (two clients, one key)', async () => {
     const other = new Redis(testRedisUrl);
+    await other.ping(); // connected: a limiter whose connection is not up yet counts in process
     const a = createRedisEndpointLimiter({ redis, prefix });
     const b = createRedisEndpointLimiter({ redis: other, prefix });
     const ds = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).admit('shared', 12)));
@@ -48,7 +50,7 @@ describe.skipIf(!hasRedis)('with Redis', () => {
     await other.quit();
   });
 
-  it('lets requests through, counted, when Redis is down', async () => {
+  it('limits requests in process, counted, while Redis is down (never unlimited)', async () => {
     const dead = new Redis({
       port: 1,
       lazyConnect: true,
@@ -56,11 +58,15 @@ describe.skipIf(!hasRedis)('with Redis', () => {
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
     });
-    const errors: unknown[] = [];
-    const limiter = createRedisEndpointLimiter({ redis: dead, prefix, onBypass: (e) => errors.push(e) });
+    const started: unknown[] = [];
+    const limiter = createRedisEndpointLimiter({
+      redis: dead,
+      prefix,
+      episodes: createFallbackEpisodes({ onStart: (e) => started.push(e) }),
+    });
     const ds = await Promise.all(Array.from({ length: 3 }, () => limiter.admit('x', 1)));
-    expect(ds.every((d) => d.kind === 'admitted')).toBe(true);
-    expect([limiter.bypassed(), errors.length]).toEqual([3, 3]);
+    expect(ds.map((d) => d.kind)).toEqual(['admitted', 'limited', 'limited']);
+    expect([limiter.bypassed(), started.length]).toEqual([3, 1]);
     dead.disconnect();
   });
 });

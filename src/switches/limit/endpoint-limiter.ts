@@ -8,7 +8,7 @@ export type EndpointDecision = { kind: 'admitted' } | { kind: 'limited'; retryAf
 
 export interface EndpointLimiter {
   admit(endpoint: string, perWindow: number): Promise<EndpointDecision>;
-  /** Requests let through because the shared counter could not be asked (Redis down). */
+  /** Requests the in-process twin decided because the shared counter could not be asked (Redis down). */
   bypassed(): number;
   close(): Promise<void>;
 }

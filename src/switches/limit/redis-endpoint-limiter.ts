@@ -1,7 +1,13 @@
 import type { Redis } from 'ioredis';
+import {
+  createFallbackEpisodes,
+  notConnected,
+  type FallbackEpisodes,
+} from '../../cache/fallback-episodes.js';
 import { loadLua, runLua } from '../../cache/lua-script.js';
 import type { EndpointDecision, EndpointLimiter } from './endpoint-limiter.js';
 import { ENDPOINT_WINDOW_MS } from './endpoint-limiter.js';
+import { createMemoryEndpointLimiter } from './memory-endpoint-limiter.js';
 
 const SCRIPT = loadLua('endpoint-limit-1.lua');
 
@@ -10,37 +16,48 @@ export interface RedisEndpointLimiterOptions {
   /** Namespaces every key (tests use a random one). */
   prefix: string;
   windowMs?: number;
-  /** Called when Redis could not be asked and the request was let through. */
-  onBypass?: (error: unknown) => void;
+  /** Who decides while Redis cannot be asked (default: the in-process twin, same window). */
+  fallback?: EndpointLimiter;
+  /** Counts the fallen-back decisions and reports each outage once (default: counts only). */
+  episodes?: FallbackEpisodes;
 }
 
 /**
  * The cluster-wide twin: one Lua call per request (endpoint-limit-1.lua), one key per endpoint.
- * If Redis is down or slow, requests go on unlimited (counted and reported), never fail because
- * of the limiter, as with the claim limiter.
+ * If Redis is down, slow or not connected yet, this instance's in-process twin applies the limit
+ * (issue 19, as the claim limiter does): each instance then allows the whole limit by itself, so
+ * a fleet of N lets up to N times the limit through while Redis is away, never unlimited.
  */
 export function createRedisEndpointLimiter(opts: RedisEndpointLimiterOptions): EndpointLimiter {
   const windowMs = opts.windowMs ?? ENDPOINT_WINDOW_MS;
-  let bypassed = 0;
+  const local = opts.fallback ?? createMemoryEndpointLimiter({ windowMs });
+  const episodes = opts.episodes ?? createFallbackEpisodes();
+  const fallBack = (endpoint: string, perWindow: number, error: unknown) => {
+    episodes.fellBack(error);
+    return local.admit(endpoint, perWindow);
+  };
   return {
     async admit(endpoint, perWindow): Promise<EndpointDecision> {
+      if (opts.redis.status !== 'ready')
+        return fallBack(endpoint, perWindow, notConnected(opts.redis.status));
+      let reply: [number, number];
       try {
-        const [code, retryAfterMs] = (await runLua(
+        reply = (await runLua(
           opts.redis,
           SCRIPT,
           [`${opts.prefix}elimit:{${endpoint}}`],
           [String(perWindow), String(windowMs)],
         )) as [number, number];
-        return code === 1
-          ? { kind: 'admitted' }
-          : { kind: 'limited', retryAfterMs: Math.max(1, retryAfterMs) };
       } catch (e) {
-        bypassed++;
-        opts.onBypass?.(e);
-        return { kind: 'admitted' };
+        return fallBack(endpoint, perWindow, e);
       }
+      episodes.answered();
+      const [code, retryAfterMs] = reply;
+      return code === 1 ? { kind: 'admitted' } : { kind: 'limited', retryAfterMs: Math.max(1, retryAfterMs) };
     },
-    bypassed: () => bypassed,
-    async close() {},
+    bypassed: () => episodes.count(),
+    async close() {
+      await local.close();
+    },
   };
 }
