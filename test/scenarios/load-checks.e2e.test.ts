@@ -58,7 +58,7 @@ describe('a load run keeps its word', () => {
 
   it('fails a run whose claims were all refused for a reason that is not an outcome (DEGRADED), with its message', async () => {
     const control = createHttpControl(service.url, deriveAdminKey(SECRET));
-    await control.set({ kind: 'degrade', name: 'claim', value: 1, actor: 'test', reason: undefined });
+    await control.set({ kind: 'degrade', name: 'claim', value: 1, actor: 'test', reason: null });
     try {
       const json = join(dir, 'degraded.json');
       const run = await runLoadCommand([
@@ -92,7 +92,7 @@ describe('a load run keeps its word', () => {
       expect(lenient.exitCode).toBe(1);
       expect(lenient.stdout).toContain('threshold pass: flow.error_rate<=100%');
     } finally {
-      await control.set({ kind: 'degrade', name: 'claim', value: 0, actor: 'test', reason: undefined });
+      await control.set({ kind: 'degrade', name: 'claim', value: 0, actor: 'test', reason: null });
     }
   });
 
