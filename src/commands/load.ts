@@ -18,9 +18,9 @@ export type LoadCommandIo = Omit<LoadIo, 'signal'>;
  * (test/scenarios/load-help-examples.test.ts runs them).
  */
 export const LOAD_EXAMPLES = [
-  "redpkt load c2c --packets 20 --threshold 'claim.errors<1' --threshold 'claim.p99<10000'",
-  "redpkt load b2c --rate 5/s --duration 4s --threshold 'flow.error_rate<1%' --json run.json",
-  'redpkt load c2c --fixtures fixtures/users-1k.jsonl --target http://127.0.0.1:8080 --data-dir .redpkt',
+  "redpkt load c2c --packets 10 --concurrency 2 --threshold 'claim.errors<1' --threshold 'claim.p99<10000'",
+  "redpkt load b2c --rate 2/s --duration 3s --claimers 5 --threshold 'flow.error_rate<1%' --json run.json",
+  'redpkt load c2c --packets 10 --concurrency 2 --fixtures fixtures/users-1k.jsonl --target http://127.0.0.1:8080 --data-dir .redpkt',
 ] as const;
 
 export const MERGE_EXAMPLES = [

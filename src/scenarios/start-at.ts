@@ -4,10 +4,12 @@ import { RedpktError } from '../domain/errors.js';
 /**
  * `--start-at <time>`: every generator of a run starts its schedule at the same wall-clock
  * instant, so their open-model arrival schedules line up. A timer alone can fire late on a busy
- * machine: it sleeps until shortly before the instant, then polls the clock between turns of the
- * event loop. A generator that gets here after the instant refuses (it would be out of step).
+ * machine: it sleeps until shortly before the instant, polls the clock between turns of the
+ * event loop, and spins on it for the last few milliseconds. A generator that gets here after the instant refuses (it would be out of step).
  */
-const SPIN_MS = 25;
+const SPIN_MS = 100;
+/** The last stretch is a plain loop on the clock: no turn of the event loop can delay the start. */
+const BUSY_MS = 3;
 
 export function parseStartAt(text: string, nowMs = Date.now()): number {
   const at = Date.parse(text);
@@ -33,6 +35,9 @@ export async function waitUntil(at: number, signal?: AbortSignal): Promise<numbe
   if (first > at) throw lateError(at, first);
   const sleep = at - first - SPIN_MS;
   if (sleep > 0) await sleepFor(sleep, undefined, signal ? { signal } : {}).catch(() => undefined);
-  while (Date.now() < at && !signal?.aborted) await yieldToLoop();
+  while (Date.now() < at - BUSY_MS && !signal?.aborted) await yieldToLoop();
+  while (Date.now() < at && !signal?.aborted) {
+    // busy: a few milliseconds at most
+  }
   return Date.now() - at;
 }
