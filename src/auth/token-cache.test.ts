@@ -43,7 +43,7 @@ describe('createTokenVerifier: verified tokens remembered', () => {
     expect(codeOf(() => verify(token, NOW + 59_000))).toBeUndefined();
 
     const nbf = Math.floor(NOW / 1000) + 30;
-    const later = await sign({ sub: 'u9', nbf, exp: nbf + 60 }, SECRET, 'HS256');
+    const later = await sign({ sub: 'u9', iat: nbf - 30, nbf, exp: nbf + 60 }, SECRET, 'HS256');
     expect(codeOf(() => verify(later, NOW))).toBe('UNAUTHENTICATED');
     expect(verify(later, NOW + 31_000)).toBe('u9');
     expect(codeOf(() => verify(later, NOW))).toBe('UNAUTHENTICATED'); // remembered, still not yet valid

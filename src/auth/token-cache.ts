@@ -1,4 +1,4 @@
-import { checkTokenTimes, readToken, type TokenClaims } from './tokens.js';
+import { checkTokenTimes, readToken, type TokenClaims, type TokenPolicy } from './tokens.js';
 
 /** The uid a bearer token names at `now` (ms); throws UNAUTHENTICATED like `verifyToken`. */
 export interface TokenVerifier {
@@ -7,11 +7,11 @@ export interface TokenVerifier {
   readonly size: number;
 }
 
-export interface TokenVerifierOptions {
+export interface TokenVerifierOptions extends TokenPolicy {
   /** At this many tokens the older half is forgotten. */
   max?: number;
   /** The full check of a token not remembered (tests count its calls). */
-  read?: (secret: string, token: string) => TokenClaims;
+  read?: (secret: string, token: string, policy: TokenPolicy) => TokenClaims;
 }
 
 /** How many verified tokens a verifier remembers before it forgets the older half. */
@@ -29,12 +29,14 @@ export const TOKEN_CACHE_SIZE = 50_000;
  */
 export function createTokenVerifier(secret: string, opts: TokenVerifierOptions = {}): TokenVerifier {
   const { max = TOKEN_CACHE_SIZE, read = readToken } = opts;
+  const policy: TokenPolicy =
+    opts.maxLifetimeSec === undefined ? {} : { maxLifetimeSec: opts.maxLifetimeSec };
   if (!Number.isInteger(max) || max < 2) throw new Error(`token cache size must be an integer >= 2: ${max}`);
   const known = new Map<string, TokenClaims>();
   const verify = (token: string, now = Date.now()): string => {
     let claims = known.get(token);
     if (claims === undefined) {
-      claims = read(secret, token);
+      claims = read(secret, token, policy);
       if (known.size >= max) forgetOlderHalf(known);
       known.set(token, claims);
     }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { sign } from 'hono/jwt';
 import { describe, expect, it } from 'vitest';
-import { issueToken, verifyToken } from './tokens.js';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SEC, issueToken, verifyToken } from './tokens.js';
 
 const SECRET = 'a-secret-of-enough-length';
 
@@ -21,7 +21,9 @@ describe('bearer tokens', () => {
 
   it('interoperates with a standard HS256 JWT library both ways', async () => {
     const exp = Math.floor(Date.now() / 1000) + 60;
-    expect(await verifyToken(SECRET, await sign({ sub: 'bob', exp }, SECRET, 'HS256'))).toBe('bob');
+    expect(await verifyToken(SECRET, await sign({ sub: 'bob', iat: exp - 60, exp }, SECRET, 'HS256'))).toBe(
+      'bob',
+    );
     const { verify } = await import('hono/jwt');
     expect((await verify(await issueToken(SECRET, 'carol'), SECRET, 'HS256')).sub).toBe('carol');
   });
@@ -51,5 +53,40 @@ describe('bearer tokens', () => {
       `${hs512}.${p}.${hs512Mac}`,
     ];
     for (const token of cases) expect(await code(verifyToken(SECRET, token))).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('token times and lifetimes (issue 18 item 7)', () => {
+  const forge = (claims: Record<string, unknown>) => sign(claims, SECRET, 'HS256');
+  const nowSec = () => Math.floor(Date.now() / 1000);
+
+  it('refuses a token issued a year ahead, one living a century, and one without iat', async () => {
+    const now = nowSec();
+    const year = 365 * 24 * 3600;
+    const cases = [
+      await forge({ sub: 'u1', iat: now + year, exp: now + year + 60 }),
+      await forge({ sub: 'u1', iat: now, exp: now + 100 * year }),
+      await forge({ sub: 'u1', exp: now + 60 }),
+    ];
+    for (const token of cases) expect(await code(verifyToken(SECRET, token))).toBe('UNAUTHENTICATED');
+  });
+
+  it('accepts a small clock skew and honours a configured maximum lifetime', async () => {
+    const now = nowSec();
+    expect(await verifyToken(SECRET, await forge({ sub: 'u1', iat: now + 30, exp: now + 3600 }))).toBe('u1');
+    const week = await forge({ sub: 'u1', iat: now, exp: now + 7 * 24 * 3600 });
+    expect(await verifyToken(SECRET, week)).toBe('u1');
+    expect(await code(verifyToken(SECRET, week, Date.now(), { maxLifetimeSec: 24 * 3600 }))).toBe(
+      'UNAUTHENTICATED',
+    );
+  });
+
+  it('mints only tokens the default policy accepts', async () => {
+    expect(await verifyToken(SECRET, await issueToken(SECRET, 'u1', DEFAULT_MAX_TOKEN_LIFETIME_SEC))).toBe(
+      'u1',
+    );
+    expect(await code(issueToken(SECRET, 'u1', DEFAULT_MAX_TOKEN_LIFETIME_SEC + 1))).toBe(
+      'VALIDATION_FAILED',
+    );
   });
 });

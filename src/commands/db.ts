@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { withExamples } from '../cli/help.js';
 import { readEnv } from '../config/env.js';
 import { resolveServeConfig } from '../config/serve-config.js';
 import { createFinanceStore } from '../finance/store/create-finance-store.js';
@@ -10,7 +11,9 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerDb(program: Command): void {
   const db = program.command('db').description('database maintenance');
-  db.command('migrate')
+  withExamples(db, ['redpkt db migrate --data-dir .redpkt']);
+  const migrate = db
+    .command('migrate')
     .description('create or update the tables of the packet store and the simulated finance store')
     .option('--data-dir <dir>', 'embedded store directory (default .redpkt)')
     .option('--mysql <url>', 'MySQL/MariaDB database URL (repeatable for shards)', collect, [])
@@ -41,4 +44,8 @@ export function registerDb(program: Command): void {
       }
       process.stdout.write('migrated\n');
     });
+  withExamples(migrate, [
+    'redpkt db migrate --data-dir .redpkt',
+    'redpkt db migrate --mysql mysql://root@127.0.0.1:3306/redpkt',
+  ]);
 }

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { readEnv } from '../config/env.js';
 import { RedpktError } from '../domain/errors.js';
 import { MAX_INSTALL_BATCH } from '../finance/store/install-types.js';
+import { readDataDirSecret } from '../fixtures/data-dir-secret.js';
 import { DEFAULT_REALNAME_FAIL_RATE } from '../fixtures/generate-users.js';
 import { loadFixtures } from '../fixtures/load-fixtures.js';
 import type { LoadFixturesSummary } from '../fixtures/load-fixtures.js';
@@ -38,12 +37,16 @@ export function registerFixtures(program: Command, io?: FixturesIo): void {
     )
     .requiredOption('--users <n>', 'how many users')
     .option('--seed <s>', 'same seed, same bytes', 'redpkt')
-    .option('--out <file>', 'output file (default: stdout), e.g. fixtures/users.jsonl')
+    .option(
+      '--out <file>',
+      'output file (default: stdout), e.g. fixtures/users.jsonl (fixtures/ holds the committed sample)',
+    )
     .option(
       '--realname-fail-rate <r>',
       'share of users whose real-name check fails, 0..1',
       String(DEFAULT_REALNAME_FAIL_RATE),
     )
+    .addHelpText('after', FIXTURES_GEN_HELP)
     .action(async (flags: GenFlags) => {
       if (!/^\d+$/.test(flags.users) || Number(flags.users) < 1 || Number(flags.users) > 100_000_000) {
         throw new RedpktError('USAGE', '--users must be a whole number from 1 to 100000000');
@@ -55,8 +58,15 @@ export function registerFixtures(program: Command, io?: FixturesIo): void {
       if (flags.seed.length === 0 || flags.seed.length > 64)
         throw new RedpktError('USAGE', '--seed must be 1-64 characters');
       const opts = { count: Number(flags.users), seed: flags.seed, realnameFailRate: rate };
-      if (flags.out && flags.out !== '-') await writeUsersToFile(opts, flags.out);
-      else await writeUsers(opts, io?.stdout ?? process.stdout, false);
+      const what = `${opts.count.toLocaleString('en')} users (seed ${flags.seed}, real-name fail rate ${rate})`;
+      if (flags.out && flags.out !== '-') {
+        await writeUsersToFile(opts, flags.out);
+        (io?.stdout ?? process.stdout).write(`wrote ${what} to ${flags.out}\n`);
+      } else {
+        await writeUsers(opts, io?.stdout ?? process.stdout, false);
+        // stdout carries the users: the summary goes to stderr
+        (io?.stderr ?? process.stderr).write(`redpkt: wrote ${what} to stdout\n`);
+      }
     });
 
   fixtures
@@ -74,6 +84,7 @@ export function registerFixtures(program: Command, io?: FixturesIo): void {
       '--json',
       'print the summary as JSON (users, batches, installed, unchanged, conflicts, durationMs)',
     )
+    .addHelpText('after', FIXTURES_LOAD_HELP)
     .action(async (file: string, flags: LoadFlags) => {
       const out = { stdout: io?.stdout ?? process.stdout, stderr: io?.stderr ?? process.stderr };
       const isTTY = io?.isTTY ?? Boolean(process.stderr.isTTY);
@@ -100,10 +111,32 @@ export function registerFixtures(program: Command, io?: FixturesIo): void {
       else out.stdout.write(`${describeSummary(summary)}\n`);
       if (!flags.json) {
         for (const c of summary.firstConflicts) out.stderr.write(`redpkt: conflict: ${c.message}\n`);
+        if (summary.firstConflicts.some((c) => c.field === 'account'))
+          out.stderr.write(
+            'redpkt: hint: an account "opened before" was used without an install, e.g. by an earlier run with the same users; generate fresh ones with another `fixtures gen --seed`\n',
+          );
       }
       if (summary.conflicts > 0) process.exitCode = EXIT_CONFLICTS;
     });
 }
+
+/** The committed sample's command (README, fixtures/): regenerates fixtures/users-1k.jsonl byte for byte. */
+export const SAMPLE_COMMAND = 'redpkt fixtures gen --users 1000 --seed sample --out fixtures/users-1k.jsonl';
+
+const FIXTURES_GEN_HELP = `
+Examples:
+  $ ${SAMPLE_COMMAND}
+  $ redpkt fixtures gen --users 100000 --seed s1 --out fixtures/users.jsonl
+
+Exit codes: 0 written; 3 a bad flag.
+`;
+
+const FIXTURES_LOAD_HELP = `
+Examples:
+  $ redpkt fixtures load fixtures/users-1k.jsonl --target http://127.0.0.1:8080 --data-dir .redpkt
+
+Exit codes: 0 all installed or unchanged; 1 conflicts; 3 a bad line, a bad flag, no secret or a refused one; 4 the target does not answer.
+`;
 
 /** Exit code of a load with conflicts: "a check failed" (README, Exit codes). */
 const EXIT_CONFLICTS = 1;
@@ -134,12 +167,8 @@ function parseTarget(url: string): string {
 
 async function readSecret(dataDir: string, given: string | undefined): Promise<string> {
   if (given) return given;
-  try {
-    const secret = (await readFile(join(dataDir, 'secret'), 'utf8')).trim();
-    if (secret.length > 0) return secret;
-  } catch {
-    // below
-  }
+  const secret = await readDataDirSecret(dataDir);
+  if (secret) return secret;
   throw new RedpktError(
     'USAGE',
     'fixtures load needs the service secret: --secret, REDPKT_SECRET or <data-dir>/secret',

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { withExamples } from '../cli/help.js';
 import { readEnv } from '../config/env.js';
 import { resolveServeConfig } from '../config/serve-config.js';
 import { startService } from '../runtime/start-service.js';
@@ -7,18 +8,36 @@ import { startGateway } from '../runtime/start-gateway.js';
 import { registerGatewayFlags, type GatewayFlagValues } from './gateway-flags.js';
 import { registerWorkerFlags, type WorkerFlagValues } from './worker-flags.js';
 import { registerOpsFlags, type OpsFlagValues } from './ops-flags.js';
+import { registerHttpFlags, type HttpFlagValues } from './http-flags.js';
 import { registerFleetFlags, optionInfos, type FleetFlagValues } from './fleet-flags.js';
 import { childArgs } from '../fleet/child-args.js';
 import { startSupervisor } from '../fleet/supervisor.js';
 import { RedpktError } from '../domain/errors.js';
+import { preflightServe } from './serve-preflight.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Issue 17: `serve --help` lists its flags by the roles they are for. */
+export const SERVE_GROUPS = {
+  every: 'Every role:',
+  api: 'API (--role all):',
+  worker: 'Worker (--role all, and --role worker):',
+  gateway: 'Gateway (--role gateway):',
+  http: 'HTTP limits (--role all, and --role gateway):',
+  fleet: 'Fleet (--cores: a supervisor, its cores and their gateway):',
+} as const;
 
 export function registerServe(program: Command): void {
   const serveCommand = program
     .command('serve')
     .description(
       'run the packet service with the simulated payment provider (embedded SQLite unless --mysql)',
+    )
+    .optionsGroup(SERVE_GROUPS.every)
+    .option(
+      '--role <role>',
+      'all (API, finance and worker in one process), worker (worker + /healthz) or gateway (routes to --core)',
+      'all',
     )
     .option('--port <n>', 'port to listen on (0 = pick a free one and print it)', '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1')
@@ -29,24 +48,40 @@ export function registerServe(program: Command): void {
       collect,
       [],
     )
-    .option('--redis <url>', 'Redis URL (used by the limiter and queues once they land)')
+    .option(
+      '--redis <url>',
+      'Redis: the claim and endpoint limiters, switch push and the grant queue (default: in process)',
+    )
     .option(
       '--secret <secret>',
-      'signing secret for tokens and finance (default: REDPKT_SECRET, or generated into the data dir)',
-    )
+      'signing secret for tokens and finance (default: the one in the data dir, generated on first start)',
+    );
+  registerOpsFlags(serveCommand, SERVE_GROUPS.api); // issue 7: --log-level with every role's
+  serveCommand
+    .optionsGroup(SERVE_GROUPS.api)
     .option('--max-count <n>', 'most shares in one packet (default 10000)')
     .option('--max-amount <fen>', 'most fen in one packet (default 2000000 = 20,000.00 yuan)')
     .option('--max-share <fen>', 'largest average share in fen (default 20000 = 200.00 yuan)')
     .option('--booking-rate <n>', 'subsidy grants booked per second from the grant queue (default 2000)');
+  serveCommand.optionsGroup(SERVE_GROUPS.worker);
   registerWorkerFlags(serveCommand);
-  registerOpsFlags(serveCommand); // issue 7
+  serveCommand.optionsGroup(SERVE_GROUPS.gateway);
   registerGatewayFlags(serveCommand); // issue 6
+  serveCommand.optionsGroup(SERVE_GROUPS.http);
+  registerHttpFlags(serveCommand); // issue 18
+  serveCommand.optionsGroup(SERVE_GROUPS.fleet);
   registerFleetFlags(serveCommand); // issue 21
+  withExamples(serveCommand, [
+    'redpkt serve --data-dir .redpkt --port 8080',
+    'redpkt serve --mysql mysql://root@127.0.0.1:3306/redpkt --redis redis://127.0.0.1:6379',
+    'redpkt serve --role gateway --core http://127.0.0.1:8081 --core http://127.0.0.1:8082 --secret "$S"',
+  ]);
   serveCommand.action(
     async (
       flags: WorkerFlagValues &
         OpsFlagValues &
         GatewayFlagValues &
+        HttpFlagValues &
         FleetFlagValues & {
           port: string;
           host: string;
@@ -62,6 +97,7 @@ export function registerServe(program: Command): void {
     ) => {
       const supervised = process.channel !== undefined; // issue 21: a supervisor's core
       const config = resolveServeConfig(flags, readEnv());
+      await preflightServe(config); // issue 17: before anything is created in the data dir
       if (config.coreCount !== undefined) return superviseCores(serveCommand, { ...flags }, config);
       const service =
         config.role === 'worker'

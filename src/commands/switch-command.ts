@@ -31,7 +31,7 @@ async function adminKeyFor(target: Extract<SwitchCliConfig['target'], { kind: 'h
   if (secret) return deriveAdminKey(secret);
   throw new RedpktError(
     'USAGE',
-    '--target needs the admin key: --admin-key (or REDPKT_ADMIN_KEY), or the service secret with --secret (or REDPKT_SECRET)',
+    `--target needs the admin key: --admin-key or REDPKT_ADMIN_KEY (\`redpkt admin-key\` prints it on the service's host), or the service secret: --secret, REDPKT_SECRET, or the --data-dir of the service (none in ${target.dataDir})`,
   );
 }
 
@@ -73,8 +73,9 @@ export async function showStatus(run: SwitchRun, kind: SwitchKind): Promise<void
   run.print(renderStatus(switches), { switches });
 }
 
-export async function showAudit(run: SwitchRun, kind: SwitchKind): Promise<void> {
-  const entries = await run.control.audit({ limit: run.config.last, kind });
+/** Issue 17: one audit view, every switch kind's changes (`degrade audit` = `limit audit`). */
+export async function showAudit(run: SwitchRun): Promise<void> {
+  const entries = await run.control.audit({ limit: run.config.last });
   run.print(renderAudit(entries), { entries });
 }
 

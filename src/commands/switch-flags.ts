@@ -27,18 +27,18 @@ export function addSwitchFlags(command: Command): Command {
     .option('--target <url>', 'a running instance: change the switches through its admin API')
     .option(
       '--admin-key <key>',
-      "the target's admin key (default REDPKT_ADMIN_KEY, or derived from --secret)",
+      "the target's admin key (default: derived from the service secret; `redpkt admin-key` prints it)",
     )
+    .option('--secret <secret>', "the target's service secret, to derive its admin key")
     .option(
-      '--secret <secret>',
-      "the target's service secret, to derive its admin key (default REDPKT_SECRET)",
+      '--data-dir <dir>',
+      "the service's data dir: its embedded store, or with --target where its secret is (default .redpkt)",
     )
-    .option('--data-dir <dir>', 'without --target: the embedded store of the service (default .redpkt)')
-    .option('--mysql <url>', "without --target: the service's MySQL database (default REDPKT_MYSQL)")
+    .option('--mysql <url>', "without --target: the service's MySQL database")
     .option('--redis <url>', 'without --target: tell running instances at once over Redis (else they poll)')
     .option('--reason <text>', 'why, for the audit trail')
     .option('--actor <name>', 'who, for the audit trail (default user@host)')
-    .option('--last <n>', 'audit: how many of the latest changes to show', '20')
+    .option('--last <n>', 'audit: how many of the latest changes (of every kind) to show', '20')
     .option('--json', 'print JSON');
 }
 

@@ -1,4 +1,4 @@
-/** Issue 4: the `serve` flags of the worker role, its timings and alerts. */
+/** Issue 4: the `serve` flags of the worker role, its timings and alerts (`--role` is in serve.ts). */
 import type { Command } from 'commander';
 
 export interface WorkerFlagValues {
@@ -18,11 +18,6 @@ export interface WorkerFlagValues {
 
 export function registerWorkerFlags(command: Command): void {
   command
-    .option(
-      '--role <role>',
-      'all (API, finance and worker in one process), worker (worker + /healthz) or gateway (routes to --core)',
-      'all',
-    )
     .option('--alert-webhook <url>', 'POST each alert (an order stuck after N attempts) here as JSON')
     .option('--finance-url <url>', 'with --role worker: the running serve whose finance to call')
     .option('--poll-ms <ms>', 'how often an idle worker looks for due tasks (default 500)')

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { RedpktError } from '../domain/errors.js';
 import { LOG_LEVELS, type LogLevel } from '../metrics/logger.js';
 import type { Env } from './env.js';
+import { flagsError } from './flag-errors.js';
+import { mysqlUrl } from './mysql-url.js';
 
 const adminKey = z.string().min(16, 'the admin key must be at least 16 characters');
 
@@ -39,7 +41,7 @@ const SwitchCliFlagsSchema = z.object({
   adminKey: adminKey.optional(),
   secret: z.string().min(16, 'the secret must be at least 16 characters').optional(),
   dataDir: z.string().min(1).optional(),
-  mysql: z.string().url().optional(),
+  mysql: mysqlUrl.optional(),
   redis: z.string().url().optional(),
   json: z.boolean().default(false),
   actor: z.string().min(1).max(128).optional(),
@@ -67,14 +69,12 @@ export interface SwitchCliConfig {
 /** Flags win over the environment. --target picks the admin API; otherwise the database. */
 export function resolveSwitchCliConfig(flags: SwitchCliFlags, env: Env): SwitchCliConfig {
   const result = SwitchCliFlagsSchema.safeParse(flags);
-  if (!result.success) {
-    const message = result.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new RedpktError('USAGE', message);
-  }
+  if (!result.success) throw flagsError(result.error, flags);
   const f = result.data;
   const dataDir = f.dataDir ?? env.REDPKT_DATA_DIR ?? '.redpkt';
-  if (f.target && (f.mysql || f.dataDir))
-    throw new RedpktError('USAGE', '--target talks to the admin API: leave out --mysql and --data-dir');
+  // with --target, --data-dir is where the service's secret is (the admin key is derived from it)
+  if (f.target && f.mysql)
+    throw new RedpktError('USAGE', '--target talks to the admin API: leave out --mysql');
   const target: SwitchTarget = f.target
     ? {
         kind: 'http',

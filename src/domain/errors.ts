@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'INVALID_SIGNATURE',
   'ILLEGAL_TRANSITION',
   'RATE_LIMITED',
+  'REQUEST_TIMEOUT', // issue 18: a client too slow to send its request (408, connection closed)
   'DEGRADED',
   'DEPENDENCY_FAILED',
   'NOT_IMPLEMENTED',

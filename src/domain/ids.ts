@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { RandomInt } from './split.js';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32: no I, L, O, U
 
@@ -6,6 +7,11 @@ function base32(bytes: Uint8Array): string {
   let out = '';
   for (const b of bytes) out += ALPHABET[b & 31];
   return out;
+}
+
+/** Issue 24: `n` random bytes, from crypto unless a (seeded) source is given. */
+function bytesOf(n: number, random: RandomInt | undefined): Uint8Array {
+  return random ? Uint8Array.from({ length: n }, () => random(256)) : randomBytes(n);
 }
 
 function timePart(now: number): string {
@@ -34,8 +40,8 @@ export function isShadowNo(no: string): boolean {
  * Packet ids: `P` (`S` for shadow) + 2-digit shard + time + randomness, e.g. `P00` + 9 + 12
  * chars. The shard rides in the id so any instance can find a packet's database without a lookup.
  */
-export function newPacketId(shard = 0, now = Date.now(), shadow = false): string {
-  return `${shadow ? SHADOW_MARK : 'P'}${String(shard).padStart(2, '0')}${timePart(now)}${base32(randomBytes(12))}`;
+export function newPacketId(shard = 0, now = Date.now(), shadow = false, random?: RandomInt): string {
+  return `${shadow ? SHADOW_MARK : 'P'}${String(shard).padStart(2, '0')}${timePart(now)}${base32(bytesOf(12, random))}`;
 }
 
 export function shardOfPacketId(packetId: string): number {
@@ -44,6 +50,11 @@ export function shardOfPacketId(packetId: string): number {
 }
 
 /** Order numbers we send to finance: a prefix per kind, time, randomness. */
-export function newOrderNo(prefix: 'PAY' | 'TRF' | 'RFD' | 'WDR', now = Date.now(), shadow = false): string {
-  return `${shadow ? SHADOW_MARK : ''}${prefix}${timePart(now)}${base32(randomBytes(12))}`;
+export function newOrderNo(
+  prefix: 'PAY' | 'TRF' | 'RFD' | 'WDR',
+  now = Date.now(),
+  shadow = false,
+  random?: RandomInt,
+): string {
+  return `${shadow ? SHADOW_MARK : ''}${prefix}${timePart(now)}${base32(bytesOf(12, random))}`;
 }

@@ -31,7 +31,7 @@ export function validatePacketShape(
   limits: PacketLimits = DEFAULT_LIMITS,
 ): void {
   const bad = (message: string, field: string): never => {
-    throw new RedpktError('VALIDATION_FAILED', message, { details: { field } });
+    throw new RedpktError('VALIDATION_FAILED', message, { details: { fields: [field] } });
   };
   if (!Number.isSafeInteger(totalCount) || totalCount < limits.minCount || totalCount > limits.maxCount) {
     bad(`totalCount must be an integer from ${limits.minCount} to ${limits.maxCount}`, 'totalCount');

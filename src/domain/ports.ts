@@ -107,6 +107,11 @@ export interface Task {
 export interface PacketStore extends SettlementStore, SubsidyStore {
   /** Creates the tables if they are missing; safe to run again. */
   migrate(): Promise<void>;
+  /**
+   * One cheap read of the packets table (every shard's): resolves when the store is reachable and
+   * migrated, throws otherwise. The readiness check (`GET /readyz`, src/runtime/readiness.ts).
+   */
+  ping(): Promise<void>;
   close(): Promise<void>;
 
   /**
@@ -601,6 +606,8 @@ export interface GrantQueue {
   ack(ids: readonly string[]): Promise<void>;
   /** Messages published and not yet acknowledged. */
   depth(): Promise<number>;
+  /** A queue on a server (Redis): its connection's state, `ready` when up. Absent: no server. */
+  connectionStatus?(): string;
   close(): Promise<void>;
 }
 
@@ -615,6 +622,8 @@ export interface ReconOrderRow {
   /** `return`: an expired B2C packet's remainder given back to the reward issuer (b2c_returns). */
   kind: 'payment' | 'transfer' | 'refund' | 'return';
   packetId: string | null;
+  /** Issue 22: the payer, claimer, refunded or withdrawing user (null for a B2C return). */
+  uid?: string | null;
   amount: Fen;
   status: string;
   /** Answered by the service itself (provider txn id `MOCK-…` or a row in ops_mocked_orders). */
@@ -645,6 +654,8 @@ export interface ReconPacketRow {
   totalAmount: Fen;
   /** The payment, when it is paid. */
   paid: Fen;
+  /** Issue 22: how many orders paid it (a C2C payment, or the B2C subsidies spent on it). */
+  paidOrders?: number;
   /** Claims whose transfer succeeded. */
   transferred: Fen;
   /** Refunds that succeeded. */

@@ -21,14 +21,14 @@ export interface FinanceAdminClient {
   close(): Promise<void>;
 }
 
-const KnobsAnswer = z.object({ knobs: KnobsSchema });
-const StatsAnswer = z.object({
+export const KnobsAnswer = z.object({ knobs: KnobsSchema });
+export const StatsAnswer = z.object({
   requests: z.object({
     total: z.number(),
     routes: z.record(z.string(), z.object({ requests: z.number(), errors: z.number() })),
   }),
 });
-const BooksAnswer = z.object({
+export const BooksAnswer = z.object({
   books: z.object({
     ledgerTotal: z.number(),
     balanceTotal: z.number(),
@@ -38,7 +38,7 @@ const BooksAnswer = z.object({
   }),
 });
 
-const InstallAnswer = z.object({
+export const InstallAnswer = z.object({
   installed: z.number().int(),
   unchanged: z.number().int(),
   conflicts: z.array(
@@ -50,7 +50,7 @@ const InstallAnswer = z.object({
     }),
   ),
 });
-const RealnameAnswer = z.object({ uid: z.string(), realname: z.enum(['ok', 'fail', 'unknown']) });
+export const RealnameAnswer = z.object({ uid: z.string(), realname: z.enum(['ok', 'fail', 'unknown']) });
 
 export function createFinanceAdminClient(opts: CallerOptions): FinanceAdminClient {
   const caller = createCaller(opts);

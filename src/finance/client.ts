@@ -22,8 +22,8 @@ export interface FinanceClient extends PaymentProvider {
   close(): Promise<void>;
 }
 
-const OrderAnswer = z.object({ order: ProviderOrderSchema });
-const TransferManyAnswer = z.object({
+export const OrderAnswer = z.object({ order: ProviderOrderSchema });
+export const TransferManyAnswer = z.object({
   results: z.array(
     z.union([
       z.object({ order: ProviderOrderSchema }),
@@ -35,8 +35,8 @@ const TransferManyAnswer = z.object({
 /** An item refused with a code of a newer finance: a failure of the dependency, retried. */
 const knownCode = (code: string): ErrorCode => (isErrorCode(code) ? code : 'DEPENDENCY_FAILED');
 
-const PayOrderAnswer = z.object({ order: ProviderOrderSchema, cashierUrl: z.string() });
-const LedgerAnswer = z.object({
+export const PayOrderAnswer = z.object({ order: ProviderOrderSchema, cashierUrl: z.string() });
+export const LedgerAnswer = z.object({
   entries: z.array(
     z.object({
       id: z.number().int(),
@@ -51,7 +51,7 @@ const LedgerAnswer = z.object({
   ),
   nextAfterId: z.number().int().nullable(),
 });
-const AccountAnswer = z.object({
+export const AccountAnswer = z.object({
   account: z.object({
     id: z.string(),
     balance: z.number().int(),

@@ -6,6 +6,7 @@ import { RedpktError } from '../domain/errors.js';
 import type { Fen } from '../domain/money.js';
 import { newTxnId } from './ids.js';
 import type { Knobs } from './knobs.js';
+import type { Random } from './random.js';
 import type { Notifier } from './notifier.js';
 import type {
   FinanceStore,
@@ -27,6 +28,8 @@ export interface FinanceServiceDeps {
   initialBalance: Fen;
   /** Opening balance of the merchant (the platform's float that pays transfers). */
   merchantInitialBalance: Fen;
+  /** Issue 24: where transaction ids get their randomness (the simulation's seed); default crypto. */
+  random?: Random;
 }
 
 export interface TransferManyInput {
@@ -53,7 +56,7 @@ export function createFinanceService(deps: FinanceServiceDeps): FinanceService {
   const { store, notifier } = deps;
   const writeOpts = () => {
     const now = deps.now();
-    return { now, newTxnId: () => newTxnId(now) };
+    return { now, newTxnId: () => newTxnId(now, deps.random) };
   };
   const open = (id: string, balance: Fen) => store.openAccount(id, balance, writeOpts());
   const announce = ({ order, changed }: OrderResult): StoredOrder => {

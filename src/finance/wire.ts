@@ -1,5 +1,6 @@
 /** What travels between the packet service and finance: request bodies and the order shape. */
 import { z } from 'zod';
+import { text } from '../server/text-schema.js';
 import { UID_PATTERN } from '../auth/tokens.js';
 import { MAX_TRANSFER_BATCH } from '../domain/ports.js';
 import type { ProviderOrder } from '../domain/ports.js';
@@ -17,7 +18,7 @@ export const PayOrderBody = z.strictObject({
   payOrderNo: orderNo,
   payerUid: uid,
   amount,
-  subject: z.string().min(1).max(128),
+  subject: text(128, 1),
   notifyUrl,
 });
 

@@ -15,6 +15,7 @@
  * is the gateway's own when it is given metrics (./gateway-metrics.ts).
  */
 import { SHADOW_HEADER } from '../domain/ids.js';
+import { readinessResponse } from '../runtime/readiness.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import type { ClaimGate } from './claim-gate.js';
 import type { CoreSet } from './core-set.js';
@@ -93,7 +94,7 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
     const method = req.method;
     if (url.pathname === '/healthz' && (method === 'GET' || method === 'HEAD'))
       return health(cores, router, claimGate, describe);
-    if (url.pathname === '/readyz' && (method === 'GET' || method === 'HEAD')) return readiness(cores);
+    if (url.pathname === '/readyz' && (method === 'GET' || method === 'HEAD')) return ready(cores, method);
     // Classified and forwarded as is, so a path must mean to the core what it means here: one with
     // a percent-encoded byte would not (Hono decodes it before routing; request-class.ts).
     if (hasEncodedByte(url.pathname)) {
@@ -206,6 +207,31 @@ function answer(attempt: Extract<Attempt, { kind: 'answer' }>, origin: string, m
   return new Response(empty ? null : attempt.body, { status: attempt.status, headers });
 }
 
+/**
+ * Issue 19: the gateway is ready while at least one core is up by its health check (which asks
+ * each core's own readiness once the core set probes `/readyz`): a gateway with no core to send
+ * to takes no traffic. The same `{ status, checks }` shape as a core's `/readyz`.
+ */
+function ready(cores: CoreSet, method: string): Response {
+  const states = cores.states();
+  const up = states.filter((s) => s.up).length;
+  const notUp = states.filter((s) => !s.up).map((s) => `${s.origin}: ${s.reason ?? 'down'}`);
+  return readinessResponse(
+    {
+      status: up > 0 ? 'ready' : 'not_ready',
+      checks: {
+        cores: {
+          ok: up > 0,
+          detail: `${up} of ${states.length} up${notUp.length > 0 ? `; ${notUp.join('; ')}` : ''}`,
+          up,
+          of: states.length,
+        },
+      },
+    },
+    method,
+  );
+}
+
 function health(
   cores: CoreSet,
   router: CoreRouter,
@@ -232,21 +258,6 @@ function health(
   };
   return new Response(JSON.stringify(body), {
     status: ok ? 200 : 503,
-    headers: { 'content-type': 'application/json' },
-  });
-}
-
-/**
- * The readiness contract (issue 19): 200 `{"status":"ready"}` while some core is ready to take
- * requests, 503 `{"status":"not_ready"}` while none is (the gateway would only answer 503).
- */
-function readiness(cores: CoreSet): Response {
-  const states = cores.states();
-  const up = states.filter((s) => s.up).length;
-  const ready = up > 0;
-  const body = { status: ready ? 'ready' : 'not_ready', checks: { cores: `${up}/${states.length} up` } };
-  return new Response(JSON.stringify(body), {
-    status: ready ? 200 : 503,
     headers: { 'content-type': 'application/json' },
   });
 }

@@ -4,10 +4,13 @@
  * Request counters and latency are observed as requests pass; switch states, queue depths and
  * row counts by state are read when scraped.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import { CLAIM_STATUSES } from '../domain/claim.js';
+import { PAYMENT_STATUSES, REFUND_STATUSES } from '../domain/order.js';
 import type { StateCounts } from '../switches/ports.js';
 import type { SwitchView } from '../switches/switch-board.js';
 import { createCachedStates } from './cached-states.js';
+import { registerWatchGauges } from './watch-gauges.js';
 
 export interface MetricsSources {
   switches?: () => readonly SwitchView[];
@@ -20,6 +23,8 @@ export interface MetricsSources {
   statesMaxAgeMs?: number;
   /** Node.js process metrics (heap, event loop lag, …). Default on. */
   processMetrics?: boolean;
+  /** Metrics made elsewhere, unregistered (dependency calls, lane requests), added to this registry. */
+  register?: readonly Metric[];
 }
 
 export interface Metrics {
@@ -103,8 +108,12 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
       for (const b of sources.bypassed ?? []) this.set({ limiter: b.limiter }, b.count());
     },
   });
-  if (sources.states)
-    registerStateGauges(registers, createCachedStates(sources.states, sources.statesMaxAgeMs));
+  if (sources.states) {
+    const states = createCachedStates(sources.states, sources.statesMaxAgeMs);
+    registerStateGauges(registers, states);
+    registerWatchGauges(registers, states);
+  }
+  for (const m of sources.register ?? []) registry.registerMetric(m);
 
   return {
     registry,
@@ -126,6 +135,8 @@ function registerStateGauges(registers: Registry[], states: () => Promise<StateC
     help: string,
     labelNames: readonly L[],
     rows: (s: StateCounts) => Array<Record<L, string> & { count: number }> | undefined,
+    /** Series shown as 0 when no row has them (a dashboard's "0", not "no data"). */
+    zeros: readonly Record<L, string>[] = [],
   ) =>
     new Gauge({
       name,
@@ -136,18 +147,27 @@ function registerStateGauges(registers: Registry[], states: () => Promise<StateC
         const list = rows(await states());
         if (!list) return;
         this.reset();
+        for (const labels of zeros) this.set(labels, 0);
         for (const { count, ...labels } of list) this.set(labels as unknown as Record<L, string>, count);
       },
     });
   gauge('redpkt_packets', 'Packets by type and status', ['type', 'status'], (s) => s.packets);
-  gauge('redpkt_payments', 'Payment orders by status', ['status'], (s) => s.payments);
+  const byStatus = (list: readonly string[]) => list.map((status) => ({ status }));
+  gauge(
+    'redpkt_payments',
+    'Payment orders by status',
+    ['status'],
+    (s) => s.payments,
+    byStatus(PAYMENT_STATUSES),
+  );
   gauge(
     'redpkt_claims',
     'Claims by transfer state (claimed, transferring, transferred, failed)',
     ['status'],
     (s) => s.claims,
+    byStatus(CLAIM_STATUSES),
   );
-  gauge('redpkt_refunds', 'Refund orders by status', ['status'], (s) => s.refunds);
+  gauge('redpkt_refunds', 'Refund orders by status', ['status'], (s) => s.refunds, byStatus(REFUND_STATUSES));
   gauge(
     'redpkt_mocked_orders',
     'Orders answered by a mock instead of the provider',

@@ -47,20 +47,32 @@ export async function createRedisGrantQueue(options: RedisGrantQueueOptions): Pr
   const stream = grantStreamKey(options.keyPrefix);
   const visibilityMs = options.visibilityMs ?? 30_000;
   const consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const connect = () => new Redis(options.url, { protocol: 2, maxRetriesPerRequest: 3, lazyConnect: true });
+  // Commands fail at once while the connection is down (no offline queue): a publish answers an
+  // error instead of waiting, and receive() waits quietly (below). ioredis keeps reconnecting.
+  const connect = () => {
+    const r = new Redis(options.url, { protocol: 2, maxRetriesPerRequest: 3, enableOfflineQueue: false });
+    r.on('error', () => {}); // seen in connectionStatus() and in the command that fails
+    return r;
+  };
   const redis = connect();
   const blocking = connect();
-  try {
-    await redis.connect();
-    await blocking.connect();
-    await redis.call('XGROUP', 'CREATE', stream, GRANT_GROUP, '0', 'MKSTREAM');
-  } catch (e) {
-    if (!(e instanceof Error && e.message.includes('BUSYGROUP'))) {
-      redis.disconnect();
-      blocking.disconnect();
-      throw e;
-    }
-  }
+  // Redis down at start must not hold the service back (issue 19): wait a moment, then go on.
+  await Promise.race([Promise.all([whenReady(redis), whenReady(blocking)]), delay(START_WAIT_MS)]);
+
+  // The consumer group, created when first needed and again after a reconnect: a Redis that
+  // restarted without its data has lost it (XGROUP CREATE … MKSTREAM is safe to repeat).
+  let group: Promise<void> | undefined;
+  const ensureGroup = (): Promise<void> =>
+    (group ??= redis.call('XGROUP', 'CREATE', stream, GRANT_GROUP, '0', 'MKSTREAM').then(
+      () => undefined,
+      (e: unknown) => {
+        if (e instanceof Error && e.message.includes('BUSYGROUP')) return;
+        group = undefined;
+        throw e;
+      },
+    ));
+  redis.on('ready', () => (group = undefined));
+  if (redis.status === 'ready') await ensureGroup().catch(() => {});
   let closed = false;
   let lastReclaim = 0;
 
@@ -96,6 +108,12 @@ export async function createRedisGrantQueue(options: RedisGrantQueueOptions): Pr
 
     async receive(max, waitMs) {
       if (closed) return [];
+      if (redis.status !== 'ready' || blocking.status !== 'ready') {
+        // nothing can be received while Redis is away: wait as for an empty queue
+        await delay(Math.max(waitMs, 50));
+        return [];
+      }
+      await ensureGroup();
       const overdue = await reclaim(max);
       if (overdue.length > 0) return overdue;
       const args: (string | number)[] = ['GROUP', GRANT_GROUP, consumer, 'COUNT', max];
@@ -107,6 +125,7 @@ export async function createRedisGrantQueue(options: RedisGrantQueueOptions): Pr
         return toMessages(reply?.[0]?.[1]);
       } catch (e) {
         if (closed) return [];
+        if (e instanceof Error && e.message.startsWith('NOGROUP')) group = undefined;
         throw e;
       }
     },
@@ -124,6 +143,8 @@ export async function createRedisGrantQueue(options: RedisGrantQueueOptions): Pr
       return Number(await redis.xlen(stream));
     },
 
+    connectionStatus: () => (redis.status === 'ready' ? blocking.status : redis.status),
+
     async close() {
       if (closed) return;
       closed = true;
@@ -132,3 +153,13 @@ export async function createRedisGrantQueue(options: RedisGrantQueueOptions): Pr
     },
   };
 }
+
+/** How long start-up waits for Redis before going on without it. */
+const START_WAIT_MS = 2_000;
+
+function whenReady(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => redis.once('ready', () => resolve()));
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

@@ -7,7 +7,7 @@ import type { ReconLane } from './lane.js';
 import type { ReconType } from './run-recon.js';
 
 export const ReconFlagsSchema = z.object({
-  date: z.string({ error: 'is required (YYYY-MM-DD)' }),
+  date: z.string().optional(),
   hour: z.string().optional(),
   type: z.enum(['c2c', 'b2c', 'all']).optional(),
   tz: z.string().default(DEFAULT_TZ),
@@ -21,6 +21,10 @@ export const ReconFlagsSchema = z.object({
   financeDb: z.string().min(1).optional(),
   secret: z.string().min(16).optional(),
   shadow: z.boolean().default(false),
+  /** Issue 22: reconcile an export (`recon export --out DIR`) instead of the stores. */
+  from: z.string().min(1).optional(),
+  memoryLimit: z.string().default('1GB'),
+  tempDir: z.string().min(1).optional(),
 });
 
 export interface ReconOptions {
@@ -38,6 +42,8 @@ export interface ReconOptions {
   secret: string | undefined;
   /** Reconcile the shadow (load-test) lane's books instead of the real ones. */
   lane: ReconLane;
+  from: string | undefined;
+  engine: { memoryLimit: string; tempDir?: string };
 }
 
 export function parseReconFlags(flags: Record<string, unknown>): ReconOptions {
@@ -51,8 +57,10 @@ export function parseReconFlags(flags: Record<string, unknown>): ReconOptions {
   const f = result.data;
   if (f.finance && f.financeDb)
     throw new RedpktError('USAGE', 'give --finance URL or --finance-db, not both');
+  if (f.date === undefined && !f.from) throw new RedpktError('USAGE', '--date: is required (YYYY-MM-DD)');
   const hour = parseHour(f.hour);
-  const window = reconWindow(f.date, hour, f.tz);
+  // with --from and no --date, a placeholder: the window is the export's (checked by the caller)
+  const window = reconWindow(f.date ?? '1970-01-01', hour, f.tz);
   const cutoffMs = parseDuration(f.cutoff, '--cutoff');
   return {
     window,
@@ -67,5 +75,7 @@ export function parseReconFlags(flags: Record<string, unknown>): ReconOptions {
     financeDb: f.financeDb,
     secret: f.secret,
     lane: f.shadow ? 'shadow' : 'real',
+    from: f.from,
+    engine: { memoryLimit: f.memoryLimit, ...(f.tempDir ? { tempDir: f.tempDir } : {}) },
   };
 }

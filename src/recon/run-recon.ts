@@ -1,31 +1,30 @@
 /**
- * Issue 8: one reconciliation run. Reads both sides of a window as streams, matches them, checks
- * the per-packet and per-campaign invariants, and returns a plain JSON report (STYLE rule 10). It
- * writes nothing: storing the report is the caller's choice, so the same window always gives the
- * same report (an unbooked grant moves from in transit to outstanding once the cut-off passed).
+ * Issue 8 / 22: one reconciliation run. Both sides of a window are streamed into DuckDB (or read
+ * from an export), the recon SQL (src/recon/sql/) decides every category and invariant, and the
+ * result is a plain JSON report. It writes nothing: storing the report is the caller's choice, so
+ * the same window always gives the same report (an unbooked grant moves from in transit to
+ * outstanding once the cut-off passed).
  */
 import type { ReconStore } from '../domain/ports.js';
 import type { RainExportReads } from '../finance/rain/grant-export.js';
-import { checkB2c, type B2cCheck, type CheckStatus } from './b2c-checks.js';
-import type { GrantReport } from './grants.js';
-import type { InvariantTotals } from './invariants.js';
-import { otherLane, type ReconLane } from './lane.js';
-import { matchStreams, type MatchLookups } from './matcher.js';
-import { checkPackets } from './packet-checks.js';
-import { ourOrders, PAGE_SIZE, providerMoves, type LedgerPager } from './sources.js';
-import { CATEGORIES, CLEAN_CATEGORIES, type Discrepancy, type Totals } from './types.js';
+import { formatCount, plural } from './count-words.js';
+import { openEngine, type Engine, type EngineOptions } from './duck/engine.js';
+import { answerLookups, loadWindow } from './duck/load-live.js';
+import { readResults, type SqlResults } from './duck/read-report.js';
+import type { ReconLane } from './lane.js';
+import type { B2cCheck, ReconReport } from './report-types.js';
+import { RECON_FILES, statementsOf, type ReconType, type SqlParams } from './sql-statements.js';
+import { PAGE_SIZE, type LedgerPager } from './sources.js';
+import { CATEGORIES, CLEAN_CATEGORIES, type ProviderOrderView } from './types.js';
 import type { ReconWindow } from './window.js';
 
-export type { B2cCheck, CheckStatus };
-export type ReconType = 'c2c' | 'b2c' | 'all';
+export type { B2cCheck, CheckStatus, ReconReport } from './report-types.js';
+export type { ReconType };
 
 export interface ReconDeps {
-  store: Pick<
-    ReconStore,
-    'listOrders' | 'findOrder' | 'listPacketTotals' | 'b2cTotals' | 'listSubsidies' | 'findSubsidy'
-  >;
+  store: Pick<ReconStore, 'listOrders' | 'findOrder' | 'listPacketTotals' | 'listSubsidies' | 'findSubsidy'>;
   ledger: LedgerPager;
-  providerOrder: MatchLookups['providerOrder'];
+  providerOrder(orderNo: string): Promise<ProviderOrderView | null>;
   /** The reward issuer's export: grants (B2C) and returns by number. */
   issuer: RainExportReads;
 }
@@ -41,87 +40,118 @@ export interface ReconRequest {
   /** Discrepancies kept in full (default 50); all are counted. */
   keep?: number;
   pageSize?: number;
+  engine?: EngineOptions;
 }
 
-export interface ReconReport {
-  /** The window, with its bounds also as ISO strings. */
-  window: ReconWindow & { from: string; to: string };
-  type: ReconType;
-  /** `shadow`: both sides read from the shadow (load-test) lane's books. */
-  lane: ReconLane;
-  cutoffMs: number;
-  clean: boolean;
-  /** Order and grant discrepancies plus invariant violations. */
-  discrepancyCount: number;
-  totals: Totals;
-  c2c: InvariantTotals | null;
-  b2c: B2cCheck[] | null;
-  /** B2C: the issuer's grants against our booked subsidies, per category and per campaign. */
-  grants: GrantReport | null;
-  /** B2C: every packet's invariants (subsidy spent == amount == credited + returned). */
-  b2cPackets: InvariantTotals | null;
-  /** Provider movements that belong to another window or type (not judged here). */
-  outOfScope: number;
-  notes: string[];
-  /** The first `keep` discrepancies: order ones in stream order, then grant ones, then invariants. */
-  discrepancies: Discrepancy[];
+export function sqlParams(req: ReconRequest): SqlParams {
+  return {
+    fromMs: req.window.fromMs,
+    toMs: req.window.toMs,
+    cutoffMs: req.cutoffMs,
+    nowMs: req.now,
+    type: req.type,
+    lane: req.lane ?? 'real',
+  };
 }
 
+/** The live path: the stores streamed into the engine, the look-ups answered, the SQL run. */
 export async function runRecon(deps: ReconDeps, req: ReconRequest): Promise<ReconReport> {
+  const engine = await openEngine(req.engine);
+  try {
+    const params = sqlParams(req);
+    await loadWindow(engine, deps, { ...params, pageSize: req.pageSize ?? PAGE_SIZE });
+    await answerLookups(engine, deps, params);
+    return await reconcileLoaded(engine, req);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Runs the categories and invariants over the layout tables (or views) already in the engine. */
+export async function reconcileLoaded(engine: Engine, req: ReconRequest): Promise<ReconReport> {
+  for (const s of statementsOf(RECON_FILES, sqlParams(req))) await engine.run(s);
+  return buildReport(await readResults(engine, req.keep ?? 50), req);
+}
+
+function b2cChecks(r: SqlResults): { checks: B2cCheck[]; usedViolated: boolean } {
+  const { total } = r.grants;
+  const p = r.packets.b2c;
+  const usedOk = p.usedAmount === p.packetAmount && p.usedSubsidies === p.packets;
+  const n = formatCount;
+  const unbalanced = r.grants.campaigns.filter((c) => !c.ok).length;
+  const checks: B2cCheck[] = [
+    {
+      name: 'subsidies issued == booked + outstanding tokens (fen)',
+      status: total.ok ? 'ok' : 'violated',
+      ours: total.booked.fen + total.outstanding.fen,
+      theirs: total.issued.fen,
+      left: { label: 'booked + outstanding', value: total.booked.fen + total.outstanding.fen },
+      right: { label: "issuer's issued", value: total.issued.fen },
+      note:
+        `the issuer issued ${plural(total.issued.count, 'grant')} (${n(total.issued.fen)} fen) in the window; booked ` +
+        `${n(total.booked.count)} (${n(total.booked.fen)} fen), outstanding ${n(total.outstanding.count)} ` +
+        `(${n(total.outstanding.fen)} fen, ${n(r.grants.totals.in_transit.count)} of them in transit); ` +
+        `${n(unbalanced)} of ${plural(r.grants.campaigns.length, 'campaign')} unbalanced`,
+    },
+    {
+      name: 'used subsidies == B2C packets (fen)',
+      status: usedOk ? 'ok' : 'violated',
+      ours: null,
+      theirs: null,
+      left: { label: 'subsidies used', value: p.usedAmount },
+      right: { label: 'B2C packets', value: p.packetAmount },
+      note: `${plural(p.usedSubsidies, 'subsidy', 'subsidies')} used, ${plural(p.packets, 'B2C packet')} created in the window`,
+    },
+    {
+      name: 'B2C claims == transfers (credits), per packet once final',
+      status: p.violations === 0 ? 'ok' : 'violated',
+      ours: null,
+      theirs: null,
+      left: { label: 'claims', value: p.claims },
+      right: { label: 'transfers', value: p.transfers },
+      note:
+        `${plural(p.packets, 'B2C packet')} (${n(p.finalPackets)} final): spent ${n(p.paid)} fen, ` +
+        `credited ${n(p.transferred)}, returned ${n(p.refunded)}; ${plural(p.violations, 'violation')}`,
+    },
+  ];
+  return { checks, usedViolated: !usedOk };
+}
+
+function buildReport(r: SqlResults, req: ReconRequest): ReconReport {
   const { window } = req;
   const lane = req.lane ?? 'real';
-  const keep = req.keep ?? 50;
-  const pageSize = req.pageSize ?? PAGE_SIZE;
   const withB2c = req.type !== 'c2c';
-  const providerOrder: MatchLookups['providerOrder'] = async (no) => {
-    const order = await deps.providerOrder(no);
-    if (order || !withB2c) return order;
-    const ret = await deps.issuer.getReturn(no);
-    return ret ? { orderNo: ret.returnNo, amount: ret.amount, status: 'succeeded' } : null;
-  };
-  const match = await matchStreams(
-    ourOrders(deps.store, req.type, window.fromMs, window.toMs, pageSize),
-    providerMoves(deps.ledger, window.fromMs, window.toMs + req.cutoffMs, pageSize, withB2c),
-    {
-      window: { fromMs: window.fromMs, toMs: window.toMs, cutoffMs: req.cutoffMs },
-      lookups: { providerOrder, ourOrder: (no) => deps.store.findOrder(no) },
-      keep,
-      apart: otherLane(lane),
-    },
-  );
-  const later: Discrepancy[] = [];
-  const hold = (d: Discrepancy) => {
-    if (later.length < keep) later.push(d);
-  };
-  const b2c = withB2c
-    ? await checkB2c(
-        deps,
-        { fromMs: window.fromMs, toMs: window.toMs, cutoffMs: req.cutoffMs, now: req.now, lane, pageSize },
-        hold,
-      )
-    : null;
-  const c2c =
-    req.type === 'b2c'
-      ? null
-      : await checkPackets(
-          deps.store,
-          { type: 'c2c', fromMs: window.fromMs, toMs: window.toMs, pageSize },
-          { apart: otherLane(lane) },
-          hold,
-        );
-  const discrepancies = [...match.discrepancies, ...later].slice(0, keep);
-  const discrepancyCount = match.discrepancyCount + (c2c?.violations ?? 0) + (b2c?.discrepancyCount ?? 0);
+  const withC2c = req.type !== 'b2c';
+  const strip = ({
+    packetAmount: _a,
+    usedSubsidies: _b,
+    usedAmount: _c,
+    ...t
+  }: SqlResults['packets']['c2c']) => t;
+  const b2c = withB2c ? b2cChecks(r) : null;
+  const discrepancyCount = r.discrepancyRows + (b2c?.usedViolated ? 1 : 0);
   const notes: string[] = [];
-  const apart = match.totals.shadow;
-  if (apart.count > 0 || (b2c?.grants.totals.shadow.count ?? 0) > 0) {
+  const apart = r.totals.shadow;
+  const grantsApart = withB2c ? r.grants.totals.shadow.count : 0;
+  if (apart.count > 0 || grantsApart > 0) {
     const marked = lane === 'real' ? 'shadow-marked (load-test)' : 'real-marked';
     notes.push(
-      `${apart.count} ${marked} orders (${apart.fen} fen) and ${b2c?.grants.totals.shadow.count ?? 0} grants ` +
-        `reported apart under "shadow", never matched against this lane's books`,
+      `${formatCount(apart.count)} ${marked} ${apart.count === 1 ? 'order' : 'orders'} (${formatCount(apart.fen)} fen) and ` +
+        `${plural(grantsApart, 'grant')} reported apart under "shadow", never matched against this lane's books`,
     );
   }
-  if (match.totals.mocked.count > 0)
-    notes.push(`${match.totals.mocked.count} mocked orders reported apart, not matched against finance`);
+  if (r.totals.mocked.count > 0)
+    notes.push(
+      `${plural(r.totals.mocked.count, 'mocked order')} reported apart, not matched against finance`,
+    );
+  const closesAtMs = window.toMs + req.cutoffMs;
+  const provisional = req.now < closesAtMs;
+  if (provisional) {
+    notes.push(
+      `provisional: the window is not over until ${new Date(closesAtMs).toISOString()} (its end plus the ` +
+        `cut-off); orders may still come and settle, so this report can change`,
+    );
+  }
   return {
     window: {
       key: window.key,
@@ -136,16 +166,20 @@ export async function runRecon(deps: ReconDeps, req: ReconRequest): Promise<Reco
     type: req.type,
     lane,
     cutoffMs: req.cutoffMs,
+    provisional,
+    closesAt: new Date(closesAtMs).toISOString(),
     clean: discrepancyCount === 0,
     discrepancyCount,
-    totals: match.totals,
-    c2c,
+    totals: r.totals,
+    byKind: r.byKind,
+    held: withC2c ? r.held : null,
+    c2c: withC2c ? strip(r.packets.c2c) : null,
     b2c: b2c?.checks ?? null,
-    grants: b2c?.grants ?? null,
-    b2cPackets: b2c?.packets ?? null,
-    outOfScope: match.outOfScope,
+    grants: withB2c ? r.grants : null,
+    b2cPackets: withB2c ? strip(r.packets.b2c) : null,
+    outOfScope: r.outOfScope,
     notes,
-    discrepancies,
+    discrepancies: r.discrepancies,
   };
 }
 

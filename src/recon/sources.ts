@@ -1,6 +1,6 @@
 /**
  * Issue 8: the two sides as streams. Ours: the packet store's orders of the window, one keyset
- * page at a time per kind, merged by creation time. Theirs: finance's ledger (its export API or
+ * page at a time per kind (issue 22: loaded into the recon engine as they come). Theirs: finance's ledger (its export API or
  * its own store), one page at a time, reduced to one movement per transaction (the credit side).
  * B2C grants: our booked subsidies and the issuer's grant export, both in (issuedAt, outGrantNo)
  * keyset pages.
@@ -41,7 +41,7 @@ export function streamsOf(type: 'c2c' | 'b2c' | 'all'): { scope: ReconScope; kin
   return type === 'c2c' ? c2c : type === 'b2c' ? b2c : [...c2c, ...b2c];
 }
 
-async function* ordersOfKind(
+export async function* ordersOfKind(
   store: Pick<ReconStore, 'listOrders'>,
   scope: ReconScope,
   kind: ReconOrderRow['kind'],
@@ -56,42 +56,6 @@ async function* ordersOfKind(
     pageSize,
   );
   for await (const row of rows) yield { ...row, state: stateOf(row) };
-}
-
-/** Merges streams that are each in time order into one in time order. */
-export async function* mergeByTime<T extends { createdAt: number }>(
-  sources: readonly AsyncIterable<T>[],
-): AsyncGenerator<T> {
-  const its = sources.map((s) => s[Symbol.asyncIterator]());
-  const heads = await Promise.all(its.map((it) => it.next()));
-  for (;;) {
-    let best = -1;
-    for (let i = 0; i < heads.length; i++) {
-      const h = heads[i];
-      if (
-        h &&
-        !h.done &&
-        (best < 0 || h.value.createdAt < (heads[best] as IteratorYieldResult<T>).value.createdAt)
-      )
-        best = i;
-    }
-    if (best < 0) return;
-    const head = heads[best] as IteratorYieldResult<T>;
-    yield head.value;
-    heads[best] = await (its[best] as AsyncIterator<T>).next();
-  }
-}
-
-export function ourOrders(
-  store: Pick<ReconStore, 'listOrders'>,
-  type: 'c2c' | 'b2c' | 'all',
-  fromMs: number,
-  toMs: number,
-  pageSize = PAGE_SIZE,
-): AsyncIterable<OurOrder> {
-  return mergeByTime(
-    streamsOf(type).map((s) => ordersOfKind(store, s.scope, s.kind, fromMs, toMs, pageSize)),
-  );
 }
 
 /** One page of finance's ledger: its store's `listLedger`, or the client's wrapped to the same shape. */
@@ -126,7 +90,7 @@ export async function* providerMoves(
   for await (const e of entries) {
     const kind = MOVE_KINDS[e.kind];
     if (e.direction !== 'credit' || !kind || (kind === 'return' && !returns)) continue;
-    yield { orderNo: e.orderNo, kind, txnId: e.txnId, amount: e.amount, createdAt: e.createdAt };
+    yield { orderNo: e.orderNo, kind, txnId: e.txnId, amount: e.amount, createdAt: e.createdAt, seq: e.id };
   }
 }
 

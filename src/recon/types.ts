@@ -16,6 +16,8 @@ export interface OurOrder {
   kind: ReconOrderKind;
   /** The packet it belongs to (null for a withdrawal). */
   packetId: string | null;
+  /** Issue 22: the user it paid or was paid by (null for a B2C return). */
+  uid?: string | null;
   amount: Fen;
   /** Our status as stored (paid, transferred, pending, …). */
   status: string;
@@ -32,6 +34,8 @@ export interface ProviderMove {
   txnId: string;
   amount: Fen;
   createdAt: number;
+  /** Issue 22: the ledger entry's id: the provider's own order of its movements. */
+  seq: number;
 }
 
 /** What the provider says about one order when asked directly (a stray or late settlement). */

@@ -1,6 +1,7 @@
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Http2Bindings, HttpBindings, ServerType } from '@hono/node-server';
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../config/http-config.js';
 import { RedpktError } from '../domain/errors.js';
 
 /**
@@ -25,13 +26,55 @@ export interface HttpListener {
  */
 export type NodeBindings = HttpBindings | Http2Bindings;
 
+export interface ListenOptions {
+  /** Longest wait for a request's headers (Node: `headersTimeout`); then 408 and close. */
+  headersTimeoutMs?: number;
+  /** Longest wait for a whole request, body included (Node: `requestTimeout`); then 408 and close. */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * Issue 18: what Node answers a client that broke the protocol or ran out of time (Node's own
+ * answers are bare, with no body): our error shape, and the connection closed, since the rest of
+ * what that client sends cannot be trusted to start a new request.
+ */
+function answerClientError(err: Error & { code?: string }, socket: Socket): void {
+  if (socket.writable && socket.bytesWritten === 0) {
+    const [status, reason, code, message] =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', 'the request was not received in time']
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request Header Fields Too Large', 'VALIDATION_FAILED', 'request headers too large']
+          : [400, 'Bad Request', 'VALIDATION_FAILED', 'malformed HTTP request'];
+    const body = JSON.stringify({ error: { code, message } });
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
+
 /** Serves `fetch` on host:port (0 picks a free port) and resolves once it listens. */
 export async function listenHttp(
   fetch: (req: Request, env: NodeBindings) => Response | Promise<Response>,
   host: string,
   port: number,
+  opts: ListenOptions = {},
 ): Promise<HttpListener> {
-  const server = createAdaptorServer({ fetch, hostname: host });
+  const requestTimeout = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const headersTimeout = Math.min(opts.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout);
+  const server = createAdaptorServer({
+    fetch,
+    hostname: host,
+    serverOptions: {
+      headersTimeout,
+      requestTimeout,
+      // Node checks both timeouts only this often (default 30 s, longer than the timeouts themselves)
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 4))),
+    },
+  });
+  server.on('clientError', answerClientError);
   const address = await new Promise<AddressInfo>((resolve, reject) => {
     const onError = (e: Error) =>
       reject(new RedpktError('DEPENDENCY_FAILED', `cannot listen: ${e.message}`, { cause: e }));

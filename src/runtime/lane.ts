@@ -7,6 +7,7 @@
  * real data never sees a rehearsal.
  */
 import type { Hono } from 'hono';
+import type { Metric } from 'prom-client';
 import { createClaims } from '../core/claim-coalescer.js';
 import { subsidyTokenKey } from '../auth/subsidy-token.js';
 import type { ServeConfig } from '../config/serve-config.js';
@@ -18,6 +19,7 @@ import { createFinanceClient } from '../finance/client.js';
 import { createFinance, type Finance } from '../finance/create-finance.js';
 import { createRainClient } from '../finance/rain/rain-client.js';
 import { createGrantQueue, grantQueueConfig } from '../queue/create-grant-queue.js';
+import { createDependencyCalls } from '../metrics/dependency-calls.js';
 import { createApp } from '../server/create-app.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { startBookingWorker, type BookingWorker } from '../services/subsidy/booking-worker.js';
@@ -40,6 +42,8 @@ export interface Lane {
   app: Hono;
   background: Background;
   subsidy: { queue: GrantQueue; booking: BookingWorker };
+  /** With `--redis`: the state of the lane's connections (claim limiter, grant queue), by name. */
+  redisStatus(): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -53,6 +57,8 @@ export interface LaneInput {
   ops: Ops;
   storeConfig: StoreConfig;
   financeConfig: FinanceStoreConfig;
+  /** Metrics made outside the lane for its registry (the real lane: requests by lane). */
+  register?: readonly Metric[];
 }
 
 export async function startLane(input: LaneInput): Promise<Lane> {
@@ -86,10 +92,12 @@ export async function startLane(input: LaneInput): Promise<Lane> {
     });
     closers.push(() => finance.close());
     const clients = laneFinanceClients(url, secret, name);
-    const issuer = ops.withIssuerMock(clients.issuer);
+    // issue 23: finance's latency and errors as this lane sees them (mocked calls never reach it)
+    const calls = createDependencyCalls();
+    const issuer = ops.withIssuerMock(calls.instrument('issuer', clients.issuer));
     closers.push(() => issuer.close());
     // issue 7: a mocked packet's transfers and refund never reach finance
-    const provider = ops.withPaymentMocks(clients.provider);
+    const provider = ops.withPaymentMocks(calls.instrument('finance', clients.provider));
     closers.push(() => provider.close());
     const now = opts.now ?? Date.now;
     const deps: ServiceDeps = {
@@ -110,6 +118,8 @@ export async function startLane(input: LaneInput): Promise<Lane> {
     const app = createApp({
       deps,
       jwtSecret: secret,
+      maxTokenLifetimeSec: config.maxTokenLifetimeSec,
+      serverUrl: url,
       signSecret,
       ...(opts.limiter === false ? {} : { limiter }),
       mount: [{ prefix: '/finance', app: finance.app }],
@@ -121,6 +131,7 @@ export async function startLane(input: LaneInput): Promise<Lane> {
           { name: 'grants', depth: () => grantQueue.depth() },
         ],
         bypassed: [{ limiter: 'packet', count: () => limiter.bypassed() }],
+        register: [calls.calls, calls.latency, ...(input.register ?? [])],
         ...(shadow ? { processMetrics: false } : {}),
       }),
     });
@@ -150,6 +161,12 @@ export async function startLane(input: LaneInput): Promise<Lane> {
       app,
       background,
       subsidy: { queue: grantQueue, booking },
+      redisStatus() {
+        const out: Record<string, string> = {};
+        if (limiter.redisStatus) out['claim-limiter'] = limiter.redisStatus();
+        if (grantQueue.connectionStatus) out['grant-queue'] = grantQueue.connectionStatus();
+        return out;
+      },
       close: () => (closing ??= closeAll()),
     };
   } catch (e) {

@@ -12,7 +12,7 @@ export function createLimiter(
   redisUrl: string | undefined,
   log: (msg: string, err: unknown) => void,
   prefix = 'redpkt:',
-): ClaimLimiter {
+): ClaimLimiter & { redisStatus?: () => string } {
   if (!redisUrl) return createMemoryClaimLimiter();
   const redis = new Redis(redisUrl, {
     enableOfflineQueue: false,
@@ -33,6 +33,7 @@ export function createLimiter(
   });
   return {
     ...limiter,
+    redisStatus: () => redis.status,
     async close() {
       await limiter.close();
       redis.disconnect();

@@ -1,6 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readDataDirSecret } from '../auth/admin-key.js';
+import { RedpktError } from '../domain/errors.js';
 
 /** The service secret: given, or read from `<dataDir>/secret`, or generated there (mode 0600). */
 export async function loadOrCreateSecret(dataDir: string, given?: string): Promise<string> {
@@ -22,6 +24,25 @@ export async function loadOrCreateSecret(dataDir: string, given?: string): Promi
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return (await readFile(file, 'utf8')).trim();
     throw e;
   }
+}
+
+/**
+ * Issue 17: the secret of a service that already runs, for the commands that only use it
+ * (`token`, `admin-key`, the switch commands with `--target`): given, or read from
+ * `<dataDir>/secret`; never generated (a new secret would sign what the service refuses).
+ */
+export async function readServiceSecret(
+  dataDir: string,
+  given: string | undefined,
+  what: string,
+): Promise<string> {
+  if (given) return given;
+  const secret = await readDataDirSecret(dataDir);
+  if (secret) return secret;
+  throw new RedpktError(
+    'USAGE',
+    `${what} needs the service secret and there is none in ${join(dataDir, 'secret')}: pass --data-dir (the one \`redpkt serve\` uses), --secret or REDPKT_SECRET`,
+  );
 }
 
 /** The key finance signs callbacks and service requests with, derived so one secret configures both. */

@@ -78,7 +78,7 @@ export async function startGateway(
     metrics: createGatewayMetrics(cores, claimGate),
     describe: opts.describe,
   });
-  const listener = await listenHttp(handler, config.host, config.port).catch(async (e: unknown) => {
+  const listener = await listenHttp(handler, config.host, config.port, config).catch(async (e: unknown) => {
     await cores.close();
     await claimGate?.close();
     throw e;

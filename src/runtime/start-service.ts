@@ -8,7 +8,17 @@ import type { ServeConfig } from '../config/serve-config.js';
 import { startOps, type Ops } from '../switches/start-ops.js';
 import type { Background } from '../worker/start-worker.js';
 import { listenHttp, type NodeBindings } from './http-listener.js';
+import { createLaneRequests } from '../metrics/lane-requests.js';
 import { isShadowRequest, startLane, type Lane } from './lane.js';
+import {
+  createReadiness,
+  readinessResponse,
+  redisCheck,
+  started,
+  storeCheck,
+  switchesCheck,
+  type Readiness,
+} from './readiness.js';
 import { loadOrCreateSecret } from './secret.js';
 import {
   ensureMysqlDatabase,
@@ -34,6 +44,8 @@ export interface RunningService {
   ops: Ops;
   /** Issue 5: the shadow lane (load-test traffic), started now if it is not running yet. */
   shadow(): Promise<Lane>;
+  /** Issue 19: what `GET /readyz` answers. */
+  readiness: Readiness;
   close(): Promise<void>;
 }
 
@@ -79,25 +91,42 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
     log: opts.log,
   });
 
-  let handler: (req: Request, env: NodeBindings) => Response | Promise<Response> = () =>
-    new Response(JSON.stringify({ error: { code: 'DEPENDENCY_FAILED', message: 'starting' } }), {
-      status: 503,
-    });
-  const listener = await listenHttp((req, env) => handler(req, env), config.host, config.port).catch(
-    async (e: unknown) => {
-      await ops.close();
-      throw e;
-    },
-  );
+  // issue 19: until the real lane has started, alive (`/healthz` 200) but not ready (`/readyz` 503)
+  let readiness: Readiness = {
+    report: async () => ({
+      status: 'not_ready',
+      checks: { lane: { ok: false, detail: 'starting: opening and migrating the stores' } },
+    }),
+  };
+  let handler: (req: Request, env: NodeBindings) => Response | Promise<Response> = (req) =>
+    new URL(req.url).pathname === '/healthz'
+      ? Response.json({ ok: true, starting: true })
+      : new Response(JSON.stringify({ error: { code: 'DEPENDENCY_FAILED', message: 'starting' } }), {
+          status: 503,
+          headers: { 'content-type': 'application/json' },
+        });
+  const serve = (req: Request, env: NodeBindings): Response | Promise<Response> =>
+    isReadinessProbe(req)
+      ? readiness.report().then((report) => readinessResponse(report, req.method))
+      : handler(req, env);
+  const listener = await listenHttp(serve, config.host, config.port, config).catch(async (e: unknown) => {
+    await ops.close();
+    throw e;
+  });
   const { url } = listener;
   const laneInput = { config, opts, secret, url, ops };
-  const real = await startLane({ ...laneInput, name: 'real', storeConfig, financeConfig }).catch(
-    async (e: unknown) => {
-      await listener.close();
-      await ops.close();
-      throw e;
-    },
-  );
+  const lanes = createLaneRequests(); // issue 23: real vs shadow traffic on the real lane's /metrics
+  const real = await startLane({
+    ...laneInput,
+    name: 'real',
+    storeConfig,
+    financeConfig,
+    register: [lanes.metric],
+  }).catch(async (e: unknown) => {
+    await listener.close();
+    await ops.close();
+    throw e;
+  });
 
   const shadowStore = shadowStoreConfig(storeConfig);
   let shadowLane: Lane | undefined;
@@ -126,8 +155,18 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
       );
     }
   };
-  handler = (req, env) => (isShadowRequest(req) ? shadowFetch(req, env) : real.app.fetch(req, env));
+  handler = (req, env) => {
+    const shadow = isShadowRequest(req);
+    lanes.count(shadow ? 'shadow' : 'real');
+    return shadow ? shadowFetch(req, env) : real.app.fetch(req, env);
+  };
   if (await storeExists(shadowStore)) await startShadow();
+  readiness = createReadiness({
+    store: storeCheck(real.store),
+    switches: switchesCheck(ops.switches),
+    ...(config.redis ? { redis: redisCheck(() => ({ ...ops.redisStatus(), ...real.redisStatus() })) } : {}),
+    worker: started('outbox worker, sweeper and booking worker running'),
+  });
 
   let closing: Promise<void> | undefined;
   return {
@@ -140,6 +179,9 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
     subsidy: real.subsidy,
     ops,
     shadow: startShadow,
+    get readiness() {
+      return readiness;
+    },
     close() {
       closing ??= (async () => {
         await listener.close();
@@ -151,4 +193,12 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
       return closing;
     },
   };
+}
+
+/** `GET` or `HEAD /readyz`, answered by the service itself whichever lane a request is for. */
+function isReadinessProbe(req: Request): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  // the path starts at the first '/' after the scheme's '//' (cheaper than new URL on every request)
+  const path = req.url.slice(req.url.indexOf('/', req.url.indexOf('//') + 2));
+  return path === '/readyz' || path.startsWith('/readyz?');
 }

@@ -13,6 +13,7 @@ import { RedpktError } from '../domain/errors.js';
 import type { PacketStore } from '../domain/ports.js';
 import { notFound } from '../server/middleware/error-handler.js';
 import { listenHttp } from './http-listener.js';
+import { createReadiness, readinessResponse, redisCheck, started, storeCheck } from './readiness.js';
 import type { Background } from '../worker/start-worker.js';
 import { loadOrCreateSecret } from './secret.js';
 import { createGrantQueue, grantQueueConfig } from '../queue/create-grant-queue.js';
@@ -83,16 +84,32 @@ export async function startWorkerService(
 
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ ok: true, role: 'worker', shadow: shadow !== undefined }));
+  // issue 19: ready while its store answers and (with --redis) the grant queue is connected
+  const readiness = createReadiness({
+    store: storeCheck(real.store),
+    ...(config.redis
+      ? {
+          redis: redisCheck((): Record<string, string> =>
+            real.queueStatus ? { 'grant-queue': real.queueStatus() } : {},
+          ),
+        }
+      : {}),
+    worker: started('outbox worker, sweeper and booking worker running'),
+  });
+  app.get('/readyz', async (c) => readinessResponse(await readiness.report(), c.req.method));
   app.notFound(notFound);
-  const listener = await listenHttp((req, env) => app.fetch(req, env), config.host, config.port).catch(
-    async (e: unknown) => {
-      clearInterval(shadowTimer);
-      await shadow?.close();
-      await real.close();
-      await mocks.close();
-      throw e;
-    },
-  );
+  const listener = await listenHttp(
+    (req, env) => app.fetch(req, env),
+    config.host,
+    config.port,
+    config,
+  ).catch(async (e: unknown) => {
+    clearInterval(shadowTimer);
+    await shadow?.close();
+    await real.close();
+    await mocks.close();
+    throw e;
+  });
 
   let closing: Promise<void> | undefined;
   return {
@@ -119,6 +136,7 @@ const SHADOW_CHECK_MS = 30_000;
 interface WorkerLane {
   store: PacketStore;
   background: Background;
+  queueStatus: (() => string) | undefined;
   close(): Promise<void>;
 }
 
@@ -153,6 +171,7 @@ async function startWorkerLane(
   return {
     store,
     background,
+    queueStatus: queue.connectionStatus?.bind(queue),
     async close() {
       await booking.stop();
       await queue.close();

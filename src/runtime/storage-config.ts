@@ -1,11 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import mysql from 'mysql2/promise';
+import { isMysqlUrl, MYSQL_URL_MESSAGE } from '../config/mysql-url.js';
+import { RedpktError } from '../domain/errors.js';
 
 export type StoreConfig = { kind: 'sqlite'; file: string } | { kind: 'mysql'; urls: string[] };
 export type FinanceStoreConfig = { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
 
 export function packetStoreConfig(dataDir: string, mysqlUrls: readonly string[]): StoreConfig {
+  const other = mysqlUrls.find((u) => !isMysqlUrl(u));
+  if (other !== undefined)
+    throw new RedpktError('USAGE', `--mysql ${MYSQL_URL_MESSAGE}, got ${JSON.stringify(other)}`);
   return mysqlUrls.length > 0
     ? { kind: 'mysql', urls: [...mysqlUrls] }
     : { kind: 'sqlite', file: join(dataDir, 'redpkt.db') };
@@ -23,7 +27,7 @@ export function financeStoreConfig(dataDir: string, mysqlUrls: readonly string[]
 export function databaseOf(url: string): string {
   const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
   if (!/^[A-Za-z0-9_]+$/.test(name))
-    throw new Error(`the MySQL URL must name a database (letters, digits, _): ${url}`);
+    throw new RedpktError('USAGE', `the MySQL URL must name a database (letters, digits, _): ${url}`);
   return name;
 }
 
@@ -32,11 +36,39 @@ export async function ensureMysqlDatabase(url: string): Promise<void> {
   const name = databaseOf(url);
   const u = new URL(url);
   u.pathname = '/';
-  const conn = await mysql.createConnection({ uri: u.toString() });
+  const conn = await connect(u);
   try {
     await conn.query(`CREATE DATABASE IF NOT EXISTS \`${name}\``);
+  } catch (e) {
+    throw new RedpktError(
+      'DEPENDENCY_FAILED',
+      `MySQL at ${redacted(u)} cannot create database ${name}: ${messageOf(e)}`,
+      {
+        cause: e,
+      },
+    );
   } finally {
     await conn.end();
+  }
+}
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+function redacted(u: URL): string {
+  const copy = new URL(u);
+  if (copy.password) copy.password = '***';
+  return copy.toString();
+}
+
+/** A connection to the server of `u`, or DEPENDENCY_FAILED naming it (issue 17: exit 4, one line). */
+async function connect(u: URL) {
+  const { default: mysql } = await import('mysql2/promise');
+  try {
+    return await mysql.createConnection({ uri: u.toString() });
+  } catch (e) {
+    throw new RedpktError('DEPENDENCY_FAILED', `cannot reach MySQL at ${redacted(u)}: ${messageOf(e)}`, {
+      cause: e,
+    });
   }
 }
 
@@ -73,7 +105,7 @@ export async function storeExists(config: StoreConfig): Promise<boolean> {
   for (const url of config.urls) {
     const u = new URL(url);
     u.pathname = '/';
-    const conn = await mysql.createConnection({ uri: u.toString() });
+    const conn = await connect(u);
     try {
       const [rows] = await conn.query('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [
         databaseOf(url),

@@ -18,15 +18,26 @@ export interface AggregateInput {
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
+const byCount = (counts: ReadonlyMap<string, number>): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const [code, n] of [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) out[code] = n;
+  return out;
+};
+
 export function stepReport(m: StepMetrics, durationMs: number): StepReport {
-  const errors: Record<string, number> = {};
-  for (const [code, n] of [...m.errors].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))
-    errors[code] = n;
+  const errors = byCount(m.errors);
+  const messages: Record<string, string> = {};
+  for (const code of Object.keys(errors)) {
+    const text = m.messages.get(code);
+    if (text !== undefined) messages[code] = text;
+  }
   return {
     name: m.name,
     count: m.count,
     ok: m.ok,
+    outcomes: byCount(m.outcomes),
     errors,
+    messages,
     rps: durationMs > 0 ? round((m.count * 1000) / durationMs, 2) : 0,
     latencyMs: summarizeStep(m),
   };

@@ -16,10 +16,28 @@ export interface ClaimingState {
 
 const MAX_RATE_LIMIT_RETRIES = 10;
 
+/**
+ * Expected answers to a claim, not failures: the packet is gone (more claimers than shares), and
+ * a 429 the claimer will retry (the last allowed attempt's 429 is a failure). With `--expire` a
+ * claim may also come after the expiry.
+ */
+const GONE = ['PACKET_EXHAUSTED'];
+const claimOutcomes = (expire: boolean, retrying: boolean): ReadonlySet<string> =>
+  new Set([...GONE, ...(expire ? ['PACKET_EXPIRED'] : []), ...(retrying ? ['RATE_LIMITED'] : [])]);
+
 export const packetIdOf = (s: ClaimingState): string => s.packetId ?? abort('NO_PACKET');
 
-/** M distinct claimers at once; a 429 is retried after its retryAfterMs, as real clients do. */
-export function claimStep<S extends ClaimingState>(users: UserPool): Step<S> {
+/**
+ * M distinct claimers at once; a 429 is retried after its retryAfterMs, as real clients do. A
+ * claimer whose last answer is neither a share nor an expected outcome fails the flow (the claim
+ * list still runs, for the money check).
+ */
+export function claimStep<S extends ClaimingState>(
+  users: UserPool,
+  opts: { expire?: boolean } = {},
+): Step<S> {
+  const retrying = claimOutcomes(opts.expire ?? false, true);
+  const last = claimOutcomes(opts.expire ?? false, false);
   return {
     name: 'claim',
     async run(ctx: StepContext<S>) {
@@ -28,11 +46,11 @@ export function claimStep<S extends ClaimingState>(users: UserPool): Step<S> {
       await Promise.all(
         state.claimers.map(async (uid) => {
           for (let attempt = 0; ; attempt++) {
-            const r = await http.request({
-              method: 'POST',
-              path,
-              headers: { authorization: users.auth(uid) },
-            });
+            const expected = attempt < MAX_RATE_LIMIT_RETRIES ? retrying : last;
+            const r = await http.request(
+              { method: 'POST', path, headers: { authorization: users.auth(uid) } },
+              { expected },
+            );
             if (r.ok) {
               const c = readClaim(r.body);
               if (c) state.answered.push({ uid, amount: c.amount, claimNo: c.claimNo });
@@ -44,6 +62,7 @@ export function claimStep<S extends ClaimingState>(users: UserPool): Step<S> {
             }
             // A lost response (status 0) may or may not have claimed: not "refused".
             if (r.status > 0) state.refused.push(uid);
+            if (r.code !== undefined && !expected.has(r.code)) ctx.fail(r.code);
             return;
           }
         }),
@@ -76,6 +95,7 @@ export function checkClaims(
 ): void {
   money.check({
     packetId: packet.packetId,
+    sender: state.sender,
     amount: packet.amount,
     shares: packet.shares,
     claimers: state.claimers,

@@ -62,4 +62,29 @@ export class CoarseHistogram {
   maxMs(): number {
     return this.maxUs / 1000;
   }
+
+  /** `[maxUs, bin, count, bin, count, …]` for the non-empty bins: what a result file keeps. */
+  encode(): number[] {
+    const out = [this.maxUs];
+    for (let bin = 0; bin < BINS; bin++) if (this.counts[bin]! > 0) out.push(bin, this.counts[bin]!);
+    return out;
+  }
+
+  /** The histogram `encode` described; a malformed list is a RangeError. */
+  static decode(data: readonly number[]): CoarseHistogram {
+    const h = new CoarseHistogram();
+    const [maxUs = 0] = data;
+    if (data.length % 2 !== 1 || !Number.isSafeInteger(maxUs) || maxUs < 0)
+      throw new RangeError('bad coarse histogram');
+    h.maxUs = maxUs;
+    for (let i = 1; i < data.length; i += 2) {
+      const bin = data[i]!;
+      const n = data[i + 1]!;
+      if (!Number.isSafeInteger(bin) || bin < 0 || bin >= BINS || !Number.isSafeInteger(n) || n < 0)
+        throw new RangeError('bad coarse histogram bin');
+      h.counts[bin]! += n;
+      h.total += n;
+    }
+    return h;
+  }
 }

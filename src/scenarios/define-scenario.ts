@@ -29,9 +29,19 @@ export interface HttpResult {
   latencyMs: number;
 }
 
+export interface RequestOptions {
+  /** false: not measured (a poll inside a step that samples itself). */
+  record?: boolean;
+  /**
+   * Codes that are an expected answer here, not a failure: counted as the step's outcomes
+   * (`PACKET_EXHAUSTED` with more claimers than shares, a 429 that will be retried).
+   */
+  expected?: ReadonlySet<string>;
+}
+
 export interface StepHttp {
   /** Sends a request; never throws for an HTTP or transport failure (see `HttpResult.code`). */
-  request(req: HttpRequest, opts?: { record?: boolean }): Promise<HttpResult>;
+  request(req: HttpRequest, opts?: RequestOptions): Promise<HttpResult>;
 }
 
 export interface StepContext<S> {
@@ -40,6 +50,11 @@ export interface StepContext<S> {
   readonly http: StepHttp;
   /** Records one sample for this step, measured from `startedAt` (a `now()` value); `code` marks it failed. */
   sample(startedAt: number, code?: string): void;
+  /**
+   * Marks the flow failed with `code` (the first call wins) while the steps go on, e.g. the claim
+   * list after a claimer got an unexpected answer (the money check still needs it).
+   */
+  fail(code: string): void;
   /** Monotonic milliseconds (performance.now()). */
   now(): number;
   sleep(ms: number): Promise<void>;

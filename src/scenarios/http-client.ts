@@ -20,6 +20,8 @@ export interface RawResponse {
   readonly body: unknown;
   /** Set when no response came back. */
   transportError?: string;
+  /** The transport error's own message, when no response came back. */
+  transportMessage?: string;
 }
 
 export interface HttpClient {
@@ -88,6 +90,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 class Exchange implements Dispatcher.DispatchHandler, SlotWaiter, RawResponse {
   status = 0;
   transportError?: string;
+  transportMessage?: string;
   private json = false;
   private first: Buffer | undefined;
   private rest: Buffer[] | undefined;
@@ -150,6 +153,7 @@ class Exchange implements Dispatcher.DispatchHandler, SlotWaiter, RawResponse {
     if (this.answered) return;
     this.status = 0;
     this.transportError = transportCode(error);
+    this.transportMessage = error.message;
     this.finish();
   }
 
@@ -234,4 +238,13 @@ export function responseCode(res: RawResponse): string | undefined {
   if (res.status >= 200 && res.status < 300) return undefined;
   const code = (res.body as { error?: { code?: unknown } } | null)?.error?.code;
   return typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? code : `HTTP_${res.status}`;
+}
+
+/** What a failed answer says: the body's `error.message`, the transport error's, or the status line. */
+export function responseMessage(res: RawResponse): string {
+  if (res.transportError) return res.transportMessage ?? res.transportError;
+  const body = res.body;
+  const message = (body as { error?: { message?: unknown } } | null)?.error?.message;
+  if (typeof message === 'string' && message.length > 0) return message;
+  return typeof body === 'string' && body.length > 0 ? `HTTP ${res.status}: ${body}` : `HTTP ${res.status}`;
 }

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { RedpktError } from '../domain/errors.js';
+import { createHash, randomBytes } from 'node:crypto';
 import { parseDuration, parseRate } from './duration.js';
 import type { LoadModel } from './runner.js';
+import type { Segment } from './segment.js';
+import { resolveSegment, shareOf } from './segment.js';
+import { parseStartAt } from './start-at.js';
 
 /** `redpkt load` flags as commander hands them over (strings), parsed and checked in one place. */
 export interface LoadFlags {
   target?: string;
   secret?: string;
+  dataDir?: string;
   fixtures?: string;
   packets?: string;
   shares?: string;
@@ -25,6 +30,19 @@ export interface LoadFlags {
   expire?: boolean;
   expireAfter?: string;
   refundTimeout?: string;
+  segment?: string;
+  segments?: string;
+  startAt?: string;
+  out?: string;
+  runId?: string;
+}
+
+/** What `resolveLoadConfig` reads from the environment (parsed in src/config/env.ts). */
+export interface LoadEnv {
+  secret?: string | undefined;
+  dataDir?: string | undefined;
+  segment?: string | undefined;
+  jobCompletionIndex?: string | undefined;
 }
 
 export interface LoadConfig {
@@ -32,13 +50,18 @@ export interface LoadConfig {
   /** undefined: start the embedded service in process. */
   target: string | undefined;
   secret: string | undefined;
+  /** Where to read the secret from when --target is given without one (`<dataDir>/secret`). */
+  dataDir: string;
   fixtures: string | undefined;
+  /** The whole run's packets (all segments together). */
   packets: number | undefined;
   durationMs: number | undefined;
   rampMs: number;
   shares: number;
   claimers: number;
+  /** The whole run's model: each segment runs its share. */
   model: LoadModel;
+  /** The whole run's connections: each segment opens its share (at least one). */
   connections: number;
   timeoutMs: number;
   thresholds: string[];
@@ -47,6 +70,15 @@ export interface LoadConfig {
   html: string | undefined;
   seed: string;
   expire: { afterSec: number; refundTimeoutMs: number } | undefined;
+  segment: Segment;
+  /** `--start-at`, epoch ms. */
+  startAtMs: number | undefined;
+  /** `--out`: the mergeable result file. */
+  out: string | undefined;
+  /** Shared by every segment of a run (from --run-id, or derived from the config and --start-at); random otherwise. */
+  runId: string;
+  /** Identifies the run's configuration: `load merge` refuses files whose hashes differ. */
+  configHash: string;
 }
 
 export const DEFAULT_PACKETS = 50;
@@ -88,13 +120,18 @@ const Schema = z.object({
   expire: z.boolean().default(false),
   expireAfter: z.string().optional(),
   refundTimeout: z.string().optional(),
+  dataDir: z.string().min(1).optional(),
+  segment: z.string().optional(),
+  segments: z.string().optional(),
+  startAt: z.string().optional(),
+  out: z.string().min(1).optional(),
+  runId: z
+    .string()
+    .regex(/^[a-z0-9]{1,16}$/, '--run-id must be 1-16 lower-case letters or digits')
+    .optional(),
 });
 
-export function resolveLoadConfig(
-  scenario: string,
-  flags: LoadFlags,
-  env: { secret?: string | undefined } = {},
-): LoadConfig {
+export function resolveLoadConfig(scenario: string, flags: LoadFlags, env: LoadEnv = {}): LoadConfig {
   const parsed = Schema.safeParse(flags);
   if (!parsed.success) throw new RedpktError('USAGE', parsed.error.issues.map((i) => i.message).join('; '));
   const f = parsed.data;
@@ -124,12 +161,22 @@ export function resolveLoadConfig(
   if (f.target === undefined && f.secret !== undefined) {
     throw new RedpktError('USAGE', '--secret is for --target; the embedded service makes its own');
   }
-  return {
+  const segment = resolveSegment({
+    segment: f.segment,
+    segments: f.segments,
+    envSegment: env.segment,
+    jobCompletionIndex: env.jobCompletionIndex,
+  });
+  const startAtMs = f.startAt === undefined ? undefined : parseStartAt(f.startAt);
+  const packets = f.packets ?? (durationMs === undefined ? DEFAULT_PACKETS : undefined);
+  if (segment.count > 1) checkSegmentable(segment, f.target, packets, model, f.runId ?? f.startAt);
+  const base = {
     scenario,
     target: f.target,
     secret: f.target === undefined ? undefined : (f.secret ?? env.secret),
+    dataDir: f.dataDir ?? env.dataDir ?? '.redpkt',
     fixtures: f.fixtures,
-    packets: f.packets ?? (durationMs === undefined ? DEFAULT_PACKETS : undefined),
+    packets,
     durationMs,
     rampMs: f.ramp === undefined ? 0 : parseDuration(f.ramp, '--ramp'),
     shares: f.shares,
@@ -142,8 +189,68 @@ export function resolveLoadConfig(
     html: f.html,
     seed: f.seed,
     expire,
+    segment,
+    startAtMs,
+    out: f.out,
+  };
+  const configHash = hashOf(runShape(base));
+  const runId =
+    f.runId ??
+    (startAtMs !== undefined
+      ? hashOf({ configHash, startAtMs }).slice(0, 10)
+      : randomBytes(6).toString('hex').slice(0, 10));
+  return { ...base, runId, configHash };
+}
+
+/** Segments of one run share a target, and each gets at least one packet and one virtual user. */
+function checkSegmentable(
+  seg: Segment,
+  target: string | undefined,
+  packets: number | undefined,
+  model: LoadModel,
+  shared: string | undefined,
+): void {
+  const n = seg.count;
+  if (target === undefined)
+    throw new RedpktError('USAGE', '--segment needs --target: the segments of a run share one target');
+  if (shared === undefined)
+    throw new RedpktError(
+      'USAGE',
+      '--segment needs --start-at (every generator starts its schedule then; the run id derives from it) or --run-id',
+    );
+  if (packets !== undefined && shareOf(packets, { index: n - 1, count: n }) === 0)
+    throw new RedpktError('USAGE', `--packets ${packets} leaves segments of ${n} without a packet`);
+  if (model.kind === 'closed' && model.concurrency < n)
+    throw new RedpktError(
+      'USAGE',
+      `--concurrency ${model.concurrency} leaves segments of ${n} without a virtual user`,
+    );
+  if (model.kind === 'open' && model.maxInFlight < n)
+    throw new RedpktError('USAGE', `--max-in-flight ${model.maxInFlight} is below the ${n} segments`);
+}
+
+/** The fields every segment of one run must agree on (not the thresholds: a merge may evaluate others). */
+function runShape(c: Omit<LoadConfig, 'runId' | 'configHash'>): Record<string, unknown> {
+  return {
+    scenario: c.scenario,
+    target: c.target ?? null,
+    packets: c.packets ?? null,
+    durationMs: c.durationMs ?? null,
+    rampMs: c.rampMs,
+    shares: c.shares,
+    claimers: c.claimers,
+    model: c.model,
+    connections: c.connections,
+    timeoutMs: c.timeoutMs,
+    seed: c.seed,
+    expire: c.expire ?? null,
+    segments: c.segment.count,
+    startAtMs: c.startAtMs ?? null,
   };
 }
+
+const hashOf = (v: unknown): string =>
+  createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16);
 
 /** What the report shows of the configuration (never the secret). */
 export function reportConfig(c: LoadConfig, users: number): Record<string, unknown> {
@@ -164,5 +271,8 @@ export function reportConfig(c: LoadConfig, users: number): Record<string, unkno
     seed: c.seed,
     expire: c.expire ?? false,
     thresholds: c.thresholds,
+    runId: c.runId,
+    ...(c.segment.count > 1 ? { segments: c.segment.count } : {}),
+    startAt: c.startAtMs === undefined ? null : new Date(c.startAtMs).toISOString(),
   };
 }

@@ -17,6 +17,8 @@ export interface ListedClaim {
 
 export interface PacketRecord {
   packetId: string;
+  /** Who sent it: the claim list is read with the sender's token (`load merge --target`). */
+  sender?: string;
   /** What the load run asked for. */
   amount: number;
   shares: number;
@@ -32,20 +34,25 @@ export interface PacketRecord {
   refund?: number;
 }
 
+export const MISMATCH_KINDS = [
+  'total-amount',
+  'duplicate-uid',
+  'answer-conflict',
+  'claimer-amount',
+  'missing-claim',
+  'refused-but-listed',
+  'unexpected-claim',
+  'share-below-1-fen',
+  'too-many-claims',
+  'sum',
+  'duplicate-packet',
+  'truncated',
+] as const;
+export type MismatchKind = (typeof MISMATCH_KINDS)[number];
+
 export interface Mismatch {
   packetId: string;
-  kind:
-    | 'total-amount'
-    | 'duplicate-uid'
-    | 'answer-conflict'
-    | 'claimer-amount'
-    | 'missing-claim'
-    | 'refused-but-listed'
-    | 'unexpected-claim'
-    | 'share-below-1-fen'
-    | 'too-many-claims'
-    | 'sum'
-    | 'truncated';
+  kind: MismatchKind;
   detail: string;
 }
 
@@ -119,37 +126,123 @@ export interface MoneySummary {
   mismatches: Mismatch[];
 }
 
+/**
+ * What a merge needs of one generator's money check, in a size that does not grow with the run:
+ * the counts and fen sums of every checked packet, the mismatches it found, and a bounded sample
+ * of packets with every answered claim (re-checked against the target by `load merge --target`).
+ */
+export interface MoneyFacts {
+  packets: number;
+  checked: number;
+  /** Sum of the checked packets' amounts, fen. */
+  sentFen: number;
+  /** Claims in the checked packets' claim lists, and their fen. */
+  listedClaims: number;
+  listedFen: number;
+  /** 2xx claim answers, and their fen. */
+  answeredClaims: number;
+  answeredFen: number;
+  refundedFen: number;
+  mismatches: Mismatch[];
+  /** At most SAMPLE_SIZE checked packets, chosen evenly over the run (reservoir sampling). */
+  sample: SampledPacket[];
+}
+
+export interface SampledPacket {
+  packetId: string;
+  sender: string;
+  amount: number;
+  shares: number;
+  /** [uid, fen, claimNo] of every 2xx answer. */
+  answered: [string, number, string][];
+  refused: string[];
+  claimers: string[];
+  refund?: number;
+}
+
+export const SAMPLE_SIZE = 100;
+
 export interface MoneyCheck {
   touch(packetId: string): void;
   check(record: PacketRecord): Mismatch[];
   summary(): MoneySummary;
+  facts(): MoneyFacts;
 }
 
-/** Counts every packet; keeps at most `keep` mismatches (then one `truncated` line says how many more). */
-export function createMoneyCheck(keep = 1000): MoneyCheck {
+/**
+ * Counts every packet; keeps at most `keep` mismatches (then one `truncated` line says how many
+ * more) and a sample of `SAMPLE_SIZE` packets, picked with `random` (seeded by the caller).
+ */
+export function createMoneyCheck(keep = 1000, random: () => number = Math.random): MoneyCheck {
   let packets = 0;
   let checked = 0;
   let dropped = 0;
+  const sums = {
+    sentFen: 0,
+    listedClaims: 0,
+    listedFen: 0,
+    answeredClaims: 0,
+    answeredFen: 0,
+    refundedFen: 0,
+  };
   const mismatches: Mismatch[] = [];
+  const sample: SampledPacket[] = [];
+  const list = () =>
+    dropped > 0
+      ? [...mismatches, { packetId: '*', kind: 'truncated' as const, detail: `${dropped} more` }]
+      : [...mismatches];
   return {
     touch() {
       packets++;
     },
     check(record) {
       const found = checkPacket(record);
-      if (record.list) checked++;
+      if (record.list) {
+        checked++;
+        sums.sentFen += record.amount;
+        sums.listedClaims += record.list.claims.length;
+        for (const c of record.list.claims) sums.listedFen += c.amount;
+        sums.answeredClaims += record.answered.length;
+        for (const a of record.answered) sums.answeredFen += a.amount;
+        sums.refundedFen += record.refund ?? 0;
+        const slot = sample.length < SAMPLE_SIZE ? sample.length : Math.floor(random() * checked);
+        if (slot < SAMPLE_SIZE) sample[slot] = sampled(record);
+      }
       for (const m of found) {
         if (mismatches.length < keep) mismatches.push(m);
         else dropped++;
       }
       return found;
     },
-    summary() {
-      const list =
-        dropped > 0
-          ? [...mismatches, { packetId: '*', kind: 'truncated' as const, detail: `${dropped} more` }]
-          : [...mismatches];
-      return { packets, checked, mismatches: list };
-    },
+    summary: () => ({ packets, checked, mismatches: list() }),
+    facts: () => ({ packets, checked, ...sums, mismatches: list(), sample: [...sample] }),
+  };
+}
+
+function sampled(r: PacketRecord): SampledPacket {
+  return {
+    packetId: r.packetId,
+    sender: r.sender ?? '',
+    amount: r.amount,
+    shares: r.shares,
+    answered: r.answered.map((a) => [a.uid, a.amount, a.claimNo]),
+    refused: [...r.refused],
+    claimers: [...r.claimers],
+    ...(r.refund !== undefined ? { refund: r.refund } : {}),
+  };
+}
+
+/** A sampled packet back as a record for `checkPacket`, with a claim list read again. */
+export function recordOf(p: SampledPacket, list: PacketRecord['list']): PacketRecord {
+  return {
+    packetId: p.packetId,
+    sender: p.sender,
+    amount: p.amount,
+    shares: p.shares,
+    claimers: p.claimers,
+    answered: p.answered.map(([uid, amount, claimNo]) => ({ uid, amount, claimNo })),
+    refused: p.refused,
+    ...(list ? { list } : {}),
+    ...(p.refund !== undefined ? { refund: p.refund } : {}),
   };
 }

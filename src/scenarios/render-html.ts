@@ -8,11 +8,12 @@ import type { LoadReport, LoadTimeline } from './report.js';
 export function renderHtml(report: LoadReport, timeline: LoadTimeline): string {
   const rows = report.steps
     .map((s) => {
-      const errors = Object.entries(s.errors)
-        .map(([c, n]) => `${esc(c)}&nbsp;${n}`)
-        .join('<br>');
+      const codes = (counts: Record<string, number>) =>
+        Object.entries(counts)
+          .map(([c, n]) => `${esc(c)}&nbsp;${n}`)
+          .join('<br>') || '-';
       const l = s.latencyMs;
-      return `<tr><td>${esc(s.name)}</td>${[s.count, s.ok].map(num).join('')}<td>${errors || '-'}</td>${[s.rps, l.p50, l.p90, l.p99, l.p999, l.max].map(num).join('')}</tr>`;
+      return `<tr><td>${esc(s.name)}</td>${[s.count, s.ok].map(num).join('')}<td>${codes(s.outcomes ?? {})}</td><td>${codes(s.errors)}</td>${[s.rps, l.p50, l.p90, l.p99, l.p999, l.max].map(num).join('')}</tr>`;
     })
     .join('\n');
   const money = report.money;
@@ -43,7 +44,7 @@ table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px}td.n{
 </style></head><body>
 <h1>redpkt load ${esc(report.scenario)}</h1>
 <p>started ${esc(report.startedAt)}, ${(report.durationMs / 1000).toFixed(1)} s; generator ${report.generator.cpuPct}% CPU, event loop p99 ${report.generator.eventLoopP99Ms} ms</p>
-<table><thead><tr><th>step</th><th>count</th><th>ok</th><th>errors</th><th>rps</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>max ms</th></tr></thead>
+<table><thead><tr><th>step</th><th>count</th><th>ok</th><th>outcomes</th><th>errors</th><th>rps</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>max ms</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>

@@ -7,9 +7,14 @@ import type { TimelinePoint } from './timeline.js';
 export interface StepReport {
   name: string;
   count: number;
+  /** 2xx answers (or whole iterations that completed, for `flow`). */
   ok: number;
+  /** Expected non-2xx answers by code (`PACKET_EXHAUSTED` with more claimers than shares, a 429 retried). */
+  outcomes: Record<string, number>;
   /** Failures by code: the server's error code, `HTTP_<status>`, a transport code, or `DROPPED`. */
   errors: Record<string, number>;
+  /** The first message of each failure code (what the server or the transport said). */
+  messages: Record<string, string>;
   rps: number;
   latencyMs: LatencySummary;
 }
@@ -23,6 +28,38 @@ export interface LoadReport {
   money: MoneySummary;
   thresholds: ThresholdResult[];
   generator: { cpuPct: number; eventLoopP99Ms: number };
+  /** With `--segment`: which part of the run this generator ran (`3/8`), else absent. */
+  segment?: string;
+  /** `redpkt load merge`: one line per generator (segment), for spotting a generator that was the bottleneck. */
+  generators?: GeneratorLine[];
+  /** `redpkt load merge`: the fen sums of every segment's checked packets. */
+  moneyTotals?: {
+    sentFen: number;
+    listedClaims: number;
+    listedFen: number;
+    answeredClaims: number;
+    answeredFen: number;
+    refundedFen: number;
+    /** With `--target`: sampled packets whose claim lists were read again and checked. */
+    recheckedOnTarget?: number;
+  };
+  /** `redpkt load merge`: segments that were expected but not given (with `--allow-partial`). */
+  missingSegments?: string[];
+}
+
+export interface GeneratorLine {
+  segment: string;
+  host: string;
+  startedAt: string;
+  startLagMs: number | null;
+  durationMs: number;
+  iterations: number;
+  dropped: number;
+  requests: number;
+  cpuPct: number;
+  eventLoopP99Ms: number;
+  /** The generator's own CPU or event-loop lag was high enough that its latencies are partly its own. */
+  bottleneck: boolean;
 }
 
 /** Latency over time per step, for the HTML charts (not part of the JSON report). */

@@ -1,12 +1,15 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { FixtureUser } from '../fixtures/fixture-user.js';
-import { fixtureUser } from '../fixtures/generate-users.js';
-import { readUsers } from '../fixtures/read-users.js';
+import { RedpktError } from '../domain/errors.js';
+import { createRng } from '../fixtures/rng.js';
+import { readDataDirSecret } from '../fixtures/data-dir-secret.js';
 import { aggregate, exitCodeOf, timelineOf } from './aggregate.js';
+import type { HttpClient } from './http-client.js';
 import { createHttpClient } from './http-client.js';
 import type { LoadConfig } from './load-config.js';
 import { reportConfig } from './load-config.js';
+import { loadUsers } from './load-users.js';
 import { createMetrics } from './metrics.js';
 import { createMoneyCheck } from './money-check.js';
 import { startProgress } from './progress.js';
@@ -14,12 +17,15 @@ import { scenarioEntry } from './registry.js';
 import type { ScenarioOptions } from './registry.js';
 import { renderHtml } from './render-html.js';
 import { renderTable } from './render-table.js';
-import type { RunResult } from './runner.js';
 import type { LoadReport } from './report.js';
+import { buildResultFile } from './result-file.js';
+import type { RunResult } from './runner.js';
+import { segmentLabel, shareOf } from './segment.js';
 import { startSelfWatch } from './self-watch.js';
 import type { Target } from './target.js';
 import { embeddedTarget, remoteTarget } from './target.js';
-import { parseThresholds } from './thresholds.js';
+import { withDefaultChecks } from './thresholds.js';
+import type { UserPool } from './user-pool.js';
 import { createUserPool } from './user-pool.js';
 
 export interface LoadIo {
@@ -33,7 +39,7 @@ export interface LoadIo {
 
 export interface LoadOutcome {
   report: LoadReport;
-  /** 0 pass, 1 a threshold failed, 2 money mismatch. */
+  /** 0 pass, 1 a threshold or default check failed, 2 money mismatch. */
   exitCode: 0 | 1 | 2;
 }
 
@@ -46,22 +52,25 @@ export async function runLoad(config: LoadConfig, io: LoadIo): Promise<LoadOutco
     shares: config.shares,
     claimers: config.claimers,
     seed: config.seed,
-    runId: `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`,
+    runId: config.runId,
     activeTimeoutMs: ACTIVE_TIMEOUT_MS,
     ...(config.expire ? { expire: config.expire } : {}),
   };
   // Usage errors before anything starts.
-  const thresholds = parseThresholds(config.thresholds, entry.stepNames(options));
+  const stepNames = entry.stepNames(options);
+  const thresholds = withDefaultChecks(config.thresholds, stepNames);
   const users = await loadUsers(config);
+  const secret =
+    config.target === undefined ? undefined : (config.secret ?? (await readDataDirSecret(config.dataDir)));
 
-  const target: Target = config.target
-    ? await remoteTarget(config.target, config.secret)
-    : await embeddedTarget();
+  const target: Target = config.target ? await remoteTarget(config.target, secret) : await embeddedTarget();
   const warn = (msg: string) => io.stderr.write(`redpkt: warning: ${msg}\n`);
+  const segmented = config.segment.count > 1;
   let report: LoadReport;
+  const written: string[] = [];
   try {
     const pool = await createUserPool(users, target.secret);
-    const money = createMoneyCheck();
+    const money = createMoneyCheck(1000, createRng(`${config.runId}:money:${config.segment.index}`));
     const scenario = entry.build({
       users: pool,
       money,
@@ -70,36 +79,47 @@ export async function runLoad(config: LoadConfig, io: LoadIo): Promise<LoadOutco
     });
     const client = createHttpClient({
       url: target.url,
-      connections: config.connections,
+      connections: Math.max(1, shareOf(config.connections, config.segment)),
       timeoutMs: config.timeoutMs,
     });
     const metrics = createMetrics({ steps: scenario.stepNames, startMs: performance.now() });
-    const watch = startSelfWatch({
-      onWarn: warn,
-      ...(config.target ? {} : { sharedWith: 'the embedded service' }),
-    });
-    const progress = startProgress({
-      enabled: io.isTTY,
-      stream: io.stderr,
-      metrics,
-      label: `load ${config.scenario}`,
-    });
     let run: RunResult;
+    let generator;
     try {
-      run = await scenario.run({
-        client,
-        metrics,
-        model: config.model,
-        rampMs: config.rampMs,
-        ...(config.packets !== undefined ? { iterations: config.packets } : {}),
-        ...(config.durationMs !== undefined ? { durationMs: config.durationMs } : {}),
-        ...(io.signal ? { signal: io.signal } : {}),
+      await checkTokens(client, pool, config.secret !== undefined || secret !== undefined);
+      if (config.startAtMs !== undefined)
+        io.stderr.write(
+          `redpkt: ${segmented ? `segment ${segmentLabel(config.segment)}: ` : ''}waiting for --start-at ${new Date(config.startAtMs).toISOString()}\n`,
+        );
+      const watch = startSelfWatch({
+        onWarn: warn,
+        ...(config.target ? {} : { sharedWith: 'the embedded service' }),
       });
+      const progress = startProgress({
+        enabled: io.isTTY,
+        stream: io.stderr,
+        metrics,
+        label: `load ${config.scenario}`,
+      });
+      try {
+        run = await scenario.run({
+          client,
+          metrics,
+          model: config.model,
+          rampMs: config.rampMs,
+          segment: config.segment,
+          ...(config.startAtMs !== undefined ? { startAtMs: config.startAtMs } : {}),
+          ...(config.packets !== undefined ? { iterations: config.packets } : {}),
+          ...(config.durationMs !== undefined ? { durationMs: config.durationMs } : {}),
+          ...(io.signal ? { signal: io.signal } : {}),
+        });
+      } finally {
+        progress.stop();
+        generator = watch.stop();
+      }
     } finally {
-      progress.stop();
       await client.close();
     }
-    const generator = watch.stop();
     report = aggregate({
       scenario: config.scenario,
       config: reportConfig(config, pool.size),
@@ -110,7 +130,24 @@ export async function runLoad(config: LoadConfig, io: LoadIo): Promise<LoadOutco
       thresholds,
       generator,
     });
-    if (config.html) await writeFile(config.html, renderHtml(report, timelineOf(metrics)));
+    if (segmented) report.segment = segmentLabel(config.segment);
+    if (config.out) {
+      const file = buildResultFile({
+        config,
+        users: pool.size,
+        stepNames,
+        run,
+        metrics,
+        money: money.facts(),
+        generator,
+      });
+      await writeOut(config.out, `${JSON.stringify(file)}\n`);
+      written.push(`result file ${config.out} (merge with \`redpkt load merge\`)`);
+    }
+    if (config.html) {
+      await writeOut(config.html, renderHtml(report, timelineOf(metrics)));
+      written.push(`HTML report ${config.html}`);
+    }
   } finally {
     await target.close();
   }
@@ -119,22 +156,42 @@ export async function runLoad(config: LoadConfig, io: LoadIo): Promise<LoadOutco
     warn(`the embedded service logged ${logged.count} error(s); first: ${logged.first ?? '?'}`);
 
   const json = `${JSON.stringify(report, null, 2)}\n`;
-  if (config.json === '-') io.stdout.write(json);
-  else {
-    if (config.json) await writeFile(config.json, json);
-    io.stdout.write(renderTable(report));
+  if (config.json && config.json !== '-') {
+    await writeOut(config.json, json);
+    written.push(`JSON report ${config.json}`);
   }
+  // notes go where the table goes; with `--json -` stdout carries the JSON only
+  const notes = config.json === '-' ? io.stderr : io.stdout;
+  if (config.json === '-') io.stdout.write(json);
+  else io.stdout.write(renderTable(report));
+  notes.write(
+    `target: ${config.target ?? `the embedded service (${target.url}, a temporary store removed after the run)`}\n`,
+  );
+  for (const w of written) notes.write(`wrote ${w}\n`);
   return { report, exitCode: exitCodeOf(report) };
 }
 
-/** The fixtures file's users (as many as the run can use), or generated ones from the seed. */
-async function loadUsers(config: LoadConfig): Promise<FixtureUser[]> {
-  const want = Math.max(config.claimers + 1, 5000);
-  if (config.fixtures) {
-    const users: FixtureUser[] = [];
-    for await (const u of readUsers(config.fixtures, want)) users.push(u);
-    return users;
-  }
-  const n = Math.max(config.claimers * 2, 200);
-  return Array.from({ length: n }, (_, i) => fixtureUser(config.seed, i));
+async function writeOut(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, text);
+}
+
+/**
+ * One signed request before the run: a target that refuses the users' tokens (a wrong or rotated
+ * --secret) would answer every request UNAUTHENTICATED and the run would test nothing.
+ */
+async function checkTokens(client: HttpClient, pool: UserPool, bySecret: boolean): Promise<void> {
+  const uid = pool.sender(0);
+  const res = await client.send({
+    method: 'GET',
+    path: '/v1/me/balance',
+    headers: { authorization: pool.auth(uid) },
+  });
+  if (res.status !== 401) return;
+  throw new RedpktError(
+    'USAGE',
+    bySecret
+      ? 'the target refused the signature: is --secret the service secret?'
+      : `the target refused the fixtures' token of ${uid}: mint tokens with the service secret, or pass --secret`,
+  );
 }

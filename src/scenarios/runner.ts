@@ -3,15 +3,19 @@ import type {
   FlowOutcome,
   HttpRequest,
   HttpResult,
+  RequestOptions,
   Scenario,
   StepContext,
   StepHttp,
 } from './define-scenario.js';
 import { FLOW_STEP, StepAbort } from './define-scenario.js';
 import type { HttpClient, RawResponse } from './http-client.js';
-import { responseCode } from './http-client.js';
+import { responseCode, responseMessage } from './http-client.js';
 import type { Metrics } from './metrics.js';
 import { arrivalMs, workerStartMs } from './schedule.js';
+import type { Segment } from './segment.js';
+import { WHOLE, globalIndex, shareOf } from './segment.js';
+import { waitUntil } from './start-at.js';
 
 /**
  * closed: `concurrency` virtual users, each starting its next iteration when the last ends
@@ -26,9 +30,14 @@ export type LoadModel =
 export interface RunOptions {
   client: HttpClient;
   metrics: Metrics;
+  /** The whole run's model (all segments together): a segment runs its share of it. */
   model: LoadModel;
-  /** Start at most this many iterations. */
+  /** Start at most this many iterations (the whole run's: a segment starts its share). */
   iterations?: number;
+  /** This generator's part of the run (./segment.ts); default the whole run. */
+  segment?: Segment;
+  /** Wall-clock instant (epoch ms) the schedule starts at, the same for every segment. */
+  startAtMs?: number;
   /** Stop starting iterations after this long (running ones finish). */
   durationMs?: number;
   rampMs?: number;
@@ -39,6 +48,8 @@ export interface RunOptions {
 
 export interface RunResult {
   startedAt: Date;
+  /** With `startAtMs`: how late the schedule actually started, in ms. */
+  startLagMs: number;
   durationMs: number;
   /** Iterations started (dropped ones not included). */
   iterations: number;
@@ -59,6 +70,8 @@ interface IterationShared {
  */
 class IterationContext<S> implements StepContext<S>, StepHttp {
   stepName = '';
+  /** Set by `fail`: the flow counts as failed with this code (the first one), steps go on. */
+  failure: { step: string; code: string } | undefined;
   /** The intended start: the first recorded request of the iteration is timed from it. */
   private origin: number | undefined;
 
@@ -88,9 +101,14 @@ class IterationContext<S> implements StepContext<S>, StepHttp {
     this.shared.metrics.record(this.stepName, end - startedAtMs, code, end);
   }
 
-  request(req: HttpRequest, opts?: { record?: boolean }): Promise<HttpResult> {
+  fail(code: string): void {
+    this.failure ??= { step: this.stepName, code };
+  }
+
+  request(req: HttpRequest, opts?: RequestOptions): Promise<HttpResult> {
     const { client, metrics, now } = this.shared;
     const record = opts?.record ?? true;
+    const expected = opts?.expected;
     const name = this.stepName;
     let from: number;
     if (record && this.origin !== undefined) {
@@ -104,7 +122,12 @@ class IterationContext<S> implements StepContext<S>, StepHttp {
         const end = now();
         try {
           const code = responseCode(res);
-          if (record) metrics.record(name, end - from, code, end);
+          if (record) {
+            const outcome = code !== undefined && expected !== undefined && expected.has(code);
+            metrics.record(name, end - from, code, end, outcome);
+            if (code !== undefined && !outcome && metrics.wantsMessage(name, code))
+              metrics.note(name, code, responseMessage(res));
+          }
           resolve(new StepResult(res, code, end - from));
         } catch (e) {
           reject(e);
@@ -154,16 +177,22 @@ export async function runScenario<S>(scenario: Scenario<S>, opts: RunOptions): P
   const sleep = (ms: number) =>
     ms <= 0 ? Promise.resolve() : sleepFor(ms, undefined, { signal: stop.signal }).catch(() => undefined);
 
+  const seg = opts.segment ?? WHOLE;
+  let startLagMs = 0;
+  if (opts.startAtMs !== undefined) startLagMs = await waitUntil(opts.startAtMs, stop.signal);
   const startedAt = new Date();
   const start = now();
   const durationTimer = opts.durationMs === undefined ? undefined : setTimeout(stopRun, opts.durationMs);
+  /** This segment's share of the iterations (all of them without a segment). */
+  const limit = opts.iterations === undefined ? undefined : shareOf(opts.iterations, seg);
   let started = 0;
   let dropped = 0;
   let fatal: unknown;
 
   const shared: IterationShared = { client, metrics, now };
   /** Resolves with the time the iteration's steps ended (before `settle`). */
-  const runIteration = async (iteration: number, intendedAt: number): Promise<number> => {
+  const runIteration = async (local: number, intendedAt: number): Promise<number> => {
+    const iteration = globalIndex(seg, local);
     const state = scenario.init(iteration);
     const ctx = new IterationContext<S>(shared, iteration, state, intendedAt);
     let outcome: FlowOutcome = OK;
@@ -182,6 +211,8 @@ export async function runScenario<S>(scenario: Scenario<S>, opts: RunOptions): P
         break;
       }
     }
+    if (outcome.ok && ctx.failure)
+      outcome = { ok: false, failedStep: ctx.failure.step, code: ctx.failure.code };
     const end = now();
     metrics.record(FLOW_STEP, end - intendedAt, outcome.ok ? undefined : outcome.code, end);
     if (!scenario.settle) return end;
@@ -194,25 +225,30 @@ export async function runScenario<S>(scenario: Scenario<S>, opts: RunOptions): P
     return now();
   };
 
-  const more = () => !stopped && (opts.iterations === undefined || started < opts.iterations);
+  const more = () => !stopped && (limit === undefined || started < limit);
 
   if (opts.model.kind === 'closed') {
+    // this segment's virtual users are the whole run's users k, k mod N == segment: they join
+    // the ramp when they would in one generator
     const workers = Math.max(1, Math.floor(opts.model.concurrency));
     await Promise.all(
-      Array.from({ length: workers }, async (_, k) => {
-        await sleep(workerStartMs(k, workers, rampMs));
+      Array.from({ length: shareOf(workers, seg) }, async (_, j) => {
+        await sleep(workerStartMs(globalIndex(seg, j), workers, rampMs));
         // a closed user starts its next iteration when the last one ends: that end is its start
         let at = now();
         while (more()) at = await runIteration(started++, at);
       }),
     );
   } else {
-    const { ratePerSec, maxInFlight } = opts.model;
+    const { ratePerSec } = opts.model;
+    // every segment keeps its in-flight share (at least one)
+    const maxInFlight = Math.max(1, shareOf(opts.model.maxInFlight, seg));
     const running = new Set<Promise<number>>();
     let scheduled = 0;
     let burst = 0;
-    while (!stopped && (opts.iterations === undefined || scheduled < opts.iterations)) {
-      const offset = arrivalMs(scheduled, ratePerSec, rampMs);
+    while (!stopped && (limit === undefined || scheduled < limit)) {
+      // this segment's arrivals are the whole schedule's arrivals k, k mod N == segment
+      const offset = arrivalMs(globalIndex(seg, scheduled), ratePerSec, rampMs);
       if (opts.durationMs !== undefined && offset >= opts.durationMs) break;
       const due = start + offset;
       const wait = due - now();
@@ -241,5 +277,5 @@ export async function runScenario<S>(scenario: Scenario<S>, opts: RunOptions): P
   opts.signal?.removeEventListener('abort', stopRun);
   const durationMs = now() - start;
   if (fatal !== undefined) throw fatal;
-  return { startedAt, durationMs, iterations: started, dropped };
+  return { startedAt, startLagMs, durationMs, iterations: started, dropped };
 }

@@ -21,6 +21,12 @@ export interface TimelinePoint {
   max: number;
 }
 
+/** A timeline as a result file keeps it: `[index, count, errors, …CoarseHistogram.encode()]` per bucket. */
+export interface EncodedTimeline {
+  bucketMs: number;
+  buckets: number[][];
+}
+
 export interface Timeline {
   readonly bucketMs: number;
   record(atMs: number, latencyMs: number | undefined, failed: boolean): void;
@@ -29,6 +35,7 @@ export interface Timeline {
   /** Internal, for merging. */
   buckets(): readonly (TimelineBucket | undefined)[];
   coarsenTo(bucketMs: number): void;
+  encode(): EncodedTimeline;
 }
 
 export function createTimeline(startMs: number, bucketMs = 1000, maxBuckets = 600): Timeline {
@@ -82,6 +89,13 @@ export function createTimeline(startMs: number, bucketMs = 1000, maxBuckets = 60
       while (width < target) coarsen();
     },
     buckets: () => buckets,
+    encode() {
+      const out: number[][] = [];
+      buckets.forEach((b, i) => {
+        if (b) out.push([i, b.count, b.errors, ...b.hist.encode()]);
+      });
+      return { bucketMs: width, buckets: out };
+    },
     points() {
       const out: TimelinePoint[] = [];
       buckets.forEach((b, i) => {
@@ -112,4 +126,18 @@ function mergeBuckets(
   a.errors += b.errors;
   a.hist.add(b.hist);
   return a;
+}
+
+/** A timeline from `Timeline.encode()` (a result file's); a malformed one is a RangeError. */
+export function decodeTimeline(data: EncodedTimeline, maxBuckets = 600): Timeline {
+  const t = createTimeline(0, data.bucketMs, Math.max(maxBuckets, data.buckets.length + 1));
+  const parts = t.buckets() as (TimelineBucket | undefined)[];
+  for (const row of data.buckets) {
+    const [index, count, errors] = row;
+    if (![index, count, errors].every((n) => Number.isSafeInteger(n) && n! >= 0) || index! > 1_000_000)
+      throw new RangeError('bad timeline bucket');
+    while (parts.length < index!) parts.push(undefined);
+    parts[index!] = { count: count!, errors: errors!, hist: CoarseHistogram.decode(row.slice(3)) };
+  }
+  return t;
 }

@@ -1,7 +1,8 @@
 /** The wire shapes of the operators' API (routes/admin.ts), also used for /openapi.json. */
 import { z } from 'zod';
+import { text } from './text-schema.js';
 
-const Meta = { reason: z.string().max(255).optional(), actor: z.string().min(1).max(128).optional() };
+const Meta = { reason: text(255).optional(), actor: text(128, 1).optional() };
 
 /** PUT /admin/switches/degrade|mock/:name */
 export const ToggleBody = z.strictObject({ on: z.boolean(), ...Meta });

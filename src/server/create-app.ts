@@ -15,9 +15,13 @@ export interface AppOptions {
   deps: ServiceDeps;
   /** Verifies users' bearer tokens. */
   jwtSecret: string;
+  /** Issue 18: the longest bearer-token lifetime accepted (seconds); DEFAULT_MAX_TOKEN_LIFETIME_SEC when absent. */
+  maxTokenLifetimeSec?: number | undefined;
   /** Verifies finance's callback signatures. */
   signSecret: string;
   version?: string;
+  /** Issue 18: this server's address, for the `servers` of /openapi.json. */
+  serverUrl?: string;
   log?: (msg: string, err: unknown) => void;
   /** The per-packet claim limiter (in process or Redis); none: claims are not limited. */
   limiter?: ClaimLimiter;
@@ -47,7 +51,11 @@ export function createApp(opts: AppOptions): Hono {
     hasBody(c.req.header('content-length'), c.req.header('transfer-encoding')) ? limitBody(c, next) : next(),
   );
   app.get('/healthz', (c) => c.json({ ok: true }));
-  const doc = openApiDocument(opts.version ?? '0.1.0');
+  const doc = openApiDocument({
+    version: opts.version ?? '0.1.0',
+    limits: opts.deps.limits,
+    ...(opts.serverUrl ? { serverUrl: opts.serverUrl } : {}),
+  });
   app.get('/openapi.json', (c) => c.json(doc));
   // Handed over whole rather than merged with `app.route`: one finance route shape
   // (`/finance/rain/:campaign/draw` beside `/finance/rain/returns`) is one Hono's RegExpRouter
@@ -56,7 +64,11 @@ export function createApp(opts: AppOptions): Hono {
   for (const { prefix, app: extra } of opts.mount ?? [])
     app.on(MOUNTED_METHODS, `${prefix}/*`, (c) => extra.fetch(c.req.raw, c.env));
   app.route('/', callbackRoutes(opts.deps, opts.signSecret));
-  const verify = createTokenVerifier(opts.jwtSecret); // one memory of verified tokens for every route
+  // one memory of verified tokens for every route
+  const verify = createTokenVerifier(
+    opts.jwtSecret,
+    opts.maxTokenLifetimeSec === undefined ? {} : { maxLifetimeSec: opts.maxTokenLifetimeSec },
+  );
   app.route('/', packetRoutes(opts.deps, verify, opts.limiter));
   // issue 3: B2C subsidies, where this process serves them
   if (opts.deps.subsidy) {

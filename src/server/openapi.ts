@@ -1,215 +1,219 @@
+/**
+ * The OpenAPI 3.1 document (`GET /openapi.json`), generated from the same zod schemas the routes
+ * validate with and the limits the server runs with (`serve --max-*`), so the contract and the
+ * server cannot disagree (issue 18). `npm run lint` lints it with Redocly's recommended rules;
+ * test/http/openapi-conformance.test.ts checks real answers against it.
+ */
 import { z } from 'zod';
-import { AuditQuery, LimitBody, MockedQuery, ToggleBody } from './admin-schemas.js';
-import {
-  BalanceResponse,
-  CreateB2cBody,
-  CreateB2cResponse,
-  SubsidyListResponse,
-  WithdrawBody,
-  WithdrawalListResponse,
-  WithdrawalResponse,
-} from './subsidy-schemas.js';
-import {
-  ClaimListResponse,
-  ClaimResponse,
-  CreateC2cBody,
-  CreateC2cResponse,
-  ErrorResponse,
-  PacketResponse,
-} from './schemas.js';
+import type { ErrorCode } from '../domain/errors.js';
+import { DEFAULT_LIMITS, type PacketLimits } from '../domain/limits.js';
+import { financeOps } from '../finance/http/openapi-ops.js';
+import { httpStatusFor } from './error-status.js';
+import type { Op, OpAuth } from './openapi-op.js';
+import { packetServiceOps } from './openapi-ops.js';
+import { ValidationDetails } from './schemas.js';
 
-interface Op {
-  method: 'get' | 'post' | 'put';
-  path: string;
-  summary: string;
-  auth?: 'bearer' | 'signature' | 'admin' | 'none';
-  body?: z.ZodType;
-  /** Query parameters, from the schema the route parses them with. */
-  query?: z.ZodObject;
-  ok: { status: number; schema?: z.ZodType; contentType?: string };
-  errors?: string[];
+export interface OpenApiOptions {
+  version?: string;
+  limits?: PacketLimits;
+  /** The server's own address (`servers`); a relative `/` when not known. */
+  serverUrl?: string;
 }
 
-const OPS: Op[] = [
-  { method: 'get', path: '/healthz', summary: 'Liveness', auth: 'none', ok: { status: 200 } },
-  {
-    method: 'post',
-    path: '/v1/c2c/packets',
-    summary: 'Create an unpaid C2C packet and its payment order (idempotent by outOrderNo)',
-    body: CreateC2cBody,
-    ok: { status: 201, schema: CreateC2cResponse },
-    errors: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'IDEMPOTENCY_CONFLICT', 'DEPENDENCY_FAILED'],
-  },
-  {
-    method: 'get',
-    path: '/v1/packets/{id}',
-    summary: 'Packet detail',
-    ok: { status: 200, schema: PacketResponse },
-    errors: ['PACKET_NOT_FOUND'],
-  },
-  {
-    method: 'post',
-    path: '/v1/packets/{id}/claims',
-    summary: 'Claim a share (the same claimer again gets the same claim)',
-    ok: { status: 200, schema: ClaimResponse },
-    errors: ['PACKET_NOT_FOUND', 'PACKET_NOT_ACTIVE', 'PACKET_EXHAUSTED', 'PACKET_EXPIRED'],
-  },
-  {
-    method: 'get',
-    path: '/v1/packets/{id}/claims',
-    summary: 'Every claim with the best-luck marker',
-    ok: { status: 200, schema: ClaimListResponse },
-    errors: ['PACKET_NOT_FOUND'],
-  },
-  {
-    method: 'post',
-    path: '/v1/callbacks/finance',
-    summary: 'Signed order events from the payment provider',
-    auth: 'signature',
-    ok: { status: 200 },
-    errors: ['INVALID_SIGNATURE', 'VALIDATION_FAILED'],
-  },
-  // issue 3: B2C subsidies
-  {
-    method: 'get',
-    path: '/v1/subsidies',
-    summary: "My subsidies: the issuer's tokens merged with booked ones; partial when the issuer is down",
-    ok: { status: 200, schema: SubsidyListResponse },
-    errors: ['UNAUTHENTICATED'],
-  },
-  {
-    method: 'post',
-    path: '/v1/b2c/packets',
-    summary: 'Send an active B2C packet funded by a subsidy token (idempotent by outOrderNo)',
-    body: CreateB2cBody,
-    ok: { status: 201, schema: CreateB2cResponse },
-    errors: [
-      'VALIDATION_FAILED',
-      'UNAUTHENTICATED',
-      'SUBSIDY_INVALID',
-      'SUBSIDY_NOT_OWNER',
-      'SUBSIDY_EXPIRED',
-      'SUBSIDY_USED',
-      'SUBSIDY_CONFLICT',
-      'IDEMPOTENCY_CONFLICT',
-    ],
-  },
-  {
-    method: 'get',
-    path: '/v1/me/balance',
-    summary: 'My withdrawable subsidy balance (held: on its way to the wallet)',
-    ok: { status: 200, schema: BalanceResponse },
-    errors: ['UNAUTHENTICATED'],
-  },
-  {
-    method: 'post',
-    path: '/v1/me/withdrawals',
-    summary: 'Withdraw subsidy balance to the wallet through a finance transfer (idempotent by outOrderNo)',
-    body: WithdrawBody,
-    ok: { status: 201, schema: WithdrawalResponse },
-    errors: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'INSUFFICIENT_BALANCE', 'IDEMPOTENCY_CONFLICT'],
-  },
-  {
-    method: 'get',
-    path: '/v1/me/withdrawals',
-    summary: 'My withdrawals, newest first',
-    ok: { status: 200, schema: WithdrawalListResponse },
-    errors: ['UNAUTHENTICATED'],
-  },
-  // issue 7: the operators' API (admin key) and the Prometheus scrape
-  {
-    method: 'get',
-    path: '/admin/switches',
-    summary: 'Every switch (degrade, mock, limit) with its value and last change',
-    auth: 'admin',
-    ok: { status: 200 },
-    errors: ['UNAUTHENTICATED', 'FORBIDDEN'],
-  },
-  {
-    method: 'put',
-    path: '/admin/switches/{kind}/{name}',
-    summary:
-      'Set a switch ({on} for degrade and mock, {perSecond|null} for limit); audited, pushed to every instance',
-    auth: 'admin',
-    body: z.union([ToggleBody, LimitBody]),
-    ok: { status: 200 },
-    errors: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN'],
-  },
-  {
-    method: 'get',
-    path: '/admin/audit',
-    summary: 'The switch audit trail, newest first',
-    auth: 'admin',
-    query: AuditQuery,
-    ok: { status: 200 },
-    errors: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN'],
-  },
-  {
-    method: 'get',
-    path: '/admin/mocked-orders',
-    summary: 'Orders answered by a mock (for reconciliation)',
-    auth: 'admin',
-    query: MockedQuery,
-    ok: { status: 200 },
-    errors: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN'],
-  },
-  {
-    method: 'get',
-    path: '/metrics',
-    summary: 'Prometheus metrics (requests, latency, claims/transfers/refunds by state, queues, switches)',
-    auth: 'none',
-    ok: { status: 200, contentType: 'text/plain' },
-  },
+const TAGS = [
+  { name: 'packets', description: 'C2C send, claim, packet detail and claim list' },
+  { name: 'subsidies', description: 'B2C: my subsidies and packets funded by one' },
+  { name: 'me', description: 'My subsidy balance and withdrawals to the wallet' },
+  { name: 'callbacks', description: "The payment provider's signed order events" },
+  { name: 'admin', description: "The operators' API: switches, their audit trail, mocked orders" },
+  { name: 'ops', description: 'Liveness, this document, Prometheus metrics' },
+  { name: 'finance', description: "The simulated provider's signed service API (served under /finance)" },
+  { name: 'finance-admin', description: "The simulated provider's signed runtime control" },
+  { name: 'finance-user', description: "The simulated provider's calls a user makes with their own token" },
 ];
 
-const json = (schema: z.ZodType) => ({
-  'application/json': { schema: z.toJSONSchema(schema, { io: 'input' }) },
-});
+const SECURITY_SCHEMES = {
+  bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256, iat and exp required' },
+  adminKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-admin-key',
+    description: 'the admin key (`redpkt admin-key`)',
+  },
+  financeSignature: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-finance-signature',
+    description:
+      'hex HMAC-SHA256 with the finance secret of `${x-finance-timestamp}.${METHOD}\\n${path?query}\\n${body}` ' +
+      '(with an `x-finance-nonce` header: `...\\n${nonce}` after the body). The timestamp (epoch ms) is ' +
+      'within 5 minutes of the server clock; a signed write is accepted once (a replay is 401 INVALID_SIGNATURE).',
+  },
+  financeTimestamp: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-finance-timestamp',
+    description: 'epoch ms of the signature',
+  },
+  callbackSignature: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-finance-signature',
+    description: 'hex HMAC-SHA256 with the finance secret of `${x-finance-timestamp}.${rawBody}`',
+  },
+};
 
-/** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
-export function openApiDocument(version: string) {
+const SECURITY: Record<OpAuth, Record<string, string[]>[]> = {
+  bearer: [{ bearer: [] }],
+  admin: [{ adminKey: [] }],
+  finance: [{ financeSignature: [], financeTimestamp: [] }],
+  callback: [{ callbackSignature: [], financeTimestamp: [] }],
+  none: [],
+};
+
+const REASONS: Record<number, string> = {
+  400: 'bad input',
+  401: 'not authenticated',
+  403: 'forbidden',
+  404: 'not found',
+  408: 'request not received in time',
+  409: 'conflict',
+  410: 'gone',
+  429: 'rate limited',
+  503: 'unavailable, retry',
+};
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  return rest;
+}
+
+/** Every error answer's body; each response narrows `error.code` to the codes it can carry. */
+const ERROR_BODY = {
+  type: 'object',
+  required: ['error'],
+  additionalProperties: false,
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      additionalProperties: false,
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        retryAfterMs: {
+          type: 'integer',
+          minimum: 0,
+          description: 'when to try again (also Retry-After, in seconds): 429 and 503 answers',
+        },
+        details: { type: 'object', description: 'for VALIDATION_FAILED: a ValidationDetails' },
+      },
+    },
+  },
+};
+
+function errorSchema(codes: ErrorCode[]): Record<string, unknown> {
+  const details = codes.includes('VALIDATION_FAILED')
+    ? { details: { $ref: '#/components/schemas/ValidationDetails' } }
+    : {};
+  return {
+    allOf: [
+      { $ref: '#/components/schemas/ErrorBody' },
+      { properties: { error: { properties: { code: { enum: codes }, ...details } } } },
+    ],
+  };
+}
+
+function responsesOf(op: Op): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  for (const a of op.ok) {
+    const content = a.schema
+      ? { 'application/json': { schema: jsonSchema(a.schema, 'output') } }
+      : a.contentType
+        ? { [a.contentType]: { schema: { type: 'string' } } }
+        : undefined;
+    responses[String(a.status)] = { description: a.description, ...(content ? { content } : {}) };
+  }
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(op.errors)) {
+    const status = httpStatusFor(code);
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    responses[String(status)] = {
+      description: `${REASONS[status] ?? 'error'}: ${codes.join(', ')}`,
+      ...(status === 429 || status === 503
+        ? { headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } } } }
+        : {}),
+      content: { 'application/json': { schema: errorSchema(codes) } },
+    };
+  }
+  return responses;
+}
+
+function parametersOf(op: Op): Record<string, unknown>[] {
+  return [
+    ...[...op.path.matchAll(/\{(\w+)\}/g)].map(([, name = '']) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: op.params?.[name] ? jsonSchema(op.params[name], 'input') : { type: 'string' },
+    })),
+    ...Object.entries(op.query?.shape ?? {}).map(([name, schema]) => ({
+      name,
+      in: 'query',
+      required: false,
+      schema: jsonSchema(schema as z.ZodType, 'input'),
+    })),
+  ];
+}
+
+/** Every operation this server answers: the packet service's and the mounted finance's. */
+export function allOps(limits: PacketLimits = DEFAULT_LIMITS): Op[] {
+  return [...packetServiceOps(limits), ...financeOps()];
+}
+
+export function openApiDocument(opts: OpenApiOptions = {}) {
+  const limits = opts.limits ?? DEFAULT_LIMITS;
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of OPS) {
-    const content = op.ok.schema
-      ? { content: json(op.ok.schema) }
-      : op.ok.contentType
-        ? { content: { [op.ok.contentType]: { schema: { type: 'string' } } } }
-        : {};
-    const responses: Record<string, unknown> = { [op.ok.status]: { description: 'ok', ...content } };
-    if (op.errors?.length) {
-      responses.default = { description: `error: ${op.errors.join(', ')}`, content: json(ErrorResponse) };
-    }
-    const auth = op.auth ?? 'bearer';
-    const parameters = [
-      ...[...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
-        name,
-        in: 'path',
-        required: true,
-        schema: { type: 'string' },
-      })),
-      ...Object.entries(op.query?.shape ?? {}).map(([name, schema]) => ({
-        name,
-        in: 'query',
-        required: false,
-        schema: z.toJSONSchema(schema as z.ZodType, { io: 'input' }),
-      })),
-    ];
+  for (const op of allOps(limits)) {
+    const parameters = parametersOf(op);
     (paths[op.path] ??= {})[op.method] = {
+      operationId: op.operationId,
+      tags: [op.tag],
       summary: op.summary,
-      security: auth === 'bearer' ? [{ bearer: [] }] : auth === 'admin' ? [{ adminKey: [] }] : [],
+      ...(op.description ? { description: op.description } : {}),
+      security: SECURITY[op.auth],
       ...(parameters.length > 0 ? { parameters } : {}),
-      ...(op.body ? { requestBody: { required: true, content: json(op.body) } } : {}),
-      responses,
+      ...(op.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(op.body, 'input') } },
+            },
+          }
+        : {}),
+      responses: responsesOf(op),
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'redpkt packet service', version },
+    info: {
+      title: 'redpkt packet service',
+      version: opts.version ?? '0.1.0',
+      description:
+        'Money is integer fen. Every error is `{"error":{"code","message"}}`. Limits in this document ' +
+        `are the server's own: at most ${limits.maxCount} shares and ${limits.maxAmount} fen a packet, ` +
+        `an average share of at most ${limits.maxShare} fen. A request whose headers or body do not ` +
+        'arrive in time is answered 408 REQUEST_TIMEOUT and its connection closed; a body over 64 KiB ' +
+        'is 400 VALIDATION_FAILED with `Connection: close`.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: opts.serverUrl ?? '/', description: 'this server' }],
+    tags: TAGS,
     components: {
-      securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        adminKey: { type: 'apiKey', in: 'header', name: 'x-admin-key' },
-      },
+      securitySchemes: SECURITY_SCHEMES,
+      schemas: { ErrorBody: ERROR_BODY, ValidationDetails: jsonSchema(ValidationDetails, 'output') },
     },
     paths,
   };

@@ -3,13 +3,20 @@ import { z } from 'zod';
 import { PACKET_STATUSES } from '../domain/packet.js';
 import { WITHDRAWAL_STATUSES } from '../domain/subsidy.js';
 import { MAX_SUBSIDY_TOKEN_LENGTH } from '../auth/subsidy-token.js';
-import { OrderNo, PacketShapeFields, fen } from './schemas.js';
+import { DEFAULT_LIMITS, type PacketLimits } from '../domain/limits.js';
+import { OrderNo, packetShapeFields, fen, shareRules } from './schemas.js';
 
-export const CreateB2cBody = z.strictObject({
-  outOrderNo: OrderNo,
-  subsidyToken: z.string().min(1).max(MAX_SUBSIDY_TOKEN_LENGTH),
-  ...PacketShapeFields,
-});
+export function createB2cBody(limits: PacketLimits) {
+  return z
+    .strictObject({
+      outOrderNo: OrderNo,
+      subsidyToken: z.string().min(1).max(MAX_SUBSIDY_TOKEN_LENGTH),
+      ...packetShapeFields(limits),
+    })
+    .meta({ description: `The amount is the subsidy's. ${shareRules(limits, 'the amount')}` });
+}
+
+export const CreateB2cBody = createB2cBody(DEFAULT_LIMITS);
 
 export const CreateB2cResponse = z.object({
   packetId: z.string(),

@@ -37,7 +37,7 @@ export async function createC2cPacket(deps: ServiceDeps, input: CreateC2cInput):
   validatePacketShape(input.totalAmount, input.totalCount, expiresInSec, deps.limits);
   const now = deps.now();
   const { packet, payment, created } = await deps.store.createC2cPacket({
-    id: newPacketId(deps.store.packetShard?.(input.senderUid) ?? 0, now, deps.shadow === true),
+    id: newPacketId(deps.store.packetShard?.(input.senderUid) ?? 0, now, deps.shadow === true, deps.random),
     senderUid: input.senderUid,
     outOrderNo: input.outOrderNo,
     totalAmount: input.totalAmount,
@@ -45,7 +45,7 @@ export async function createC2cPacket(deps: ServiceDeps, input: CreateC2cInput):
     splitMode: input.splitMode ?? 'random',
     greeting: input.greeting ?? '',
     expiresAt: now + expiresInSec * 1000,
-    payOrderNo: newOrderNo('PAY', now, deps.shadow === true),
+    payOrderNo: newOrderNo('PAY', now, deps.shadow === true, deps.random),
     now,
     ...(deps.paymentRecheckDelayMs === undefined ? {} : { recheckAt: now + deps.paymentRecheckDelayMs }),
   });

@@ -4,8 +4,10 @@
  *
  * - degrade: the endpoint answers `503 DEGRADED` (or, for non-core ones, the feature falls back).
  * - mock: the service builds a dependency's answer itself and marks the order mocked.
- * - limit: requests per second at the gateway for one endpoint, over the cluster with Redis.
+ * - limit: requests per second for one endpoint, enforced by every core (src/server/middleware),
+ *   counted over the cluster with Redis.
  */
+import { didYouMean } from '../domain/did-you-mean.js';
 import { RedpktError } from '../domain/errors.js';
 
 export const DEGRADE_NAMES = ['c2c-send', 'b2c-send', 'claim', 'query-details', 'subsidy-issuer'] as const;
@@ -120,7 +122,10 @@ export function parseSwitchKind(kind: string): SwitchKind {
 
 function unknownSwitch(kind: SwitchKind, name: string): RedpktError {
   const noun = kind === 'limit' ? 'endpoint' : `${kind} switch`;
-  return new RedpktError('USAGE', `unknown ${noun} "${name}"; valid: ${namesOf(kind).join(', ')}`, {
+  const guess = didYouMean(name, [...namesOf(kind), ...(kind === 'limit' ? [] : ['status', 'audit'])]);
+  const valid = namesOf(kind).join(', ');
+  const hint = guess ? `; did you mean "${guess}"? (valid: ${valid})` : `; valid: ${valid}`;
+  return new RedpktError('USAGE', `unknown ${noun} "${name}"${hint}`, {
     details: { valid: [...namesOf(kind)] },
   });
 }

@@ -91,6 +91,14 @@ export interface StateCounts {
   claims?: Array<{ status: string; count: number }>;
   refunds?: Array<{ status: string; count: number }>;
   mocked?: Array<{ kind: string; count: number }>;
+  /** Outbox tasks not done (pending, dead) by kind and status. */
+  tasks?: Array<{ kind: string; status: string; count: number }>;
+  /** The due time (epoch ms) of the earliest pending task; null when none is pending. */
+  oldestPendingDueAt?: number | null;
+  /** Unsettled-order alerts raised (rows in `alerts`, never deleted) by the order's kind. */
+  alerts?: Array<{ kind: string; count: number }>;
+  /** Rows with a shadow-marked number (`S…`, src/domain/ids.ts) in this (the real lane's) database. */
+  shadowMarked?: Array<{ table: string; count: number }>;
 }
 
 export interface SwitchStore {

@@ -56,6 +56,8 @@ export interface Ops {
   issuerEnabled(): boolean;
   /** What createApp needs; each call makes a fresh metrics registry (one per app instance). */
   appOptions(sources?: MetricsSources): OpsAppOptions;
+  /** With `--redis`: the state of each connection (`ready` when up), for the readiness check. */
+  redisStatus(): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -135,6 +137,8 @@ export async function startOps(input: OpsInput): Promise<Ops> {
       });
       return { switches, store, endpointLimiter, adminKey, metrics, logger };
     },
+    redisStatus: (): Record<string, string> =>
+      redis && subscriber ? { switches: redis.status, 'switch-notices': subscriber.status } : {},
     async close() {
       await switches.close();
       await endpointLimiter.close();

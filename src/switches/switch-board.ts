@@ -35,7 +35,18 @@ export interface SwitchBoard extends SwitchReader {
   /** Writes the change (and its audit row), applies it here at once, and tells the other instances. */
   set(change: Omit<SwitchChange, 'at'>): Promise<SwitchChangeResult>;
   refresh(): Promise<void>;
+  /**
+   * For the readiness check: whether the table has been read, and since when every reload failed
+   * (absent while the last one succeeded), with the last failure's message.
+   */
+  health(): SwitchBoardHealth;
   close(): Promise<void>;
+}
+
+export interface SwitchBoardHealth {
+  loaded: boolean;
+  failingSince?: number;
+  lastError?: string;
 }
 
 export interface SwitchBoardOptions {
@@ -81,6 +92,8 @@ export async function createSwitchBoard(opts: SwitchBoardOptions): Promise<Switc
   let state = new Map<string, SwitchRecord>();
   let loaded = false;
   let lastError = 0;
+  let failingSince: number | undefined;
+  let lastErrorMessage: string | undefined;
   let running: Promise<void> | undefined;
   let again = false;
   let closed = false;
@@ -101,8 +114,11 @@ export async function createSwitchBoard(opts: SwitchBoardOptions): Promise<Switc
   async function load(): Promise<void> {
     try {
       apply(await opts.store.listSwitches());
+      failingSince = undefined;
     } catch (e) {
       if (!loaded) throw e;
+      failingSince ??= now();
+      lastErrorMessage = e instanceof Error ? e.message : String(e);
       if (now() - lastError >= 60_000) {
         lastError = now();
         opts.log?.('switches: cannot reload from the database; keeping the last known state', e);
@@ -152,6 +168,10 @@ export async function createSwitchBoard(opts: SwitchBoardOptions): Promise<Switc
       return result;
     },
     refresh,
+    health: () =>
+      failingSince === undefined
+        ? { loaded }
+        : { loaded, failingSince, ...(lastErrorMessage ? { lastError: lastErrorMessage } : {}) },
     async close() {
       closed = true;
       if (timer) clearInterval(timer);

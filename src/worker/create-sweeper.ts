@@ -13,6 +13,7 @@
  * expire task would leave the packet active for ever and its remainder never refunded or returned.
  * Its alert is recorded as an `expiry` keyed by the packet id (see ALERT_KINDS).
  */
+import { systemClock, type Clock, type TimerHandle } from '../domain/clock.js';
 import type { OrderKind, PacketStore, UnsettledOrder } from '../domain/ports.js';
 import { TASK_OF_ORDER } from '../domain/ports.js';
 import { keysetPages } from '../domain/keyset-pages.js';
@@ -24,6 +25,8 @@ export interface SweeperOptions {
   alerts: AlertSink;
   timings: Pick<WorkerTimings, 'sweepEveryMs' | 'sweepAfterMs' | 'paymentTimeoutMs' | 'alertAfterAttempts'>;
   now: () => number;
+  /** Issue 24: whose timers pace the sweeps (the simulation's clock); default the system's. */
+  clock?: Clock;
   log: (msg: string, err?: unknown) => void;
   /** Orders read per query. */
   pageSize?: number;
@@ -60,7 +63,8 @@ const ORDER_KINDS = Object.keys(ORDER_NAMES) as OrderKind[];
 export function createSweeper(opts: SweeperOptions): Sweeper {
   const { store, timings, now, log } = opts;
   const pageSize = opts.pageSize ?? 200;
-  let timer: NodeJS.Timeout | undefined;
+  const clock = opts.clock ?? systemClock;
+  let timer: TimerHandle | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
 
@@ -140,7 +144,7 @@ export function createSweeper(opts: SweeperOptions): Sweeper {
 
   function schedule(): void {
     if (stopped) return;
-    timer = setTimeout(() => {
+    timer = clock.setTimeout(() => {
       running = runOnce()
         .catch((e: unknown) => log('sweep failed', e))
         .finally(schedule);
@@ -156,7 +160,7 @@ export function createSweeper(opts: SweeperOptions): Sweeper {
     },
     async stop() {
       stopped = true;
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       timer = undefined;
       await running;
     },

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { chunks } from '../domain/chunks.js';
+import { systemClock, type Clock } from '../domain/clock.js';
 import type { PacketStore, Task, TaskKind } from '../domain/ports.js';
 import { outcomeOf, type TaskOutcome } from '../services/settlement/task-outcome.js';
 import { backoffMs } from './backoff.js';
@@ -33,6 +34,8 @@ export interface WorkerOptions {
   /** Lease owner id; default host:pid:random. */
   owner?: string;
   random?: () => number;
+  /** Issue 24: whose timers pace the polls (the simulation's clock); default the system's. */
+  clock?: Clock;
   log: (msg: string, err?: unknown) => void;
   /**
    * True while this process's claim path is saturated (the all-in-one server). The worker then
@@ -70,6 +73,7 @@ export function createWorker(opts: WorkerOptions): Worker {
   const { store, handlers, timings, now, log } = opts;
   const owner = opts.owner ?? defaultOwner();
   const random = opts.random ?? Math.random;
+  const clock = opts.clock ?? systemClock;
   const batchHandlers = opts.batchHandlers ?? {};
   const bulkKinds = Object.keys(batchHandlers) as TaskKind[];
   const singleKinds = (Object.keys(handlers) as TaskKind[]).filter((k) => !bulkKinds.includes(k));
@@ -192,9 +196,9 @@ export function createWorker(opts: WorkerOptions): Worker {
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
       if (stopping.signal.aborted) return resolve();
-      const timer = setTimeout(done, ms);
+      const timer = clock.setTimeout(done, ms);
       function done() {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         stopping.signal.removeEventListener('abort', done);
         resolve();
       }

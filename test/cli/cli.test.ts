@@ -41,10 +41,11 @@ describe('the redpkt binary', () => {
   });
 
   it('prints a token that names the uid and verifies with the secret in the data dir', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const secret = 'the-secret-serve-generated-0123';
+    await writeFile(join(dir, 'secret'), `${secret}\n`);
     const r = run(['token', '--uid', '42', '--data-dir', dir]);
     expect(r.status).toBe(0);
-    const { readFile } = await import('node:fs/promises');
-    const secret = (await readFile(join(dir, 'secret'), 'utf8')).trim();
     expect(await verifyToken(secret, r.stdout.trim())).toBe('42');
   });
 

@@ -36,11 +36,11 @@ describe('the switch commands', () => {
     ]);
   });
 
-  it('refuses a missing state, a bad limit and a data dir with no store (exit 3)', async () => {
+  it('refuses a missing state and a bad limit (exit 3), and a data dir with no store (exit 4)', async () => {
     expect((await runCli(['degrade', 'claim', '--data-dir', dir])).status).toBe(3);
     expect((await runCli(['limit', 'set', 'claim', 'lots', '--data-dir', dir])).status).toBe(3);
     const nowhere = await runCli(['degrade', 'status', '--data-dir', join(dir, 'nope')]);
-    expect([nowhere.status, nowhere.stderr]).toEqual([3, expect.stringContaining('no packet store at')]);
+    expect([nowhere.status, nowhere.stderr]).toEqual([4, expect.stringContaining('no packet store at')]);
   });
 
   it('sets, shows and clears a limit straight in the store, with JSON on request', async () => {
@@ -88,6 +88,58 @@ describe('the switch commands', () => {
       join(dir, 'none'),
     ]);
     expect(keyless.status).toBe(3);
+  });
+
+  it('suggests the closest switch name and action, and shows every kind in one audit (issue 17)', async () => {
+    const [typo, action] = await Promise.all([
+      runCli(['degrade', 'clam', 'on', '--data-dir', dir]),
+      runCli(['limit', 'clera', 'claim', '--data-dir', dir]),
+    ]);
+    expect([typo.status, typo.stderr]).toEqual([3, expect.stringContaining('did you mean "claim"?')]);
+    expect([action.status, action.stderr]).toEqual([3, expect.stringContaining('did you mean "clear"?')]);
+    await runCli(['limit', 'set', 'query-details', '70', '--data-dir', dir, '--actor', 'audit-test']);
+    await runCli(['mock', 'realname', 'on', '--data-dir', dir, '--actor', 'audit-test']);
+    const audit = await runCli(['degrade', 'audit', '--data-dir', dir, '--json']);
+    const kinds = (JSON.parse(audit.stdout) as { entries: Array<{ kind: string; actor: string }> }).entries
+      .filter((e) => e.actor === 'audit-test')
+      .map((e) => e.kind);
+    expect(kinds).toEqual(['mock', 'limit']);
+  });
+
+  it('takes the admin key from the local --data-dir with --target, and names `redpkt admin-key` (issue 17)', async () => {
+    const withSecret = join(dir, 'service');
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(withSecret, { recursive: true });
+    await writeFile(join(withSecret, 'secret'), 'a-local-service-secret-0123456789\n');
+    // reaches for the target (nothing listens: exit 4) instead of refusing the flags
+    const local = await runCli([
+      'degrade',
+      'status',
+      '--target',
+      'http://127.0.0.1:1',
+      '--data-dir',
+      withSecret,
+    ]);
+    expect([local.status, local.stderr]).toEqual([4, expect.stringContaining('is not answering')]);
+    const none = await runCli([
+      'degrade',
+      'status',
+      '--target',
+      'http://127.0.0.1:1',
+      '--data-dir',
+      join(dir, 'x'),
+    ]);
+    expect([none.status, none.stderr]).toEqual([3, expect.stringContaining('`redpkt admin-key`')]);
+    const camel = await runCli([
+      'degrade',
+      'status',
+      '--target',
+      'http://127.0.0.1:1',
+      '--admin-key',
+      'short',
+    ]);
+    expect([camel.status, camel.stderr]).toEqual([3, expect.stringContaining('--admin-key: ')]);
+    expect(camel.stderr).not.toContain('--adminKey');
   });
 
   it('prints the admin key derived from the service secret', async () => {

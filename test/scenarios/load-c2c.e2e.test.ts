@@ -69,7 +69,16 @@ describe('redpkt load c2c on the embedded target', () => {
       'flow',
     ]);
     for (const s of report.steps) {
-      expect(Object.keys(s).sort()).toEqual(['count', 'errors', 'latencyMs', 'name', 'ok', 'rps']);
+      expect(Object.keys(s).sort()).toEqual([
+        'count',
+        'errors',
+        'latencyMs',
+        'messages',
+        'name',
+        'ok',
+        'outcomes',
+        'rps',
+      ]);
       expect(Object.keys(s.latencyMs)).toEqual(['p50', 'p90', 'p99', 'p999', 'max']);
       expect(s.latencyMs.p50).toBeLessThanOrEqual(s.latencyMs.max);
     }
@@ -77,20 +86,31 @@ describe('redpkt load c2c on the embedded target', () => {
       expect(stepOf(report, name)).toMatchObject({ count: 6, ok: 6, errors: {} });
     }
     // 8 claimers race for 5 shares on each of 6 packets: 30 get a share, 18 are told it is gone.
-    // Requests the per-packet limiter turned away (429, then retried) are counted as well.
+    // Requests the per-packet limiter turned away (429, then retried) are counted as well. Both
+    // are expected outcomes, not failures.
     const claimStep = stepOf(report, 'claim');
-    const limited = claimStep.errors.RATE_LIMITED ?? 0;
-    expect(claimStep).toMatchObject({ count: 48 + limited, ok: 30 });
-    expect(claimStep.errors).toEqual({ PACKET_EXHAUSTED: 18, ...(limited ? { RATE_LIMITED: limited } : {}) });
+    const limited = claimStep.outcomes.RATE_LIMITED ?? 0;
+    expect(claimStep).toMatchObject({ count: 48 + limited, ok: 30, errors: {} });
+    expect(claimStep.outcomes).toEqual({
+      PACKET_EXHAUSTED: 18,
+      ...(limited ? { RATE_LIMITED: limited } : {}),
+    });
     expect(report.money).toEqual({ packets: 6, checked: 6, mismatches: [] });
+    // a given flow.errors threshold replaces the default flow.errors==0; flow.ok>0 is always there
     expect(report.thresholds).toEqual([
       { expr: 'claim.p99<10000', ok: true, actual: stepOf(report, 'claim').latencyMs.p99 },
       { expr: 'flow.errors<1', ok: true, actual: 0 },
       { expr: 'claim.errors.INTERNAL==0', ok: true, actual: 0 },
+      { expr: 'flow.ok>0', ok: true, actual: 6, default: true },
     ]);
     expect(report.generator.cpuPct).toBeGreaterThan(0);
 
-    expect(run.stdout).toMatch(new RegExp(`claim\\s+│\\s+${48 + limited}\\s+│\\s+30\\s+│`));
+    expect(run.stdout).toMatch(
+      new RegExp(`claim\\s+│\\s+${48 + limited}\\s+│\\s+30\\s+│\\s+PACKET_EXHAUSTED 18`),
+    );
+    expect(run.stdout).toContain('target: the embedded service');
+    expect(run.stdout).toContain(`wrote JSON report ${json}`);
+    expect(run.stdout).toContain(`wrote HTML report ${html}`);
     expect(run.stdout).toContain('PACKET_EXHAUSTED 18');
     expect(run.stdout).toContain('money: ok (6/6 packets checked)');
     const page = await readFile(html, 'utf8');
@@ -140,6 +160,8 @@ describe('redpkt load c2c on the embedded target', () => {
     const report = JSON.parse(run.stdout) as LoadReport;
     expect(report.thresholds).toEqual([
       { expr: 'claim.p99<0.001', ok: false, actual: stepOf(report, 'claim').latencyMs.p99 },
+      { expr: 'flow.errors==0', ok: true, actual: 0, default: true },
+      { expr: 'flow.ok>0', ok: true, actual: 2, default: true },
     ]);
     expect(run.stdout).not.toContain('│');
   });

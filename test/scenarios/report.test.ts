@@ -58,7 +58,7 @@ describe('the report', () => {
 
   it('renders a table per step with money, thresholds and the generator', () => {
     const text = renderTable(sampleReport(true).report);
-    expect(text).toMatch(/claim\s+│\s+300\s+│\s+294\s+│\s+PACKET_EXHAUSTED 6/);
+    expect(text).toMatch(/claim\s+│\s+300\s+│\s+294\s+│\s+-\s+│\s+PACKET_EXHAUSTED 6/);
     expect(text).toContain('money: 1 MISMATCH(ES)');
     expect(text).toContain('P<1> sum: off by 1');
     expect(text).toContain('threshold pass: claim.p99<100');

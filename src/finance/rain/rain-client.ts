@@ -11,9 +11,9 @@ import type { CallerOptions } from '../http-caller.js';
 import type { CampaignConfig } from './types.js';
 import { CampaignSchema, DrawAnswer, SealedGrantSchema } from './rain-wire.js';
 
-const TokensAnswer = z.object({ tokens: z.array(SealedGrantSchema) });
+export const TokensAnswer = z.object({ tokens: z.array(SealedGrantSchema) });
 const ReturnAnswer = z.object({ return: z.object({ returnNo: z.string() }) });
-const CampaignAnswer = z.object({ campaign: CampaignSchema });
+export const CampaignAnswer = z.object({ campaign: CampaignSchema });
 
 export interface RainClient extends SubsidyIssuer {
   close(): Promise<void>;

@@ -109,7 +109,7 @@ export function c2cScenario(deps: C2cDeps): Scenario<C2cState> {
       ),
   };
 
-  const claim = claimStep<C2cState>(users);
+  const claim = claimStep<C2cState>(users, { expire: options.expire !== undefined });
   const claimList = claimListStep<C2cState>(users);
 
   const refund: Step<C2cState> = {

@@ -32,7 +32,12 @@ export function createErrorHandler(log: (msg: string, err: unknown) => void): Er
     if (isRedpktError(err)) return errorResponse(c, err.code, err.message, err.details);
     if (err instanceof HTTPException) {
       const status = err.status;
-      if (status === 413) return errorResponse(c, 'VALIDATION_FAILED', 'request body too large');
+      if (status === 413) {
+        // Issue 18: the rest of that body is never read, so the connection cannot carry another
+        // request: say so, and Node closes it after this answer (no EPIPE for a pooled client).
+        c.header('connection', 'close');
+        return errorResponse(c, 'VALIDATION_FAILED', 'request body too large');
+      }
       if (status === 401) return errorResponse(c, 'UNAUTHENTICATED', err.message || 'unauthenticated');
       if (status < 500) return errorResponse(c, 'VALIDATION_FAILED', err.message || 'bad request');
     }

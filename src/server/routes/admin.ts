@@ -24,12 +24,15 @@ export interface AdminRoutesDeps {
 }
 
 /** A bad switch name on the wire is a validation error (400), listing the valid ones. */
-function named<T>(parse: () => T): T {
+function named<T>(field: 'kind' | 'name', parse: () => T): T {
   try {
     return parse();
   } catch (e) {
     if (isRedpktError(e) && e.code === 'USAGE') {
-      throw new RedpktError('VALIDATION_FAILED', e.message, e.details ? { details: e.details } : undefined);
+      const valid = e.details?.['valid'];
+      throw new RedpktError('VALIDATION_FAILED', e.message, {
+        details: { fields: [field], ...(Array.isArray(valid) ? { allowed: valid } : {}) },
+      });
     }
     throw e;
   }
@@ -42,8 +45,8 @@ export function adminRoutes(deps: AdminRoutesDeps): Hono {
   app.get('/admin/switches', (c) => c.json({ switches: deps.board.list() }));
 
   app.put('/admin/switches/:kind/:name', async (c) => {
-    const kind: SwitchKind = named(() => parseSwitchKind(c.req.param('kind')));
-    const name = named(() => parseSwitchName(kind, c.req.param('name')));
+    const kind: SwitchKind = named('kind', () => parseSwitchKind(c.req.param('kind')));
+    const name = named('name', () => parseSwitchName(kind, c.req.param('name')));
     let value: number;
     let meta: { reason?: string | undefined; actor?: string | undefined };
     if (kind === 'limit') {
@@ -69,7 +72,7 @@ export function adminRoutes(deps: AdminRoutesDeps): Hono {
 
   app.get('/admin/audit', async (c) => {
     const q = parseWith(AuditQuery, c.req.query());
-    const kind = q.kind === undefined ? undefined : named(() => parseSwitchKind(q.kind ?? ''));
+    const kind = q.kind === undefined ? undefined : named('kind', () => parseSwitchKind(q.kind ?? ''));
     const entries = await deps.store.listAudit({
       limit: q.limit,
       ...(kind ? { kind } : {}),

@@ -7,22 +7,28 @@ import { applyProviderEvent } from '../../services/apply-provider-event.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { parseWith } from '../validate.js';
 
-const ProviderEventSchema = z.object({
-  eventId: z.string().min(1),
+const epochMs = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const id = z.string().min(1).max(256);
+
+/** Strict (issue 18): an unknown field or an impossible time is a provider we do not understand. */
+export const ProviderEventSchema = z.strictObject({
+  eventId: id,
   type: z.literal('order.updated'),
-  sentAt: z.number().int(),
-  order: z.object({
-    orderNo: z.string().min(1),
+  sentAt: epochMs,
+  order: z.strictObject({
+    orderNo: id,
     kind: z.enum(['payment', 'transfer', 'refund']),
-    uid: z.string(),
-    amount: z.number().int().min(0),
+    uid: z.string().max(64),
+    amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     status: z.enum(['pending', 'succeeded', 'failed', 'closed']),
-    txnId: z.string().nullable(),
-    payOrderNo: z.string().nullable(),
-    createdAt: z.number().int(),
-    updatedAt: z.number().int(),
+    txnId: id.nullable(),
+    payOrderNo: id.nullable(),
+    createdAt: epochMs,
+    updatedAt: epochMs,
   }),
 });
+
+export const CallbackResponse = z.object({ ok: z.literal(true), changed: z.boolean() });
 
 /** Signed order events from finance. The signature covers the raw body; nothing is read before it checks. */
 export function callbackRoutes(deps: ServiceDeps, signSecret: string) {

@@ -9,7 +9,7 @@ import type { ServiceDeps } from '../../services/deps.js';
 import { getPacket, listClaims } from '../../services/query-packets.js';
 import { identity } from '../middleware/identity.js';
 import type { IdentityEnv } from '../middleware/identity.js';
-import { CreateC2cBody, PacketIdParam } from '../schemas.js';
+import { createC2cBody, PacketIdParam } from '../schemas.js';
 import { jsonBody, parseWith } from '../validate.js';
 
 export function packetView(p: Packet) {
@@ -37,9 +37,10 @@ export function packetView(p: Packet) {
 export function packetRoutes(deps: ServiceDeps, verify: TokenVerifier, limiter?: ClaimLimiter) {
   const app = new Hono<IdentityEnv>();
   const auth = identity(verify);
+  const c2cBody = createC2cBody(deps.limits);
 
   app.post('/v1/c2c/packets', auth, async (c) => {
-    const body = await jsonBody(c, CreateC2cBody);
+    const body = await jsonBody(c, c2cBody);
     const r = await createC2cPacket(deps, { ...body, senderUid: c.get('uid') });
     // the limiter knows a new packet's count before its first claim, so the first burst is limited
     if (limiter && r.created) void limiter.setRemaining(r.packet.id, r.packet.totalCount);

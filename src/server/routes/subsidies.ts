@@ -7,7 +7,7 @@ import { listSubsidies } from '../../services/subsidy/list-subsidies.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { identity } from '../middleware/identity.js';
 import type { IdentityEnv } from '../middleware/identity.js';
-import { CreateB2cBody } from '../subsidy-schemas.js';
+import { createB2cBody } from '../subsidy-schemas.js';
 import { jsonBody } from '../validate.js';
 
 export function subsidyRoutes(
@@ -18,11 +18,12 @@ export function subsidyRoutes(
 ) {
   const app = new Hono<IdentityEnv>();
   const auth = identity(verify);
+  const b2cBody = createB2cBody(deps.limits);
 
   app.get('/v1/subsidies', auth, async (c) => c.json(await listSubsidies(deps, c.get('uid'), log)));
 
   app.post('/v1/b2c/packets', auth, async (c) => {
-    const body = await jsonBody(c, CreateB2cBody);
+    const body = await jsonBody(c, b2cBody);
     const { packet, subsidy, created } = await createB2cPacket(deps, { ...body, senderUid: c.get('uid') });
     // active at once: the limiter knows its count before the first claim (see packetRoutes)
     if (limiter && created) void limiter.setRemaining(packet.id, packet.totalCount);

@@ -37,7 +37,7 @@ export async function createB2cPacket(deps: ServiceDeps, input: CreateB2cInput):
   validatePacketShape(grant.amount, input.totalCount, expiresInSec, deps.limits);
   const now = deps.now();
   return deps.store.createB2cPacket({
-    id: newPacketId(deps.store.packetShard?.(input.senderUid) ?? 0, now, deps.shadow === true),
+    id: newPacketId(deps.store.packetShard?.(input.senderUid) ?? 0, now, deps.shadow === true, deps.random),
     senderUid: input.senderUid,
     outOrderNo: input.outOrderNo,
     grant: { ...grant, token: input.subsidyToken },

@@ -15,7 +15,7 @@ export interface WithdrawInput {
   amount: Fen;
 }
 
-type WithdrawalDeps = Pick<ServiceDeps, 'store' | 'provider' | 'notifyUrl' | 'now' | 'shadow'>;
+type WithdrawalDeps = Pick<ServiceDeps, 'store' | 'provider' | 'notifyUrl' | 'now' | 'shadow' | 'random'>;
 
 /**
  * Moves subsidy balance to the wallet (DESIGN §4): the amount is held, and the withdrawal and its
@@ -30,7 +30,7 @@ export async function withdraw(
 ): Promise<{ withdrawal: Withdrawal; created: boolean }> {
   const now = deps.now();
   const { withdrawal, created } = await deps.store.createWithdrawal({
-    withdrawalNo: newOrderNo('WDR', now, deps.shadow === true),
+    withdrawalNo: newOrderNo('WDR', now, deps.shadow === true, deps.random),
     uid: input.uid,
     outOrderNo: input.outOrderNo,
     amount: input.amount,

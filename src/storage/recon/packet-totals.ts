@@ -10,6 +10,7 @@ import { num, str, type SqlRunner, type SqlValue } from './sql-runner.js';
 const MONEY = {
   c2c: {
     paid: `SELECT COALESCE(SUM(o.amount), 0) FROM payment_orders o WHERE o.packet_id = p.id AND o.status = 'paid'`,
+    paidOrders: `SELECT COUNT(*) FROM payment_orders o WHERE o.packet_id = p.id AND o.status = 'paid'`,
     openPayments: `SELECT COUNT(*) FROM payment_orders o WHERE o.packet_id = p.id AND o.status = 'pending'`,
     mocked: `SELECT CASE WHEN o.provider_txn_id LIKE 'MOCK-%' THEN 1 ELSE 0 END FROM payment_orders o
              WHERE o.pay_order_no = p.pay_order_no`,
@@ -17,6 +18,7 @@ const MONEY = {
   },
   b2c: {
     paid: `SELECT COALESCE(SUM(s.amount), 0) FROM subsidies s WHERE s.packet_id = p.id AND s.status = 'used'`,
+    paidOrders: `SELECT COUNT(*) FROM subsidies s WHERE s.packet_id = p.id AND s.status = 'used'`,
     openPayments: `SELECT 0`,
     mocked: `SELECT 0`,
     returns: 'b2c_returns',
@@ -35,6 +37,7 @@ export async function listPacketTotals(db: SqlRunner, q: ReconPacketQuery): Prom
   const rows = await db.all(
     `SELECT p.id AS id, p.status AS status, p.total_amount AS total_amount, p.created_at AS created_at,
        (${money.paid}) AS paid,
+       (${money.paidOrders}) AS paid_orders,
        (${money.openPayments}) AS open_payments,
        (${money.mocked}) AS mocked,
        (SELECT COALESCE(SUM(c.amount), 0) FROM claims c WHERE c.packet_id = p.id AND c.status = 'transferred') AS transferred,
@@ -51,6 +54,7 @@ export async function listPacketTotals(db: SqlRunner, q: ReconPacketQuery): Prom
     status: str(r.status),
     totalAmount: num(r.total_amount),
     paid: num(r.paid),
+    paidOrders: num(r.paid_orders),
     transferred: num(r.transferred),
     refunded: num(r.refunded),
     claims: num(r.claims),

@@ -20,10 +20,10 @@ export type { SqlRow, SqlRunner, SqlValue } from './sql-runner.js';
 
 const MOCKED = (col: string) => `EXISTS (SELECT 1 FROM ops_mocked_orders m WHERE m.order_no = ${col})`;
 
-/** One SELECT per kind; every one yields order_no, packet_id, amount, status, mocked, created_at. */
+/** One SELECT per kind; every one yields order_no, packet_id, uid, amount, status, mocked, created_at. */
 const ORDER_SELECT: Record<string, { sql: string; key: string; at: string }> = {
   'c2c:payment': {
-    sql: `SELECT o.pay_order_no AS order_no, o.packet_id AS packet_id, o.amount AS amount, o.status AS status,
+    sql: `SELECT o.pay_order_no AS order_no, o.packet_id AS packet_id, o.payer_uid AS uid, o.amount AS amount, o.status AS status,
             CASE WHEN o.provider_txn_id LIKE 'MOCK-%' OR ${MOCKED('o.pay_order_no')} THEN 1 ELSE 0 END AS mocked,
             o.created_at AS created_at
           FROM payment_orders o`,
@@ -31,21 +31,21 @@ const ORDER_SELECT: Record<string, { sql: string; key: string; at: string }> = {
     at: 'o.created_at',
   },
   'c2c:transfer': {
-    sql: `SELECT o.claim_no AS order_no, o.packet_id AS packet_id, o.amount AS amount, o.status AS status,
+    sql: `SELECT o.claim_no AS order_no, o.packet_id AS packet_id, o.uid AS uid, o.amount AS amount, o.status AS status,
             CASE WHEN ${MOCKED('o.claim_no')} THEN 1 ELSE 0 END AS mocked, o.created_at AS created_at
           FROM claims o JOIN packets p ON p.id = o.packet_id AND p.type = 'c2c'`,
     key: 'o.claim_no',
     at: 'o.created_at',
   },
   'c2c:refund': {
-    sql: `SELECT o.refund_no AS order_no, o.packet_id AS packet_id, o.amount AS amount, o.status AS status,
+    sql: `SELECT o.refund_no AS order_no, o.packet_id AS packet_id, o.uid AS uid, o.amount AS amount, o.status AS status,
             CASE WHEN ${MOCKED('o.refund_no')} THEN 1 ELSE 0 END AS mocked, o.created_at AS created_at
           FROM refund_orders o`,
     key: 'o.refund_no',
     at: 'o.created_at',
   },
   'b2c:transfer': {
-    sql: `SELECT o.withdrawal_no AS order_no, NULL AS packet_id, o.amount AS amount, o.status AS status,
+    sql: `SELECT o.withdrawal_no AS order_no, NULL AS packet_id, o.uid AS uid, o.amount AS amount, o.status AS status,
             CASE WHEN o.provider_txn_id LIKE 'MOCK-%' THEN 1 ELSE 0 END AS mocked, o.created_at AS created_at
           FROM withdrawals o`,
     key: 'o.withdrawal_no',
@@ -53,7 +53,7 @@ const ORDER_SELECT: Record<string, { sql: string; key: string; at: string }> = {
   },
   // issue 8: an expired B2C packet's remainder, given back to the reward issuer
   'b2c:return': {
-    sql: `SELECT o.return_no AS order_no, o.packet_id AS packet_id, o.amount AS amount, o.status AS status,
+    sql: `SELECT o.return_no AS order_no, o.packet_id AS packet_id, NULL AS uid, o.amount AS amount, o.status AS status,
             0 AS mocked, o.created_at AS created_at
           FROM b2c_returns o`,
     key: 'o.return_no',
@@ -80,6 +80,7 @@ export function createReconStore(db: SqlRunner): ReconStore {
         orderNo: str(r.order_no),
         kind: q.kind,
         packetId: r.packet_id === null || r.packet_id === undefined ? null : str(r.packet_id),
+        uid: r.uid === null || r.uid === undefined ? null : str(r.uid),
         amount: num(r.amount),
         status: str(r.status),
         mocked: num(r.mocked) === 1,

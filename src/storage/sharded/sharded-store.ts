@@ -41,6 +41,9 @@ export function createShardedStore(
       // one at a time: each takes its own database's migration lock anyway
       for (const shard of shards) await shard.migrate(shards.length, now());
     },
+    async ping() {
+      await Promise.all(shards.map((s) => s.store.ping()));
+    },
     close() {
       closing ??= Promise.all(shards.map((s) => s.close())).then(() => undefined);
       return closing;

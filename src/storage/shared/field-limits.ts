@@ -20,7 +20,7 @@ function tooLong(value: string, max: number): boolean {
 function check(field: string, value: string, max: number): void {
   if (value.length === 0 || tooLong(value, max)) {
     throw new RedpktError('VALIDATION_FAILED', `${field} must be 1 to ${max} characters`, {
-      details: { field },
+      details: { fields: [field] },
     });
   }
 }
@@ -35,7 +35,7 @@ export function assertC2cFieldsFit(input: NewC2cPacket): void {
       'VALIDATION_FAILED',
       `greeting must be at most ${FIELD_LIMITS.greeting} characters`,
       {
-        details: { field: 'greeting' },
+        details: { fields: ['greeting'] },
       },
     );
   }

@@ -18,7 +18,7 @@ export function assertKeysFit(fields: Record<string, string>): void {
   for (const [field, value] of Object.entries(fields)) {
     if (value.length === 0 || [...value].length > FIELD_LIMITS.key) {
       throw new RedpktError('VALIDATION_FAILED', `${field} must be 1 to ${FIELD_LIMITS.key} characters`, {
-        details: { field },
+        details: { fields: [field] },
       });
     }
   }
@@ -34,7 +34,7 @@ export function assertB2cFieldsFit(input: NewB2cPacket): void {
       'VALIDATION_FAILED',
       `greeting must be at most ${FIELD_LIMITS.greeting} characters`,
       {
-        details: { field: 'greeting' },
+        details: { fields: ['greeting'] },
       },
     );
   }

@@ -22,8 +22,9 @@ export async function createSwitchStore(
     case 'sqlite': {
       if (opts.mustExist) {
         await access(config.file).catch((e: unknown) => {
+          // issue 17: no store where one must be is exit 4, as for recon
           throw new RedpktError(
-            'USAGE',
+            'DEPENDENCY_FAILED',
             `no packet store at ${config.file}: pass the --data-dir of a running service (or --mysql / --target)`,
             { cause: e },
           );

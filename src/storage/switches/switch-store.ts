@@ -59,6 +59,38 @@ async function countBy(
   }
 }
 
+/**
+ * What the dashboard and the alert rules watch (issue 23): the outbox backlog (pending and dead
+ * tasks, by the (status, due_at) index), the earliest due pending task, the alerts raised, and
+ * shadow-marked rows in this database (the real lane's books: there must be none). Each read
+ * leaves its gauge out when its table is not there.
+ */
+async function countWatchStates(reads: SqlRunner): Promise<StateCounts> {
+  const [tasks, oldest, alerts, shadowPackets, shadowPayments] = await Promise.all([
+    countBy(
+      reads,
+      "SELECT kind AS k, status AS s, COUNT(*) AS n FROM tasks WHERE status IN ('pending', 'dead') GROUP BY kind, status",
+    ),
+    countBy(reads, "SELECT 'due' AS k, MIN(due_at) AS n FROM tasks WHERE status = 'pending'"),
+    countBy(reads, 'SELECT kind AS k, COUNT(*) AS n FROM alerts GROUP BY kind'),
+    countBy(reads, "SELECT 'packets' AS k, COUNT(*) AS n FROM packets WHERE id >= 'S' AND id < 'T'"),
+    countBy(
+      reads,
+      "SELECT 'payment_orders' AS k, COUNT(*) AS n FROM payment_orders WHERE pay_order_no >= 'S' AND pay_order_no < 'T'",
+    ),
+  ]);
+  const counts: StateCounts = {};
+  if (tasks) counts.tasks = tasks.map((r) => ({ kind: r.key, status: r.sub, count: r.count }));
+  if (oldest) counts.oldestPendingDueAt = oldest[0] && oldest[0].count > 0 ? oldest[0].count : null;
+  if (alerts) counts.alerts = alerts.map((r) => ({ kind: r.key, count: r.count }));
+  if (shadowPackets || shadowPayments)
+    counts.shadowMarked = [...(shadowPackets ?? []), ...(shadowPayments ?? [])].map((r) => ({
+      table: r.key,
+      count: r.count,
+    }));
+  return counts;
+}
+
 export function createSwitchStoreOver(d: SwitchDialect): SwitchStore {
   return {
     async migrate() {
@@ -184,6 +216,7 @@ export function createSwitchStoreOver(d: SwitchDialect): SwitchStore {
       if (claims) counts.claims = claims.map((r) => ({ status: r.key, count: r.count }));
       if (refunds) counts.refunds = refunds.map((r) => ({ status: r.key, count: r.count }));
       if (mocked) counts.mocked = mocked.map((r) => ({ kind: r.key, count: r.count }));
+      Object.assign(counts, await countWatchStates(d.reads));
       return counts;
     },
   };

@@ -17,7 +17,7 @@ function errorOf(url: string, answer: Answer): RedpktError {
   if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN')
     return new RedpktError(
       'USAGE',
-      `${url} refused the admin key (${code}: ${message}); pass --admin-key or --secret`,
+      `${url} refused the admin key (${code}: ${message}); pass its --admin-key (\`redpkt admin-key\` prints it on the service's host), or its --secret / --data-dir`,
     );
   if (code === 'VALIDATION_FAILED' || code === 'USAGE') return new RedpktError('USAGE', message);
   if (code === 'NOT_FOUND') return new RedpktError('USAGE', `${url} has no admin API (${message})`);

@@ -11,15 +11,21 @@ export interface CliResult {
 }
 
 /** Asynchronous, so servers running in this process keep answering meanwhile. */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  cwd?: string,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
+      ...(cwd ? { cwd } : {}),
       env: {
         ...process.env,
         REDPKT_MYSQL: undefined,
         REDPKT_REDIS: undefined,
         REDPKT_SECRET: undefined,
         REDPKT_ADMIN_KEY: undefined,
+        REDPKT_DATA_DIR: undefined,
         ...env,
       },
     });

@@ -4,12 +4,12 @@
  * subsidies issued == booked + outstanding tokens, used subsidies == B2C packets' amounts,
  * claims == transfers (credits to the claimers' subsidy balances).
  */
-import type { ReconStore } from '../domain/ports.js';
-import type { RainExportReads } from '../finance/rain/grant-export.js';
+import type { ReconStore } from '../../src/domain/ports.js';
+import type { RainExportReads } from '../../src/finance/rain/grant-export.js';
 import { matchGrants, type GrantReport } from './grants.js';
 import type { InvariantTotals } from './invariants.js';
-import type { ReconLane } from './lane.js';
-import { otherLane, otherLaneGrant } from './lane.js';
+import type { ReconLane } from '../../src/recon/lane.js';
+import { otherLane, otherLaneGrant } from '../../src/recon/lane.js';
 import { checkPackets } from './packet-checks.js';
 import { issuedGrants, ourSubsidies } from './sources.js';
 import type { Discrepancy } from './types.js';

@@ -15,9 +15,9 @@
  * - record_mismatch: booked for another uid, campaign or issue time than issued;
  * - missing_at_provider: booked, never issued.
  */
-import type { Fen } from '../domain/money.js';
-import type { ReconSubsidyRow } from '../domain/ports.js';
-import type { IssuedGrant } from '../finance/rain/grant-export.js';
+import type { Fen } from '../../src/domain/money.js';
+import type { ReconSubsidyRow } from '../../src/domain/ports.js';
+import type { IssuedGrant } from '../../src/finance/rain/grant-export.js';
 import type { CategoryTotal, Discrepancy } from './types.js';
 
 export const GRANT_CATEGORIES = [

@@ -5,7 +5,7 @@
  * not shown up by then is settled with a direct look-up (rare), so a day of a million orders needs
  * memory for one cut-off's worth of unmatched ones, not for the day.
  */
-import type { Fen } from '../domain/money.js';
+import type { Fen } from '../../src/domain/money.js';
 import {
   CLEAN_CATEGORIES,
   emptyTotals,

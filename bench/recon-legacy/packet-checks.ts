@@ -2,7 +2,7 @@
  * Issue 8: walks a window's packets of one type (keyset pages) through the per-packet invariants
  * (invariants.ts), keeping the first violations and summing the rest.
  */
-import type { ReconStore } from '../domain/ports.js';
+import type { ReconStore } from '../../src/domain/ports.js';
 import {
   addPacket,
   emptyInvariantTotals,

@@ -1,0 +1,21 @@
+/**
+ * Issue 24: time as a port. Production reads the system clock and its timers; the deterministic
+ * simulation (sim/) passes a clock whose time only moves when the simulator moves it, and whose
+ * timers fire in due order when it does. Everything that takes a `now: () => number` can be given
+ * `clock.now`.
+ */
+export type TimerHandle = { readonly __timer: unique symbol } | NodeJS.Timeout | number;
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Calls `fn` once, `ms` from now (on this clock's time). */
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle | undefined): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout | undefined),
+};

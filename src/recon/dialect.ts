@@ -1,0 +1,64 @@
+/**
+ * Issue 22: the small shim between DuckDB and Spark SQL for the recon statements. The SQL files are
+ * written in the common part of both (BIGINT money, BIGINT ms times, STRING casts, `||`,
+ * concat_ws, row_number, no NULL ordering or collation relied on); what differs is only
+ *   - where the tables come from: DuckDB views over the manifest's Parquet files, Spark temporary
+ *     views `USING parquet` over the table directories (partition discovery reads dt=/hour=);
+ *   - how a result table is made: DuckDB `CREATE TABLE x AS`, Spark `CACHE TABLE x AS` (a cached
+ *     temporary view: nothing is written to the warehouse).
+ */
+import { join } from 'node:path';
+import { LAYOUT, TABLES } from './duck/layout.js';
+import { duckSource } from './export/read-export.js';
+import type { Manifest } from './export/manifest.js';
+
+export type SqlEngine = 'duckdb' | 'spark';
+
+const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+/** One recon statement in the engine's dialect. */
+export function toDialect(statement: string, engine: SqlEngine): string {
+  if (engine === 'duckdb') return statement;
+  return statement.replace(/^CREATE TABLE (\w+) AS\b/, 'CACHE TABLE $1 AS');
+}
+
+/** The statements that put an export's tables under the layout's names. */
+export function sourceStatements(dir: string, engine: SqlEngine, manifest?: Manifest): string[] {
+  return TABLES.map((t) => {
+    if (engine === 'duckdb' && manifest) return duckSource(dir, manifest, t);
+    if (engine === 'duckdb') {
+      const cols = LAYOUT[t].columns.map((c) => c.name).join(', ');
+      return `CREATE VIEW ${t} AS SELECT ${cols} FROM read_parquet(${quote(`${join(dir, t)}/**/*.parquet`)}, hive_partitioning = false)`;
+    }
+    return `CREATE OR REPLACE TEMPORARY VIEW ${t} USING parquet OPTIONS (path ${quote(join(dir, t))})`;
+  });
+}
+
+/** The result tables, each read in a fixed order (the report, and the Spark comparison, read these). */
+export const OUTPUT_QUERIES: readonly { table: string; sql: string }[] = [
+  {
+    table: 'recon_order_totals',
+    sql: 'SELECT category, kind, n, fen FROM recon_order_totals ORDER BY category, kind',
+  },
+  { table: 'recon_out_of_scope', sql: 'SELECT n FROM recon_out_of_scope' },
+  { table: 'recon_held', sql: 'SELECT paid, transferred, refunded FROM recon_held' },
+  { table: 'recon_grant_totals', sql: 'SELECT category, n, fen FROM recon_grant_totals ORDER BY category' },
+  {
+    table: 'recon_campaigns',
+    sql:
+      'SELECT campaign, issued_n, issued_fen, booked_n, booked_fen, outstanding_n, outstanding_fen, ok ' +
+      'FROM recon_campaigns ORDER BY campaign',
+  },
+  {
+    table: 'recon_packet_totals',
+    sql:
+      'SELECT type, packets, final_packets, mocked_packets, shadow_packets, paid, transferred, refunded, claims, ' +
+      'transfers, packet_amount, used_subsidies, used_amount FROM recon_packet_totals ORDER BY type',
+  },
+  {
+    table: 'recon_discrepancies',
+    sql:
+      'SELECT section, category, order_no, kind, ours, theirs, detail FROM recon_discrepancies ' +
+      'ORDER BY section, at_ms, sort_no, nth',
+  },
+];

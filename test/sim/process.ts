@@ -1,0 +1,90 @@
+/**
+ * Issue 24: one incarnation of the packet service process in the simulation: the real HTTP app,
+ * claim coalescer, limiter, outbox workers and sweeper, over the gated store and finance. A crash
+ * throws all of it away (queues, caches, limiter counts, leases in hand); the stores are kept.
+ */
+import type { Hono } from 'hono';
+import { createMemoryClaimLimiter } from '../../src/cache/memory-claim-limiter.js';
+import { DEFAULT_LIMITER_SETTINGS } from '../../src/cache/claim-limiter.js';
+import { createClaimCoalescer } from '../../src/core/claim-coalescer.js';
+import { DEFAULT_LIMITS } from '../../src/domain/limits.js';
+import type { PacketStore, PaymentProvider } from '../../src/domain/ports.js';
+import { randomIntOf } from '../../src/domain/random.js';
+import { createApp } from '../../src/server/create-app.js';
+import type { ServiceDeps } from '../../src/services/deps.js';
+import { createAlertSink } from '../../src/worker/alert-sink.js';
+import { createSweeper, type Sweeper } from '../../src/worker/create-sweeper.js';
+import { createWorker, type Worker } from '../../src/worker/create-worker.js';
+import { createTaskBatchHandlers, createTaskHandlers } from '../../src/worker/task-handlers.js';
+import type { WorkerTimings } from '../../src/worker/timings.js';
+import type { Kernel, Life } from './kernel.js';
+
+export const NOTIFY_URL = 'http://sim.invalid/v1/callbacks/finance';
+
+export interface SimProcess {
+  life: Life;
+  app: Hono;
+  workers: Worker[];
+  sweeper: Sweeper;
+  /** Background loops running now (one poll per worker, one sweep at a time). */
+  busy: Set<string>;
+}
+
+export function startProcess(input: {
+  k: Kernel;
+  life: Life;
+  store: PacketStore;
+  provider: PaymentProvider;
+  timings: WorkerTimings;
+  jwtSecret: string;
+  signSecret: string;
+  workers: number;
+}): SimProcess {
+  const { k, store, provider, timings } = input;
+  const now = k.clock.now;
+  const random = randomIntOf(k.random);
+  const quiet = () => {};
+  const deps: ServiceDeps = {
+    store,
+    claims: createClaimCoalescer({ store, now, random }),
+    provider,
+    limits: DEFAULT_LIMITS,
+    notifyUrl: NOTIFY_URL,
+    now,
+    random,
+    paymentRecheckDelayMs: timings.recheckAfterMs,
+  };
+  const limiter = createMemoryClaimLimiter(DEFAULT_LIMITER_SETTINGS, { now });
+  const app = createApp({
+    deps,
+    jwtSecret: input.jwtSecret,
+    signSecret: input.signSecret,
+    limiter,
+    log: quiet,
+  });
+  const settlement = {
+    store,
+    provider,
+    notifyUrl: NOTIFY_URL,
+    now,
+    paymentTimeoutMs: timings.paymentTimeoutMs,
+    paymentRecheckDelayMs: timings.recheckAfterMs,
+    retryMaxMs: timings.retryMaxMs,
+  };
+  const workers = Array.from({ length: input.workers }, (_, i) =>
+    createWorker({
+      store,
+      handlers: createTaskHandlers(settlement),
+      batchHandlers: createTaskBatchHandlers(settlement),
+      timings,
+      now,
+      clock: k.clock,
+      random: k.random,
+      owner: `sim-${input.life.id}-${i}`,
+      log: quiet,
+    }),
+  );
+  const alerts = createAlertSink({ log: quiet, writeLine: quiet });
+  const sweeper = createSweeper({ store, alerts, timings, now, clock: k.clock, log: quiet });
+  return { life: input.life, app, workers, sweeper, busy: new Set() };
+}

@@ -1,0 +1,447 @@
+/**
+ * Issue 24: one simulated run. A seed gives the faults (swarm), the workload and every
+ * interleaving; the run drives the real packet service (HTTP app in process, coalescer, limiter,
+ * workers, sweeper, SQLite store) and the real simulated finance (service, store, ledger), checks
+ * the invariants after every step, then stops the faults, lets everything settle, and checks the
+ * final state.
+ */
+import { issueToken } from '../../src/auth/tokens.js';
+import { createKnobs } from '../../src/finance/knobs.js';
+import { createFinanceService } from '../../src/finance/service.js';
+import { createFinanceStore } from '../../src/finance/store/create-finance-store.js';
+import type { PacketStore } from '../../src/domain/ports.js';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { workerTimings } from '../../src/worker/timings.js';
+import { runFiles } from './books.js';
+import { Faults, type FaultCounts, type FaultKind } from './faults.js';
+import {
+  callbackHeaders,
+  simNotifier,
+  simProvider,
+  type InFlightCallback,
+  type Mutations,
+} from './finance-sim.js';
+import { checkClientSeen, checkQuiescent, checkStep, type ClientSuccess } from './invariants.js';
+import { Kernel, type Life } from './kernel.js';
+import { startProcess, type SimProcess } from './process.js';
+import { gatedStore } from './store-proxy.js';
+
+/** 2026-01-01T00:00:00Z: simulated time starts here in every run. */
+export const SIM_EPOCH = Date.UTC(2026, 0, 1);
+const JWT_SECRET = 'sim-jwt-secret-0123456789abcdef';
+const SIGN_SECRET = 'sim-sign-secret-0123456789abcdef';
+
+export interface SimOptions {
+  seed: number;
+  /** Workload steps before the run heads for quiescence. */
+  steps: number;
+  faults?: readonly FaultKind[] | 'all' | 'none';
+  /** Deliberate bugs, for the mutant tests. */
+  mutations?: Mutations;
+}
+
+export interface SimResult {
+  seed: number;
+  ok: boolean;
+  violations: string[];
+  /** sha256 over every event of the run: equal for two runs of one seed. */
+  traceHash: string;
+  events: number;
+  /** The last events (a failing run's trace). */
+  trace: string[];
+  steps: number;
+  simulatedMs: number;
+  faults: FaultCounts;
+  faultRates: string;
+  invariantChecks: number;
+  stats: { packets: number; claims: number; crashes: number; callbacks: number };
+}
+
+interface KnownPacket {
+  id: string;
+  sender: string;
+  count: number;
+  payOrderNo: string;
+}
+
+export async function runSeed(opts: SimOptions): Promise<SimResult> {
+  const k = new Kernel(opts.seed, SIM_EPOCH);
+  const faults = new Faults(k, { enabled: opts.faults ?? 'all' });
+  const timings = workerTimings(faults.active('lease_expiry') ? { leaseMs: 500 + k.int(3000) } : {});
+  k.trace(`seed ${opts.seed} faults ${faults.describe()} leaseMs ${timings.leaseMs}`);
+  const files = await runFiles();
+  const view = files.open();
+  const finStore = createFinanceStore({ kind: 'sqlite', file: files.finance });
+  const network: InFlightCallback[] = [];
+  const service = createFinanceService({
+    store: finStore,
+    knobs: createKnobs(),
+    notifier: simNotifier(k, faults, network),
+    now: k.clock.now,
+    initialBalance: 1_000_000,
+    merchantInitialBalance: 100_000_000_000,
+    random: k.random,
+  });
+  const violations: string[] = [];
+  const seen: ClientSuccess[] = [];
+  const known: KnownPacket[] = [];
+  const tokens = new Map<string, string>();
+  const actors = new Set<Promise<void>>();
+  const mutantSeen = new Map<string, number>();
+  const stats = { packets: 0, claims: 0, crashes: 0, callbacks: 0 };
+  let checks = 0;
+  let lives = 0;
+  let raw: PacketStore | undefined;
+  let proc: SimProcess | undefined;
+
+  function spawn(name: string, work: () => Promise<unknown>): void {
+    const p: Promise<void> = work()
+      .then(
+        () => undefined,
+        (e: unknown) => k.trace(`${name} ended: ${e instanceof Error ? e.message : String(e)}`),
+      )
+      .finally(() => {
+        actors.delete(p);
+        k.touch();
+      });
+    actors.add(p);
+  }
+
+  async function start(): Promise<void> {
+    const life: Life = { id: ++lives, dead: false };
+    raw = await createSqliteStore({ file: files.packets });
+    const store = gatedStore(raw, k, faults, life);
+    const provider = simProvider({
+      k,
+      faults,
+      life,
+      service,
+      store: finStore,
+      spawn,
+      seen: mutantSeen,
+      ...(opts.mutations ? { mutations: opts.mutations } : {}),
+    });
+    proc = startProcess({
+      k,
+      life,
+      store,
+      provider,
+      timings,
+      jwtSecret: JWT_SECRET,
+      signSecret: SIGN_SECRET,
+      workers: 2,
+    });
+    k.trace(`process ${life.id} up`);
+  }
+
+  async function crash(): Promise<void> {
+    const { life } = proc!;
+    life.dead = true;
+    stats.crashes++;
+    k.trace(`crash process ${life.id} (parked: ${k.pendingLabels().length})`);
+    k.failParked(life);
+    await k.settle();
+    await raw!.close();
+    await start();
+  }
+
+  async function token(uid: string): Promise<string> {
+    let t = tokens.get(uid);
+    if (!t) tokens.set(uid, (t = await issueToken(JWT_SECRET, uid, 10 * 365 * 86_400, SIM_EPOCH)));
+    return t;
+  }
+
+  type Answer = { lost: true } | { lost: false; status: number; body: Record<string, unknown> };
+  async function http(method: 'GET' | 'POST', path: string, uid: string, body?: unknown): Promise<Answer> {
+    const { life, app } = proc!;
+    const headers: Record<string, string> = { authorization: `Bearer ${await token(uid)}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await app.request(path, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      return { lost: true };
+    }
+    const json = (await res.json()) as Record<string, unknown>;
+    if (life.dead) return { lost: true }; // the connection died with the process
+    if (res.status === 500) violations.push(`500 answer to ${method} ${path}: ${JSON.stringify(json)}`);
+    return { lost: false, status: res.status, body: json };
+  }
+  const answerText = (a: Answer) =>
+    a.lost
+      ? 'lost'
+      : `${a.status}${a.status >= 400 ? ` ${(a.body.error as { code?: string } | undefined)?.code}` : ''}`;
+
+  /** A client's pause before it retries: until the scheduler lets it go. */
+  const pause = (what: string) => k.gate(`client.${what}.wait`, null);
+
+  async function c2c(n: number): Promise<void> {
+    const sender = `s${n}`;
+    const count = 1 + k.int(6);
+    const body = {
+      outOrderNo: `o${n}`,
+      totalAmount: count * (1 + k.int(300)) + k.int(count),
+      totalCount: count,
+      splitMode: k.pick(['random', 'fixed'] as const),
+      expiresInSec: k.pick([60, 300, 1800, 86_400]),
+    };
+    let created: Record<string, unknown> | undefined;
+    for (let attempt = 0; attempt < 4 && !created; attempt++) {
+      if (attempt > 0) await pause('create');
+      const a = await http('POST', '/v1/c2c/packets', sender, body);
+      k.trace(`create o${n} -> ${answerText(a)}`);
+      if (!a.lost && a.status < 300) created = a.body;
+      else if (!a.lost && a.status < 500 && a.status !== 429) return;
+    }
+    if (!created) return;
+    const p = { id: String(created.packetId), sender, count, payOrderNo: String(created.payOrderNo) };
+    if (!known.some((x) => x.id === p.id)) known.push(p);
+    stats.packets = known.length;
+    if (!k.chance(0.85)) return; // left unpaid: the payment re-check closes it
+    await k.gate('cashier.pay', null);
+    try {
+      await service.pay(p.payOrderNo, sender);
+      k.trace(`pay ${p.payOrderNo} ok`);
+    } catch (e) {
+      k.trace(`pay ${p.payOrderNo} refused: ${(e as { code?: string }).code ?? String(e)}`);
+    }
+  }
+
+  async function claim(p: KnownPacket, uid: string): Promise<void> {
+    let told: ClientSuccess | undefined;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if (attempt > 0) await pause('claim');
+      const a = await http('POST', `/v1/packets/${p.id}/claims`, uid);
+      k.trace(
+        `claim ${p.id.slice(-6)} ${uid} -> ${answerText(a)}${!a.lost && a.status === 200 ? ` ${a.body.amount}` : ''}`,
+      );
+      if (a.lost || a.status >= 500 || a.status === 429) continue;
+      if (a.status !== 200) return;
+      const now: ClientSuccess = {
+        packetId: p.id,
+        uid,
+        claimNo: String(a.body.claimNo),
+        amount: Number(a.body.amount),
+      };
+      if (told && (told.claimNo !== now.claimNo || told.amount !== now.amount))
+        violations.push(
+          `client ${uid} of ${p.id} was told ${told.claimNo} ${told.amount} fen, then ${now.claimNo} ${now.amount} fen`,
+        );
+      if (!told) {
+        told = now;
+        seen.push(now);
+        stats.claims++;
+      }
+      if (!k.chance(0.3)) return; // else: the same claim again (a retry after a lost answer)
+    }
+  }
+
+  function deliverCallback(): boolean {
+    const due = network.filter((c) => c.notBefore <= k.clock.now());
+    if (due.length === 0) return false;
+    const cb = k.pick(due);
+    network.splice(network.indexOf(cb), 1);
+    stats.callbacks++;
+    spawn('callback', async () => {
+      await k.gate('net.callback', null);
+      const { life, app } = proc!;
+      let ok = false;
+      try {
+        const res = await app.request('/v1/callbacks/finance', {
+          method: 'POST',
+          headers: callbackHeaders(SIGN_SECRET, cb.body, k.clock.now()),
+          body: cb.body,
+        });
+        await res.text();
+        ok = !life.dead && res.status >= 200 && res.status < 300;
+        if (!life.dead && res.status === 500) violations.push(`500 answer to a callback of ${cb.orderNo}`);
+      } catch {
+        ok = false;
+      }
+      k.trace(`callback ${cb.orderNo} attempt ${cb.attempt} -> ${ok ? 'ok' : 'failed'}`);
+      if (!ok && cb.attempt < 4) {
+        network.push({
+          ...cb,
+          attempt: cb.attempt + 1,
+          notBefore: k.clock.now() + 200 * 2 ** (cb.attempt - 1),
+        });
+      } else if (!ok) k.trace(`callback ${cb.orderNo} given up`);
+    });
+    return true;
+  }
+
+  function pollWorkers(): void {
+    const p = proc!;
+    for (const w of p.workers) {
+      if (p.busy.has(w.owner)) continue;
+      p.busy.add(w.owner);
+      spawn(`worker ${w.owner}`, async () => {
+        try {
+          const ran = await w.runOnce();
+          if (ran > 0) k.trace(`worker ${w.owner} ran ${ran}`);
+        } finally {
+          p.busy.delete(w.owner);
+        }
+      });
+    }
+  }
+
+  function sweep(): void {
+    const p = proc!;
+    if (p.busy.has('sweeper')) return;
+    p.busy.add('sweeper');
+    spawn('sweeper', async () => {
+      try {
+        const r = await p.sweeper.runOnce();
+        if (r.tasksEnsured + r.alertsRaised > 0)
+          k.trace(`sweep ensured ${r.tasksEnsured} alerts ${r.alertsRaised}`);
+      } finally {
+        p.busy.delete('sweeper');
+      }
+    });
+  }
+
+  /** SQLite's data_version moves when another connection commits: unchanged books need no new check. */
+  let versions = '';
+  async function check(): Promise<void> {
+    const v = await Promise.all([view.packets, view.finance].map((db) => db.execute('PRAGMA data_version')));
+    const now = v.map((r) => String(r.rows[0]?.[0])).join(' ') + ` ${seen.length}`;
+    if (now === versions) return;
+    versions = now;
+    checks++;
+    violations.push(...(await checkStep(view.packets, view.finance)));
+    violations.push(...(await checkClientSeen(view.packets, seen)));
+  }
+
+  /** Lets every parked call go (in seeded order) and delivers due callbacks, until none are left. */
+  async function drain(): Promise<void> {
+    for (let i = 0; i < 10_000; i++) {
+      let moved = false;
+      for (let n = k.pendingGates(); n > 0; n--) {
+        k.release();
+        moved = true;
+      }
+      while (deliverCallback()) moved = true;
+      if (!moved) return;
+      await k.settle();
+    }
+  }
+
+  let uidPool = 0;
+  let created = 0;
+  let step = 0;
+  try {
+    await start();
+    for (; step < opts.steps && violations.length === 0; step++) {
+      const roll = k.random() * 20;
+      if (k.pendingGates() > 0 && roll < 10) {
+        const label = k.release();
+        k.trace(`go ${label}`);
+      } else if (roll < 11.2 && created < 40) {
+        const n = created++;
+        k.trace(`start c2c o${n}`);
+        spawn('c2c', () => c2c(n));
+      } else if (roll < 13 && known.length > 0) {
+        const p = k.pick(known);
+        const claimers = p.count + k.int(4);
+        k.trace(`start ${claimers} claimers of ${p.id.slice(-6)}`);
+        for (let i = 0; i < claimers; i++) {
+          const uid = `u${k.chance(0.5) && uidPool > 0 ? k.int(uidPool) : uidPool++}`;
+          spawn('claim', () => claim(p, uid));
+        }
+      } else if (roll < 15) {
+        if (deliverCallback()) k.trace('deliver');
+      } else if (roll < 17) {
+        pollWorkers();
+      } else if (roll < 17.6) {
+        sweep();
+      } else {
+        const dt = 1 + k.int(5_000);
+        k.clock.advance(dt);
+      }
+      if (faults.fire('clock_jump')) {
+        const dt = k.pick([60_000, 10 * 60_000, 3_600_000, 6 * 3_600_000]);
+        k.trace(`fault clock_jump ${dt}`);
+        k.clock.advance(dt);
+      }
+      if (faults.fire('crash')) await crash();
+      // the lease fault: time runs past the lease while a worker still holds its tasks
+      if (
+        faults.active('lease_expiry') &&
+        [...proc!.busy].some((b) => b.startsWith('sim-')) &&
+        k.chance(0.2)
+      ) {
+        faults.counts.lease_expiry++;
+        k.trace(`fault lease_expiry +${timings.leaseMs + 1} ms`);
+        k.clock.advance(timings.leaseMs + 1);
+      }
+      await k.settle();
+      await check();
+    }
+
+    // quiescence: no more faults; every parked call and callback runs, and time jumps from one due
+    // task to the next until no task is pending, then past the sweeper's cut-off (a last sweep)
+    faults.on = false;
+    k.trace('quiesce');
+    let swept = false;
+    for (let round = 0; round < 5_000 && violations.length === 0; round++) {
+      await drain();
+      if (k.pendingGates() > 0 || actors.size > 0) continue;
+      const next = await view.packets.execute(
+        `SELECT MIN(due_at) AS due FROM tasks WHERE status = 'pending'`,
+      );
+      const due = next.rows[0]?.due;
+      const callbackAt = Math.min(...network.map((c) => c.notBefore));
+      if (due === null && network.length === 0) {
+        if (swept) break;
+        // orders whose task is gone or done: only the sweeper finds them, after its cut-off
+        k.clock.advance(timings.sweepAfterMs + timings.paymentTimeoutMs + 1);
+        swept = true;
+        sweep();
+      } else {
+        swept = false;
+        const at = Math.min(due === null ? Infinity : Number(due), callbackAt);
+        k.clock.advance(Math.max(1, at - k.clock.now()));
+        pollWorkers();
+      }
+      await k.settle();
+    }
+    checks++;
+    violations.push(...(await checkQuiescent(view.packets, view.finance)));
+    violations.push(...(await checkClientSeen(view.packets, seen)));
+  } catch (e) {
+    violations.push(
+      `the simulator itself failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+    );
+  } finally {
+    if (proc) {
+      proc.life.dead = true;
+      k.failParked(proc.life);
+    }
+    await k.settle();
+    await raw?.close().catch(() => {});
+    await finStore.close().catch(() => {});
+    view.packets.close();
+    view.finance.close();
+    files.remove();
+  }
+  for (const v of violations.slice(0, 20)) k.trace(`VIOLATION ${v}`);
+  return {
+    seed: opts.seed,
+    ok: violations.length === 0,
+    violations,
+    traceHash: k.traceHash(),
+    events: k.events,
+    trace: [...k.recent],
+    steps: step,
+    simulatedMs: k.clock.now() - SIM_EPOCH,
+    faults: faults.counts,
+    faultRates: faults.describe(),
+    invariantChecks: checks,
+    stats,
+  };
+}
