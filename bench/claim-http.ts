@@ -16,6 +16,8 @@ export type { ClaimPath };
 export interface BenchServer {
   url: string;
   pid: number | undefined;
+  /** Issue 21: every process of a service made of several (their CPU is summed); default [pid]. */
+  pids?: readonly number[];
   secret: string;
   stop(): Promise<void>;
 }
@@ -140,7 +142,7 @@ export async function runHttp(
       // the wait can outlast the server's keep-alive (5 s): connections it closed are opened again
       await warmUp(client, concurrency, 1);
     }
-    const account = cpuAccount(server.pid, availableParallelism());
+    const account = cpuAccount(server.pids ?? server.pid, availableParallelism());
     const result = await claimAll(client, jobs, concurrency, tokens, answered);
     return { ...result, cpuUsPerClaim: account(result.claims) };
   } finally {

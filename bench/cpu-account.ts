@@ -56,10 +56,24 @@ export interface CpuPerClaim {
 }
 
 /** Starts counting; the returned function ends it and divides by the claims made meanwhile. */
-export function cpuAccount(servicePid: number | undefined, cores: number): (claims: number) => CpuPerClaim {
+export function cpuAccount(
+  servicePid: number | readonly number[] | undefined,
+  cores: number,
+): (claims: number) => CpuPerClaim {
   const dbPid = databasePid();
   const self0 = process.cpuUsage();
-  const service0 = servicePid === undefined ? null : procCpuMs(servicePid);
+  // issue 21: a service of several processes (supervisor + cores, HAProxy + cores) is their sum
+  const pids = servicePid === undefined ? [] : typeof servicePid === 'number' ? [servicePid] : servicePid;
+  const serviceCpuMs = () => {
+    let sum = 0;
+    for (const pid of pids) {
+      const ms = procCpuMs(pid);
+      if (ms === null) return null;
+      sum += ms;
+    }
+    return sum;
+  };
+  const service0 = servicePid === undefined ? null : serviceCpuMs();
   const db0 = dbPid === null ? null : procCpuMs(dbPid);
   return (claims) => {
     const n = Math.max(1, claims);
@@ -67,7 +81,7 @@ export function cpuAccount(servicePid: number | undefined, cores: number): (clai
     const perClaim = (ms: number | null, ms0: number | null) =>
       ms === null || ms0 === null ? null : Math.round(((ms - ms0) * 1000) / n);
     const claimers = Math.round((self.user + self.system) / n);
-    const service = servicePid === undefined ? null : perClaim(procCpuMs(servicePid), service0);
+    const service = servicePid === undefined ? null : perClaim(serviceCpuMs(), service0);
     const database = dbPid === null ? null : perClaim(procCpuMs(dbPid), db0);
     const total = service === null || database === null ? null : claimers + service + database;
     return {

@@ -21,7 +21,7 @@ export function registerGatewayFlags(command: Command): void {
     .option('--core-timeout-ms <ms>', 'with --role gateway: longest wait for a core’s answer (default 10000)')
     .option(
       '--health-every-ms <ms>',
-      'with --role gateway: how often each core’s /healthz is checked (default 1000)',
+      'with --role gateway: how often each core’s /readyz is checked (default 1000)',
     )
     .option(
       '--no-claim-limiter',

@@ -1,0 +1,108 @@
+/**
+ * `npm run bench:soak` (issue 21 part 6): --packets distinct C2C packets (default 1,000,000) through
+ * ONE core on MySQL, each created (straight through the store, as the claim bench does) and claimed
+ * out over HTTP (--shares claimers each, --clients at a time, 429s retried), and every --every
+ * packets (default 100,000) the core's V8 heap used after a full GC and its RSS. Per-packet state
+ * in the core (limiter windows, claim queues, remaining counts, token and route caches) must be
+ * bounded: the heap after GC flat from the first sample to the last. Writes --out (JSON), prints
+ * the samples and the last sample's heap as a ratio to the first. --mysql URL (a fresh
+ * redpkt_bench_soak_* database is made and dropped).
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import mysql from 'mysql2/promise';
+import { readEnv } from '../src/config/env.js';
+import { NODE_FLAGS } from '../src/runtime/node-flags.js';
+import { createStore } from '../src/storage/create-store.js';
+import { makePackets } from './bench-packets.js';
+import { runHttp, type BenchServer } from './claim-http.js';
+import type { ClaimJob } from './claim-load.js';
+
+const { values } = parseArgs({
+  options: {
+    mysql: { type: 'string', default: readEnv().REDPKT_TEST_MYSQL },
+    packets: { type: 'string', default: '1000000' },
+    every: { type: 'string', default: '100000' },
+    shares: { type: 'string', default: '1' },
+    clients: { type: 'string', default: '200' },
+    out: { type: 'string', default: 'bench/results/soak.json' },
+  },
+});
+const total = Number(values.packets);
+const every = Number(values.every);
+const shares = Number(values.shares);
+const clients = Number(values.clients);
+const name = `redpkt_bench_soak_${randomBytes(3).toString('hex')}`;
+const u = new URL(values.mysql);
+u.pathname = `/${name}`;
+const url = u.toString();
+
+const child = spawn(
+  process.execPath,
+  [...NODE_FLAGS, '--expose-gc', new URL('./soak-server.js', import.meta.url).pathname, url],
+  { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
+);
+const line = await new Promise<string>((resolve, reject) => {
+  createInterface({ input: child.stdout! }).once('line', resolve);
+  child.once('exit', (code) => reject(new Error(`the soak server exited (${code})`)));
+});
+const { url: serverUrl, secret } = JSON.parse(line) as { url: string; secret: string };
+const server: BenchServer = { url: serverUrl, pid: child.pid, secret, stop: async () => {} };
+const sample = () =>
+  new Promise<{ heapUsed: number; rss: number }>((resolve) => {
+    child.once('message', (m) => resolve(m as { heapUsed: number; rss: number }));
+    child.send('sample');
+  });
+
+const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
+const samples: { packets: number; heapUsedMb: number; rssMb: number; claimsPerSec: number }[] = [];
+const store = await createStore({ kind: 'mysql', urls: [url] });
+const started = Date.now();
+try {
+  const s0 = await sample();
+  samples.push({ packets: 0, heapUsedMb: mb(s0.heapUsed), rssMb: mb(s0.rss), claimsPerSec: 0 });
+  for (let done = 0; done < total;) {
+    const n = Math.min(every, total - done);
+    let claimsPerSec = 0;
+    // in chunks of 10,000 packets: the job list and tokens of a chunk only
+    for (let c = 0; c < n; c += 10_000) {
+      const k = Math.min(10_000, n - c);
+      const ids = await makePackets(store, k, shares, `soak-${done + c}`);
+      const jobs: ClaimJob[] = ids.flatMap((packetId, p) =>
+        Array.from({ length: shares }, (_, s) => ({ packetId, uid: `u${(done + c + p) % 50_000}-${s}` })),
+      );
+      const r = await runHttp(server, jobs, clients);
+      if (Object.keys(r.errors).length > 0) process.stderr.write(`  errors: ${JSON.stringify(r.errors)}\n`);
+      claimsPerSec = r.claimsPerSec;
+    }
+    done += n;
+    const s = await sample();
+    samples.push({ packets: done, heapUsedMb: mb(s.heapUsed), rssMb: mb(s.rss), claimsPerSec });
+    process.stderr.write(
+      `${done} packets: heap after GC ${mb(s.heapUsed)} MB, RSS ${mb(s.rss)} MB, ${claimsPerSec} claims/s (${Math.round((Date.now() - started) / 1000)} s)\n`,
+    );
+  }
+} finally {
+  await store.close();
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  const admin = await mysql.createConnection({ uri: values.mysql });
+  for (const suffix of ['', '_finance', '_shadow', '_finance_shadow'])
+    await admin.query(`DROP DATABASE IF EXISTS \`${name}${suffix}\``);
+  await admin.end();
+}
+const first = samples[1];
+const last = samples.at(-1)!;
+const report = {
+  startedAt: new Date(started).toISOString(),
+  config: { packets: total, every, shares, clients },
+  samples,
+  heapLastToFirst: first ? Math.round((last.heapUsedMb / first.heapUsedMb) * 100) / 100 : null,
+};
+await mkdir(dirname(values.out), { recursive: true });
+await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
+console.log(JSON.stringify(report, null, 2));
