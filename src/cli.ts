@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeFailure } from './cli/describe-failure.js';
 import { EXIT, exitCodeFor } from './cli/exit-codes.js';
-import { configureRedpktHelp, explainExcessArguments } from './cli/help.js';
+import { configureRedpktHelp, explainExcessArguments, withExamples } from './cli/help.js';
 import { registerCommands } from './commands/index.js';
 
 /** Exit codes: one mapping, src/cli/exit-codes.ts (README "Exit codes" is tested against it). */
@@ -22,6 +22,11 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     outputError: (text, write) => write(argv ? explainExcessArguments(text, program, argv) : text),
   });
   await registerCommands(program, argv);
+  withExamples(program, [
+    'redpkt serve --data-dir .redpkt --port 8080',
+    'redpkt load c2c --target http://127.0.0.1:8080 --secret "$S"',
+    'redpkt <command> --help',
+  ]);
   return program;
 }
 
