@@ -5,17 +5,42 @@
  * Printed: requests per second of each (all steps but flow) and their ratio. Closed model, c2c;
  * flags: --seconds S (8), --concurrency C (8).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LoadReport } from '../src/scenarios/report.js';
-import { BIN, startServe } from '../test/support/serve-process.js';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '8' }, concurrency: { type: 'string', default: '8' } },
 });
+/** The built binary (npm run build), from the repository root the npm script runs in. */
+const BIN = join(process.cwd(), 'dist/bin/redpkt.js');
+
+async function startServe(args: string[], serveEnv: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+    env: serveEnv,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) =>
+        child.exitCode === null ? (child.once('exit', () => resolve()), child.kill('SIGTERM')) : resolve(),
+      ),
+  };
+}
+
 const SECRET = 'bench-segments-secret-0123456789';
 const { REDPKT_SECRET: _s, ...env } = process.env;
 const redpkt = (args: string[]) =>
