@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeUsersToFile } from '../../src/fixtures/write-users.js';
 import { startService } from '../../src/runtime/start-service.js';
 import type { LoadReport } from '../../src/scenarios/report.js';
 import { runLoadCommand } from './support/run-command.js';
@@ -217,8 +216,8 @@ describe('redpkt load c2c on the embedded target', () => {
       { log: () => {} },
     );
     try {
-      const users = join(dir, 'users.jsonl');
-      await writeUsersToFile({ count: 50, seed: 'target', realnameFailRate: 0.02 }, users);
+      // the committed sample (fixtures/users-1k.jsonl, README: fixtures gen --seed sample)
+      const users = join(import.meta.dirname, '../../fixtures/users-1k.jsonl');
       const json = join(dir, 'target.json');
       const run = await runLoadCommand([
         'c2c',
@@ -227,7 +226,7 @@ describe('redpkt load c2c on the embedded target', () => {
       ]);
       expect(run.errorMessage).toBeUndefined();
       const report = await readReport(json);
-      expect(report.config).toMatchObject({ target: service.url, fixtures: users, users: 50 });
+      expect(report.config).toMatchObject({ target: service.url, fixtures: users, users: 1000 });
       expect(stepOf(report, 'claim')).toMatchObject({ ok: 12 });
       expect(report.money).toEqual({ packets: 4, checked: 4, mismatches: [] });
       expect(run.exitCode).toBe(0);
