@@ -46,7 +46,7 @@ export function errorFromAnswer(answer: Answer): RedpktError {
     return new RedpktError(
       'DEPENDENCY_FAILED',
       `finance answered ${answer.status}: ${remote?.message ?? 'no details'}`,
-      { details },
+      { details: { ...details, dependency: 'finance' } },
     );
   }
   const code: ErrorCode = remote && isErrorCode(remote.code) ? remote.code : codeForHttpStatus(answer.status);
@@ -60,6 +60,7 @@ export function expectOk<S extends z.ZodType>(answer: Answer, schema: S): z.infe
   if (!parsed.success) {
     throw new RedpktError('DEPENDENCY_FAILED', `finance sent an unexpected answer: ${parsed.error.message}`, {
       cause: parsed.error,
+      details: { dependency: 'finance' },
     });
   }
   return parsed.data;
@@ -102,6 +103,7 @@ export function createCaller(opts: CallerOptions): Caller {
         const reason = e instanceof Error ? e.message : String(e);
         throw new RedpktError('DEPENDENCY_FAILED', `finance did not answer ${method} ${path}: ${reason}`, {
           cause: e,
+          details: { dependency: 'finance' },
         });
       }
       let parsed: unknown = text;

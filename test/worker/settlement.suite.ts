@@ -166,7 +166,9 @@ export function settlementSuite(backend: Backend): void {
         await new Promise((r) => setTimeout(r, Math.max(0, expiresAt - Date.now() - 250)));
         const statuses: number[] = [];
         const fired: Promise<void>[] = [];
-        for (let i = 0; i < 50; i++) {
+        // Claims keep coming until well past the expiry, however late the first ones leave on a
+        // busy machine: some may land before it (200) and the rest after (410), never anything else.
+        for (let i = 0; i < 50 || (Date.now() < expiresAt + 500 && i < 500); i++) {
           for (const p of packets) {
             fired.push(
               h
@@ -177,7 +179,8 @@ export function settlementSuite(backend: Backend): void {
           await new Promise((r) => setTimeout(r, 10));
         }
         await Promise.all(fired);
-        expect(new Set(statuses)).toStrictEqual(new Set([200, 410]));
+        expect([...new Set(statuses)].filter((s) => s !== 200 && s !== 410)).toStrictEqual([]);
+        expect(statuses).toContain(410);
 
         const books = await settledBooks(
           h,

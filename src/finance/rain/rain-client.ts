@@ -70,7 +70,10 @@ export async function drawRain(
     text = await res.body.text();
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    throw new RedpktError('DEPENDENCY_FAILED', `the reward issuer did not answer: ${reason}`, { cause: e });
+    throw new RedpktError('DEPENDENCY_FAILED', `the reward issuer did not answer: ${reason}`, {
+      cause: e,
+      details: { dependency: 'reward issuer' },
+    });
   }
   let body: unknown = text;
   try {

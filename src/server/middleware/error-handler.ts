@@ -9,13 +9,28 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; retryAfterMs?: number; details?: Record<string, unknown> };
 }
 
+/** What a refused request's log line says (observe.ts): the code, why, and which dependency failed. */
+export interface Refusal {
+  code: ErrorCode;
+  reason: string;
+  dependency?: string;
+}
+
+const REFUSAL = 'refusal' as never;
+
+export const refusalOf = (c: Context): Refusal | undefined => c.get(REFUSAL) as Refusal | undefined;
+
 export function errorResponse(
   c: Context,
   code: ErrorCode,
   message: string,
   details?: Record<string, unknown>,
 ) {
-  const { retryAfterMs, ...rest } = details ?? {};
+  // `dependency` is for the log (issue 17 item 6), not the client
+  const { retryAfterMs, dependency, ...rest } = details ?? {};
+  const refusal: Refusal = { code, reason: message };
+  if (typeof dependency === 'string') refusal.dependency = dependency;
+  c.set(REFUSAL, refusal as never);
   const body: ErrorBody = { error: { code, message } };
   // Rate limits and degradations say when to come back, in the body and as Retry-After.
   if (typeof retryAfterMs === 'number') {
@@ -29,7 +44,15 @@ export function errorResponse(
 /** Every error leaves as `{error:{code,message}}`; only a bug is a 500, and it is logged. */
 export function createErrorHandler(log: (msg: string, err: unknown) => void): ErrorHandler {
   return (err, c) => {
-    if (isRedpktError(err)) return errorResponse(c, err.code, err.message, err.details);
+    if (isRedpktError(err)) {
+      const cause =
+        err.cause instanceof Error && err.code === 'DEPENDENCY_FAILED' ? err.cause.message : undefined;
+      const res = errorResponse(c, err.code, err.message, err.details);
+      const refusal = refusalOf(c);
+      if (refusal && cause && !refusal.reason.includes(cause))
+        refusal.reason = `${refusal.reason} (${cause})`;
+      return res;
+    }
     if (err instanceof HTTPException) {
       const status = err.status;
       if (status === 413) {
@@ -44,7 +67,13 @@ export function createErrorHandler(log: (msg: string, err: unknown) => void): Er
     // a database that cannot be reached (any read or write, ours or finance's): retry, not a bug
     if (isMysqlConnectionFailure(err)) {
       log('database unreachable', err);
-      return errorResponse(c, 'DEPENDENCY_FAILED', 'the database could not be reached; try again');
+      const reason = err instanceof Error ? err.message : String(err);
+      const res = errorResponse(c, 'DEPENDENCY_FAILED', 'the database could not be reached; try again', {
+        dependency: 'database',
+      });
+      const refusal = refusalOf(c);
+      if (refusal) refusal.reason = `${refusal.reason} (${reason})`;
+      return res;
     }
     log('unhandled error', err);
     return errorResponse(c, 'INTERNAL', 'internal error');

@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from '../../metrics/logger.js';
 import type { Metrics } from '../../metrics/create-metrics.js';
+import { refusalOf } from './error-handler.js';
 
 export type ObserveEnv = { Variables: { requestId: string; log: Logger } };
 
@@ -72,10 +73,19 @@ export function observeRequests(opts: {
         status: c.res.status,
         ms: Math.round(seconds * 10_000) / 10,
       };
-      // 503 is a degraded endpoint or a dependency down: expected while it lasts, not a bug
-      if (c.res.status >= 500 && c.res.status !== 503) log.error(line, 'request failed');
-      else if (c.res.status >= 500) log.warn(line, 'request refused');
-      else log.info(line, 'request');
+      // 503 is a degraded endpoint or a dependency down: expected while it lasts, not a bug. Its
+      // line says which dependency and why (issue 17 item 6), as every refusal's says its code.
+      const refusal = c.res.status >= 400 ? refusalOf(c) : undefined;
+      const full = refusal ? { ...line, ...refusal } : line;
+      if (c.res.status >= 500 && c.res.status !== 503) log.error(full, 'request failed');
+      else if (c.res.status >= 500)
+        log.warn(
+          full,
+          refusal?.code === 'DEPENDENCY_FAILED'
+            ? `request refused: ${refusal.dependency ?? 'a dependency'} failed`
+            : `request refused: ${refusal?.code ?? c.res.status}`,
+        );
+      else log.info(full, 'request');
     }
   };
 }

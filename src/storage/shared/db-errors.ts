@@ -90,5 +90,6 @@ export function asDependencyFailure(error: unknown, what: string): unknown {
   const reason = error instanceof Error ? error.message : String(error);
   return new RedpktError('DEPENDENCY_FAILED', `${what}: the database could not be reached (${reason})`, {
     cause: error,
+    details: { dependency: 'database' },
   });
 }
