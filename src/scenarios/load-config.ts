@@ -25,6 +25,8 @@ export interface LoadFlags {
   expire?: boolean;
   expireAfter?: string;
   refundTimeout?: string;
+  dashboard?: boolean;
+  dashboardPort?: string;
 }
 
 export interface LoadConfig {
@@ -47,9 +49,13 @@ export interface LoadConfig {
   html: string | undefined;
   seed: string;
   expire: { afterSec: number; refundTimeoutMs: number } | undefined;
+  /** Issue 23: the live dashboard's port (0: any free one); undefined without --dashboard. */
+  dashboard: { port: number } | undefined;
 }
 
 export const DEFAULT_PACKETS = 50;
+/** k6's web dashboard port. */
+export const DEFAULT_DASHBOARD_PORT = 5665;
 
 const int = (flag: string, min: number, max: number) =>
   z
@@ -88,6 +94,8 @@ const Schema = z.object({
   expire: z.boolean().default(false),
   expireAfter: z.string().optional(),
   refundTimeout: z.string().optional(),
+  dashboard: z.boolean().default(false),
+  dashboardPort: int('--dashboard-port', 0, 65_535).optional(),
 });
 
 export function resolveLoadConfig(
@@ -121,6 +129,8 @@ export function resolveLoadConfig(
   } else if (f.expireAfter !== undefined || f.refundTimeout !== undefined) {
     throw new RedpktError('USAGE', '--expire-after and --refund-timeout only apply with --expire');
   }
+  if (f.dashboardPort !== undefined && !f.dashboard)
+    throw new RedpktError('USAGE', '--dashboard-port only applies with --dashboard');
   if (f.target === undefined && f.secret !== undefined) {
     throw new RedpktError('USAGE', '--secret is for --target; the embedded service makes its own');
   }
@@ -142,6 +152,7 @@ export function resolveLoadConfig(
     html: f.html,
     seed: f.seed,
     expire,
+    dashboard: f.dashboard ? { port: f.dashboardPort ?? DEFAULT_DASHBOARD_PORT } : undefined,
   };
 }
 

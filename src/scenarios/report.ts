@@ -1,3 +1,6 @@
+import type { ErrorSample } from './dashboard/watched-client.js';
+import type { RunCharts } from './dashboard/run-charts.js';
+import type { RunMeta } from './dashboard/run-meta.js';
 import type { LatencySummary } from './latency.js';
 import type { MoneySummary } from './money-check.js';
 import type { ThresholdResult } from './thresholds.js';
@@ -23,6 +26,12 @@ export interface LoadReport {
   money: MoneySummary;
   thresholds: ThresholdResult[];
   generator: { cpuPct: number; eventLoopP99Ms: number };
+  /** Issue 23, what the --html report and the live dashboard show: where the run came from, */
+  meta?: RunMeta;
+  /** its time series and latency distributions, */
+  charts?: RunCharts;
+  /** and the first answers of each error code, with their messages. */
+  errorSamples?: ErrorSample[];
 }
 
 /** Latency over time per step, for the HTML charts (not part of the JSON report). */

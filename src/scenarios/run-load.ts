@@ -3,7 +3,8 @@ import type { Writable } from 'node:stream';
 import type { FixtureUser } from '../fixtures/fixture-user.js';
 import { fixtureUser } from '../fixtures/generate-users.js';
 import { readUsers } from '../fixtures/read-users.js';
-import { aggregate, exitCodeOf, timelineOf } from './aggregate.js';
+import { aggregate, exitCodeOf } from './aggregate.js';
+import { startRunWatch } from './dashboard/run-watch.js';
 import { createHttpClient } from './http-client.js';
 import type { LoadConfig } from './load-config.js';
 import { reportConfig } from './load-config.js';
@@ -29,6 +30,8 @@ export interface LoadIo {
   isTTY: boolean;
   /** Aborted on Ctrl-C: no new iterations, running ones finish, the report is still written. */
   signal?: AbortSignal;
+  /** The command line after `redpkt`, for the report's metadata (default: this process's). */
+  argv?: readonly string[];
 }
 
 export interface LoadOutcome {
@@ -73,7 +76,28 @@ export async function runLoad(config: LoadConfig, io: LoadIo): Promise<LoadOutco
       connections: config.connections,
       timeoutMs: config.timeoutMs,
     });
-    const metrics = createMetrics({ steps: scenario.stepNames, startMs: performance.now() });
+    // 250 ms buckets (doubling past 150 s): a run of a few seconds still gets a curve
+    const metrics = createMetrics({ steps: scenario.stepNames, startMs: performance.now(), bucketMs: 250 });
+    const watching = await startRunWatch({
+      client,
+      metrics,
+      plan: {
+        model: config.model,
+        rampMs: config.rampMs,
+        durationMs: config.durationMs,
+        iterations: config.packets,
+      },
+      scenario: config.scenario,
+      config: reportConfig(config, pool.size),
+      thresholds,
+      meta: {
+        argv: io.argv ?? process.argv.slice(2),
+        target: config.target ?? 'embedded',
+        seed: config.seed,
+      },
+      dashboard: config.dashboard,
+    });
+    if (watching.url) io.stderr.write(`redpkt: live dashboard at ${watching.url}\n`);
     const watch = startSelfWatch({
       onWarn: warn,
       ...(config.target ? {} : { sharedWith: 'the embedded service' }),
@@ -87,30 +111,36 @@ export async function runLoad(config: LoadConfig, io: LoadIo): Promise<LoadOutco
     let run: RunResult;
     try {
       run = await scenario.run({
-        client,
+        client: watching.client,
         metrics,
+        live: watching.live,
         model: config.model,
         rampMs: config.rampMs,
         ...(config.packets !== undefined ? { iterations: config.packets } : {}),
         ...(config.durationMs !== undefined ? { durationMs: config.durationMs } : {}),
         ...(io.signal ? { signal: io.signal } : {}),
       });
+    } catch (e) {
+      await watching.close();
+      throw e;
     } finally {
       progress.stop();
       await client.close();
     }
     const generator = watch.stop();
-    report = aggregate({
-      scenario: config.scenario,
-      config: reportConfig(config, pool.size),
-      startedAt: run.startedAt,
-      durationMs: run.durationMs,
-      metrics,
-      money: money.summary(),
-      thresholds,
-      generator,
-    });
-    if (config.html) await writeFile(config.html, renderHtml(report, timelineOf(metrics)));
+    report = await watching.finish(
+      aggregate({
+        scenario: config.scenario,
+        config: reportConfig(config, pool.size),
+        startedAt: run.startedAt,
+        durationMs: run.durationMs,
+        metrics,
+        money: money.summary(),
+        thresholds,
+        generator,
+      }),
+    );
+    if (config.html) await writeFile(config.html, renderHtml(report));
   } finally {
     await target.close();
   }

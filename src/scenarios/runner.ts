@@ -35,6 +35,13 @@ export interface RunOptions {
   /** Stops starting iterations when aborted (Ctrl-C); running ones finish. */
   signal?: AbortSignal;
   now?: () => number;
+  /** Iterations started and ended so far, kept up to date for the report's in-flight series. */
+  live?: LiveCounters;
+}
+
+export interface LiveCounters {
+  started: number;
+  finished: number;
 }
 
 export interface RunResult {
@@ -163,7 +170,9 @@ export async function runScenario<S>(scenario: Scenario<S>, opts: RunOptions): P
 
   const shared: IterationShared = { client, metrics, now };
   /** Resolves with the time the iteration's steps ended (before `settle`). */
+  const live = opts.live ?? { started: 0, finished: 0 };
   const runIteration = async (iteration: number, intendedAt: number): Promise<number> => {
+    live.started++;
     const state = scenario.init(iteration);
     const ctx = new IterationContext<S>(shared, iteration, state, intendedAt);
     let outcome: FlowOutcome = OK;
@@ -183,6 +192,7 @@ export async function runScenario<S>(scenario: Scenario<S>, opts: RunOptions): P
       }
     }
     const end = now();
+    live.finished++;
     metrics.record(FLOW_STEP, end - intendedAt, outcome.ok ? undefined : outcome.code, end);
     if (!scenario.settle) return end;
     try {
