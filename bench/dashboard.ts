@@ -11,24 +11,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { startRunWatch } from '../src/scenarios/dashboard/run-watch.js';
-import { defineScenario } from '../src/scenarios/define-scenario.js';
 import { createHttpClient } from '../src/scenarios/http-client.js';
 import { createMetrics } from '../src/scenarios/metrics.js';
 import { runScenario } from '../src/scenarios/runner.js';
-
-const SERVER = `
-const { createServer } = require('node:http');
-const body = JSON.stringify({ ok: true });
-const server = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  });
-});
-server.keepAliveTimeout = 60000;
-server.listen(0, '127.0.0.1', () => console.log(server.address().port));
-`;
+import { median, startServer, trivial } from './trivial-server.js';
 
 /** A dashboard viewer: reads the SSE stream to its end, counting the updates it got. */
 const VIEWER = `
@@ -39,22 +25,6 @@ fetch(process.argv[1]).then(async (r) => {
   console.log(n);
 }).catch(() => console.log(-1));
 `;
-
-async function startServer(): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const port = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the bench server exited (${code})`)));
-  });
-  return { url: `http://127.0.0.1:${port.trim()}`, stop: () => child.kill() };
-}
-
-const trivial = defineScenario<object>({
-  name: 'trivial',
-  steps: [{ name: 'get', run: async ({ http }) => void (await http.request({ method: 'GET', path: '/' })) }],
-  init: () => ({}),
-});
 
 type Mode = 'bare' | 'watched' | 'dashboard';
 
@@ -118,12 +88,6 @@ async function round(mode: Mode, url: string, connections: number, seconds: numb
     await raw.close();
   }
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((p, q) => p - q);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
