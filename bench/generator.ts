@@ -8,39 +8,13 @@
  * Also measured, for scale: a bare undici dispatch loop (the floor of any undici-based runner).
  * Flags: --connections N (10), --seconds S per round (3), --rounds R (5).
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Client } from 'undici';
-import { defineScenario } from '../src/scenarios/define-scenario.js';
 import { createHttpClient } from '../src/scenarios/http-client.js';
 import { createMetrics } from '../src/scenarios/metrics.js';
 import { runScenario } from '../src/scenarios/runner.js';
-
-const SERVER = `
-const { createServer } = require('node:http');
-const body = JSON.stringify({ ok: true });
-const server = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  });
-});
-server.keepAliveTimeout = 60000;
-server.listen(0, '127.0.0.1', () => console.log(server.address().port));
-`;
-
-async function startServer(): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const port = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the bench server exited (${code})`)));
-  });
-  return { url: `http://127.0.0.1:${port.trim()}`, stop: () => child.kill() };
-}
+import { median, startServer, trivial } from './trivial-server.js';
 
 interface Sample {
   rps: number;
@@ -61,12 +35,6 @@ async function measured(
     errors: r.errors,
   };
 }
-
-const trivial = defineScenario<object>({
-  name: 'trivial',
-  steps: [{ name: 'get', run: async ({ http }) => void (await http.request({ method: 'GET', path: '/' })) }],
-  init: () => ({}),
-});
 
 async function ours(url: string, connections: number, seconds: number) {
   const client = createHttpClient({ url, connections, timeoutMs: 10_000 });
@@ -131,12 +99,6 @@ async function theirs(url: string, connections: number, seconds: number) {
   const r = await autocannon({ url, connections, duration: seconds, headers: { 'x-redpkt-shadow': '1' } });
   return { requests: r.requests.total, seconds: r.duration, errors: r.errors + r.non2xx };
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((p, q) => p - q);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
 
 const row = (name: string, x: Sample) =>
   `${name} ${x.rps.toFixed(0).padStart(6)} req/s ${x.cpuUsPerRequest.toFixed(1).padStart(5)} µs CPU/req${x.errors ? ` ${x.errors} errors` : ''}`;

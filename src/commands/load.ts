@@ -99,6 +99,14 @@ export function registerLoad(program: Command, io?: LoadCommandIo): void {
       '--run-id <id>',
       'the run id every segment shares (default: derived from the flags and --start-at)',
     )
+    .option(
+      '--dashboard',
+      'serve a live dashboard of the run (SSE every second; the URL is printed), final verdict at the end',
+    )
+    .option(
+      '--dashboard-port <port>',
+      'with --dashboard: its port on 127.0.0.1 (0: any free one; default 5665)',
+    )
     .option('--seed <s>', 'seed for generated users and packet amounts', 'redpkt')
     .option('--expire', 'create short-lived packets and wait for the expiry refund')
     .option('--expire-after <d>', 'with --expire: packet lifetime, whole seconds', '2s')

@@ -35,6 +35,8 @@ export interface LoadFlags {
   startAt?: string;
   out?: string;
   runId?: string;
+  dashboard?: boolean;
+  dashboardPort?: string;
 }
 
 /** What `resolveLoadConfig` reads from the environment (parsed in src/config/env.ts). */
@@ -79,9 +81,13 @@ export interface LoadConfig {
   runId: string;
   /** Identifies the run's configuration: `load merge` refuses files whose hashes differ. */
   configHash: string;
+  /** Issue 23: the live dashboard's port (0: any free one); undefined without --dashboard. */
+  dashboard: { port: number } | undefined;
 }
 
 export const DEFAULT_PACKETS = 50;
+/** k6's web dashboard port. */
+export const DEFAULT_DASHBOARD_PORT = 5665;
 
 const int = (flag: string, min: number, max: number) =>
   z
@@ -129,6 +135,8 @@ const Schema = z.object({
     .string()
     .regex(/^[a-z0-9]{1,16}$/, '--run-id must be 1-16 lower-case letters or digits')
     .optional(),
+  dashboard: z.boolean().default(false),
+  dashboardPort: int('--dashboard-port', 0, 65_535).optional(),
 });
 
 export function resolveLoadConfig(scenario: string, flags: LoadFlags, env: LoadEnv = {}): LoadConfig {
@@ -158,6 +166,8 @@ export function resolveLoadConfig(scenario: string, flags: LoadFlags, env: LoadE
   } else if (f.expireAfter !== undefined || f.refundTimeout !== undefined) {
     throw new RedpktError('USAGE', '--expire-after and --refund-timeout only apply with --expire');
   }
+  if (f.dashboardPort !== undefined && !f.dashboard)
+    throw new RedpktError('USAGE', '--dashboard-port only applies with --dashboard');
   if (f.target === undefined && f.secret !== undefined) {
     throw new RedpktError('USAGE', '--secret is for --target; the embedded service makes its own');
   }
@@ -192,6 +202,7 @@ export function resolveLoadConfig(scenario: string, flags: LoadFlags, env: LoadE
     segment,
     startAtMs,
     out: f.out,
+    dashboard: f.dashboard ? { port: f.dashboardPort ?? DEFAULT_DASHBOARD_PORT } : undefined,
   };
   const configHash = hashOf(runShape(base));
   const runId =

@@ -1,104 +1,95 @@
+/**
+ * The load report a team circulates (`--html`), and the live dashboard's page (the same body,
+ * re-rendered every second): one self-contained file, no fonts, stylesheets, scripts or images
+ * from anywhere else (the live page's only script is its own inline SSE listener). What it
+ * shows is in the JSON report too (`charts`, `meta`, `errorSamples`), so runs compare by script.
+ */
+import {
+  chartsSection,
+  distributionSection,
+  errorsSection,
+  metaSection,
+  moneySection,
+  stepsTable,
+  thresholdList,
+  tiles,
+  verdictOf,
+} from './dashboard/report-sections.js';
+import { esc } from './dashboard/svg-chart.js';
 import type { LoadReport, LoadTimeline } from './report.js';
 
-/**
- * One self-contained HTML page: the summary tables and, per step, an inline SVG chart of
- * latency over time (p50, p99, max) with the request count behind it. No scripts, fonts,
- * stylesheets or images from anywhere else.
- */
-export function renderHtml(report: LoadReport, timeline: LoadTimeline): string {
-  const rows = report.steps
-    .map((s) => {
-      const codes = (counts: Record<string, number>) =>
-        Object.entries(counts)
-          .map(([c, n]) => `${esc(c)}&nbsp;${n}`)
-          .join('<br>') || '-';
-      const l = s.latencyMs;
-      return `<tr><td>${esc(s.name)}</td>${[s.count, s.ok].map(num).join('')}<td>${codes(s.outcomes ?? {})}</td><td>${codes(s.errors)}</td>${[s.rps, l.p50, l.p90, l.p99, l.p999, l.max].map(num).join('')}</tr>`;
-    })
-    .join('\n');
-  const money = report.money;
-  const moneyLine =
-    money.mismatches.length === 0
-      ? `<p class="ok">money: ok (${money.checked}/${money.packets} packets checked)</p>`
-      : `<p class="bad">money: ${money.mismatches.length} mismatch(es)</p><ul>${money.mismatches
-          .slice(0, 100)
-          .map((m) => `<li>${esc(m.packetId)} ${esc(m.kind)}: ${esc(m.detail)}</li>`)
-          .join('')}</ul>`;
-  const thresholds = report.thresholds
-    .map(
-      (t) =>
-        `<li class="${t.ok ? 'ok' : 'bad'}">${t.ok ? 'pass' : 'FAIL'}: <code>${esc(t.expr)}</code> (actual ${t.actual ?? 'no data'})</li>`,
-    )
-    .join('');
-  const charts = timeline.steps
-    .filter((s) => s.points.length > 0)
-    .map((s) => `<h3>${esc(s.name)}</h3>${chart(s.points, timeline.bucketMs)}`)
-    .join('\n');
+export interface RenderOptions {
+  /** The run is still going (the live dashboard): no verdict, no money check yet. */
+  running?: boolean;
+  /** The live page: listen for updates at this path (server-sent events). */
+  eventsPath?: string;
+}
+
+/** The page's body content, which the live dashboard swaps in on each update. */
+export function renderReportBody(report: LoadReport, opts: RenderOptions = {}): string {
+  const running = opts.running ?? false;
+  return [
+    `<header><h1>redpkt load ${esc(report.scenario)}</h1><p>${esc(report.meta?.target ?? String(report.config['target'] ?? ''))} · started ${esc(report.startedAt)} · <span id="state">${running ? 'running' : 'finished'}</span></p></header>`,
+    tiles(report, running),
+    thresholdList(report, running),
+    chartsSection(report.charts, report),
+    stepsTable(report),
+    errorsSection(report),
+    distributionSection(report.charts),
+    moneySection(report, running),
+    metaSection(report),
+  ].join('\n');
+}
+
+/** `_timeline` is the old signature's: the charts come from `report.charts` now. */
+export function renderHtml(report: LoadReport, _timeline?: LoadTimeline, opts: RenderOptions = {}): string {
+  const running = opts.running ?? false;
+  const live = opts.eventsPath ? `<script>${liveScript(opts.eventsPath)}</script>` : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>redpkt load ${esc(report.scenario)}</title>
-<style>
-body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px}td.n{text-align:right}
-.ok{color:#1a7f37}.bad{color:#c62828;font-weight:bold}svg{background:#fafafa;border:1px solid #ddd}
-.legend span{margin-right:1em}
-</style></head><body>
-<h1>redpkt load ${esc(report.scenario)}</h1>
-<p>started ${esc(report.startedAt)}, ${(report.durationMs / 1000).toFixed(1)} s; generator ${report.generator.cpuPct}% CPU, event loop p99 ${report.generator.eventLoopP99Ms} ms</p>
-<table><thead><tr><th>step</th><th>count</th><th>ok</th><th>outcomes</th><th>errors</th><th>rps</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>max ms</th></tr></thead>
-<tbody>
-${rows}
-</tbody></table>
-${moneyLine}
-${thresholds ? `<ul>${thresholds}</ul>` : ''}
-<h2>Latency over time</h2>
-<p class="legend"><span style="color:#1565c0">p50</span><span style="color:#ef6c00">p99</span><span style="color:#c62828">max</span><span style="color:#bbb">requests per ${timeline.bucketMs / 1000} s</span></p>
-${charts}
-<h2>Configuration</h2><pre>${esc(JSON.stringify(report.config, null, 2))}</pre>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>redpkt load ${esc(report.scenario)} · ${verdictOf(report, running)}</title>
+${opts.eventsPath ? '<link rel="icon" href="data:,">' : ''}
+<style>${STYLE}</style></head><body data-state="${running ? 'running' : 'finished'}">
+<main id="report">
+${renderReportBody(report, opts)}
+</main>
+${live}
 </body></html>
 `;
 }
 
-const W = 720;
-const H = 200;
-const PAD = { left: 50, right: 10, top: 10, bottom: 24 };
-
-function chart(
-  points: readonly { t: number; count: number; p50: number; p99: number; max: number }[],
-  bucketMs: number,
-): string {
-  const tMax = Math.max(bucketMs, ...points.map((p) => p.t + bucketMs));
-  const yMax = niceCeil(Math.max(1, ...points.map((p) => p.max)));
-  const cMax = Math.max(1, ...points.map((p) => p.count));
-  const x = (t: number) => PAD.left + ((W - PAD.left - PAD.right) * t) / tMax;
-  const y = (v: number) => H - PAD.bottom - ((H - PAD.top - PAD.bottom) * v) / yMax;
-  const bw = Math.max(1, x(bucketMs) - x(0) - 1);
-  const bars = points
-    .map((p) => {
-      const h = ((H - PAD.top - PAD.bottom) * p.count) / cMax;
-      return `<rect x="${f(x(p.t))}" y="${f(H - PAD.bottom - h)}" width="${f(bw)}" height="${f(h)}" fill="#e6e6e6"><title>${p.count} requests</title></rect>`;
-    })
-    .join('');
-  const line = (key: 'p50' | 'p99' | 'max', color: string) =>
-    `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${points.map((p) => `${f(x(p.t + bucketMs / 2))},${f(y(p[key]))}`).join(' ')}"/>`;
-  const ticks = [0, yMax / 2, yMax]
-    .map((v) => `<text x="${PAD.left - 4}" y="${f(y(v) + 4)}" text-anchor="end" font-size="10">${v}</text>`)
-    .join('');
-  const axis = `<line x1="${PAD.left}" y1="${H - PAD.bottom}" x2="${W - PAD.right}" y2="${H - PAD.bottom}" stroke="#999"/><text x="${W - PAD.right}" y="${H - 6}" text-anchor="end" font-size="10">${(tMax / 1000).toFixed(0)} s</text><text x="${PAD.left}" y="${H - 6}" font-size="10">0 s</text><text x="4" y="${PAD.top + 8}" font-size="10">ms</text>`;
-  return `<svg width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${bars}${axis}${ticks}${line('p50', '#1565c0')}${line('p99', '#ef6c00')}${line('max', '#c62828')}</svg>`;
+/** The live page's listener: swaps the body on each `update`, stops at the final one. */
+function liveScript(path: string): string {
+  return `(() => {
+  const es = new EventSource(${JSON.stringify(path)});
+  es.addEventListener('update', (e) => {
+    const d = JSON.parse(e.data);
+    document.getElementById('report').innerHTML = d.html;
+    document.title = d.title;
+    document.body.dataset.updates = String(Number(document.body.dataset.updates || 0) + 1);
+    if (d.final) { document.body.dataset.state = 'finished'; es.close(); }
+  });
+  es.onerror = () => { if (document.body.dataset.state !== 'finished') document.body.dataset.state = 'reconnecting'; };
+})();`;
 }
 
-function niceCeil(v: number): number {
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
-}
-
-const f = (n: number) => n.toFixed(1);
-const num = (n: number) => `<td class="n">${n}</td>`;
-
-function esc(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
+const STYLE = `
+body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#222;background:#f6f7f9}
+main{max-width:1600px;margin:0 auto;padding:1.2em 2em}
+h1{margin:.2em 0}h2{font-size:1.1em;margin:1.4em 0 .5em}
+header p{color:#555;margin:0}
+section{background:#fff;border:1px solid #e3e5e8;border-radius:6px;padding:.6em 1em;margin:.8em 0}
+.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:.6em;background:none;border:0;padding:0}
+.tile{background:#fff;border:1px solid #e3e5e8;border-radius:6px;padding:.6em .8em}
+.tile .label{color:#666;font-size:.85em}.tile .value{font-size:1.5em;font-weight:600}
+.tile.ok{border-color:#1a7f37}.tile.ok .value{color:#1a7f37}.tile.bad{border-color:#c62828}.tile.bad .value{color:#c62828}
+.tile.warn .value{color:#b26a00}.tile.run .value{color:#1565c0}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:.8em}
+figure.chart{margin:0}figure.chart svg{width:100%;height:220px;display:block;background:#fcfcfd;border:1px solid #eee}
+figcaption{font-weight:600;margin:.2em 0}.legend span{margin-right:1.2em;font-size:.9em}
+.legend i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em;border-radius:2px}
+table{border-collapse:collapse;margin:.3em 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+td.msg{max-width:40em}.meta th{background:#f4f5f7}
+.ok{color:#1a7f37}.bad{color:#c62828;font-weight:bold}.warn{color:#b26a00}
+ul.thresholds{margin:.2em 0;padding-left:1.2em}
+`;

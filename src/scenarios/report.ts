@@ -1,3 +1,6 @@
+import type { ErrorSample } from './dashboard/watched-client.js';
+import type { RunCharts } from './dashboard/run-charts.js';
+import type { RunMeta } from './dashboard/run-meta.js';
 import type { LatencySummary } from './latency.js';
 import type { MoneySummary } from './money-check.js';
 import type { ThresholdResult } from './thresholds.js';
@@ -45,6 +48,12 @@ export interface LoadReport {
   };
   /** `redpkt load merge`: segments that were expected but not given (with `--allow-partial`). */
   missingSegments?: string[];
+  /** Issue 23, what the --html report and the live dashboard show: where the run came from, */
+  meta?: RunMeta;
+  /** its time series and latency distributions, */
+  charts?: RunCharts;
+  /** and the first answers of each error code, with their messages. */
+  errorSamples?: ErrorSample[];
 }
 
 export interface GeneratorLine {

@@ -6,6 +6,7 @@ import { createRng } from '../fixtures/rng.js';
 import { readDataDirSecret } from '../fixtures/data-dir-secret.js';
 import { aggregate, exitCodeOf, timelineOf } from './aggregate.js';
 import type { HttpClient } from './http-client.js';
+import { startRunWatch } from './dashboard/run-watch.js';
 import { createHttpClient } from './http-client.js';
 import type { LoadConfig } from './load-config.js';
 import { reportConfig } from './load-config.js';
@@ -35,6 +36,8 @@ export interface LoadIo {
   isTTY: boolean;
   /** Aborted on Ctrl-C: no new iterations, running ones finish, the report is still written. */
   signal?: AbortSignal;
+  /** The command line after `redpkt`, for the report's metadata (default: this process's). */
+  argv?: readonly string[];
 }
 
 export interface LoadOutcome {
@@ -82,7 +85,28 @@ export async function runLoad(config: LoadConfig, io: LoadIo): Promise<LoadOutco
       connections: Math.max(1, shareOf(config.connections, config.segment)),
       timeoutMs: config.timeoutMs,
     });
-    const metrics = createMetrics({ steps: scenario.stepNames, startMs: performance.now() });
+    // 250 ms buckets (doubling past 150 s): a run of a few seconds still gets a curve
+    const metrics = createMetrics({ steps: scenario.stepNames, startMs: performance.now(), bucketMs: 250 });
+    const watching = await startRunWatch({
+      client,
+      metrics,
+      plan: {
+        model: config.model,
+        rampMs: config.rampMs,
+        durationMs: config.durationMs,
+        iterations: config.packets,
+      },
+      scenario: config.scenario,
+      config: reportConfig(config, pool.size),
+      thresholds,
+      meta: {
+        argv: io.argv ?? process.argv.slice(2),
+        target: config.target ?? 'embedded',
+        seed: config.seed,
+      },
+      dashboard: config.dashboard,
+    });
+    if (watching.url) io.stderr.write(`redpkt: live dashboard at ${watching.url}\n`);
     let run: RunResult;
     let generator;
     try {
@@ -103,8 +127,9 @@ export async function runLoad(config: LoadConfig, io: LoadIo): Promise<LoadOutco
       });
       try {
         run = await scenario.run({
-          client,
+          client: watching.client,
           metrics,
+          live: watching.live,
           model: config.model,
           rampMs: config.rampMs,
           segment: config.segment,
@@ -117,19 +142,24 @@ export async function runLoad(config: LoadConfig, io: LoadIo): Promise<LoadOutco
         progress.stop();
         generator = watch.stop();
       }
+    } catch (e) {
+      await watching.close();
+      throw e;
     } finally {
       await client.close();
     }
-    report = aggregate({
-      scenario: config.scenario,
-      config: reportConfig(config, pool.size),
-      startedAt: run.startedAt,
-      durationMs: run.durationMs,
-      metrics,
-      money: money.summary(),
-      thresholds,
-      generator,
-    });
+    report = await watching.finish(
+      aggregate({
+        scenario: config.scenario,
+        config: reportConfig(config, pool.size),
+        startedAt: run.startedAt,
+        durationMs: run.durationMs,
+        metrics,
+        money: money.summary(),
+        thresholds,
+        generator,
+      }),
+    );
     if (segmented) report.segment = segmentLabel(config.segment);
     if (config.out) {
       const file = buildResultFile({

@@ -44,6 +44,13 @@ export interface RunOptions {
   /** Stops starting iterations when aborted (Ctrl-C); running ones finish. */
   signal?: AbortSignal;
   now?: () => number;
+  /** Iterations started and ended so far, kept up to date for the report's in-flight series. */
+  live?: LiveCounters;
+}
+
+export interface LiveCounters {
+  started: number;
+  finished: number;
 }
 
 export interface RunResult {
@@ -191,8 +198,10 @@ export async function runScenario<S>(scenario: Scenario<S>, opts: RunOptions): P
 
   const shared: IterationShared = { client, metrics, now };
   /** Resolves with the time the iteration's steps ended (before `settle`). */
+  const live = opts.live ?? { started: 0, finished: 0 };
   const runIteration = async (local: number, intendedAt: number): Promise<number> => {
     const iteration = globalIndex(seg, local);
+    live.started++;
     const state = scenario.init(iteration);
     const ctx = new IterationContext<S>(shared, iteration, state, intendedAt);
     let outcome: FlowOutcome = OK;
@@ -214,6 +223,7 @@ export async function runScenario<S>(scenario: Scenario<S>, opts: RunOptions): P
     if (outcome.ok && ctx.failure)
       outcome = { ok: false, failedStep: ctx.failure.step, code: ctx.failure.code };
     const end = now();
+    live.finished++;
     metrics.record(FLOW_STEP, end - intendedAt, outcome.ok ? undefined : outcome.code, end);
     if (!scenario.settle) return end;
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate, exitCodeOf, timelineOf } from '../../src/scenarios/aggregate.js';
+import { aggregate, exitCodeOf } from '../../src/scenarios/aggregate.js';
 import { createMetrics } from '../../src/scenarios/metrics.js';
 import { renderHtml } from '../../src/scenarios/render-html.js';
 import { renderTable } from '../../src/scenarios/render-table.js';
@@ -65,12 +65,11 @@ describe('the report', () => {
     expect(text.includes(String.fromCharCode(27))).toBe(false);
   });
 
-  it('renders one self-contained, escaped HTML page with an SVG latency chart per step', () => {
-    const { report, metrics } = sampleReport(true);
-    const page = renderHtml(report, timelineOf(metrics));
+  // its charts (from report.charts): test/watch/report-html.test.ts
+  it('renders one self-contained, escaped HTML page', () => {
+    const { report } = sampleReport(true);
+    const page = renderHtml(report);
     expect(page.startsWith('<!doctype html>')).toBe(true);
-    expect(page.match(/<svg /g)).toHaveLength(3);
-    expect(page).toContain('<polyline');
     expect(page).toContain('P&lt;1&gt;');
     expect(page).toContain('&lt;b&gt;&amp;');
     expect(page).not.toMatch(/https?:\/\/|<script|<link|\bsrc=|@import|url\(/i);
