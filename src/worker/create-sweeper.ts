@@ -5,7 +5,8 @@
  *  - gives each one a live task: a missing task is created, a `done` one revived (both idempotent
  *    by (kind, ref), so several sweepers at once are harmless);
  *  - raises ONE alert per order whose task died or has run `alertAfterAttempts` times: the alerts
- *    table is unique by (kind, ref), so only the sweeper that inserts it logs and posts it.
+ *    table is unique by (kind, ref), so only the sweeper that inserts it logs and posts it; the
+ *    sink pages once per cause at the end of the sweep (./alert-sink.ts).
  * A withdrawal's task is `withdrawal` (ref: withdrawalNo); a B2C return's is its packet's `expire`
  * task (ref: packet id), which starts the return and finishes it at the reward issuer.
  * An overdue expiry (an active packet, C2C or B2C, still active `sweepAfterMs` after its expiresAt)
@@ -121,6 +122,7 @@ export function createSweeper(opts: SweeperOptions): Sweeper {
         log(`sweep of ${ORDER_NAMES[kind]}s failed`, e);
       }
     }
+    await opts.alerts.flush?.(); // issue 19: one webhook call per cause for this sweep's alerts
     return report;
   }
 

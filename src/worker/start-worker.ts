@@ -60,6 +60,8 @@ export function startBackground(opts: BackgroundOptions): Background {
   });
   const alerts = createAlertSink({
     webhookUrl: opts.alertWebhook,
+    groupMs: timings.alertGroupMs,
+    now,
     log,
     ...(opts.writeLine ? { writeLine: opts.writeLine } : {}),
   });

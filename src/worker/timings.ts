@@ -24,6 +24,8 @@ export interface WorkerTimings {
   sweepAfterMs: number;
   /** A swept order whose task has run this many times (or died) raises its one alert. */
   alertAfterAttempts: number;
+  /** Issue 19: at most one alert webhook call per cause this often (the alerts wait, grouped). */
+  alertGroupMs: number;
 }
 
 export const DEFAULT_WORKER_TIMINGS: Readonly<WorkerTimings> = Object.freeze({
@@ -39,6 +41,7 @@ export const DEFAULT_WORKER_TIMINGS: Readonly<WorkerTimings> = Object.freeze({
   sweepEveryMs: 60_000,
   sweepAfterMs: 5 * 60_000,
   alertAfterAttempts: 5,
+  alertGroupMs: 5 * 60_000,
 });
 
 export function workerTimings(overrides: Partial<WorkerTimings> = {}): WorkerTimings {
