@@ -88,9 +88,10 @@ SELECT CASE WHEN m.nth > 1 THEN 'duplicate' ELSE 'missing_ours' END,
   END,
   m.created_ms, m.seq
 FROM recon_moves m
-LEFT JOIN recon_moves f ON f.order_no = m.order_no AND f.nth = 1 AND m.nth > 1
-LEFT JOIN recon_ours o ON o.order_no = m.order_no AND m.nth = 1
-LEFT JOIN order_refs r ON r.order_no = m.order_no AND m.nth = 1
+-- equi-joins only (a condition on m alone in ON would make a nested-loop join)
+LEFT JOIN (SELECT order_no, txn_id FROM recon_moves WHERE nth = 1) f ON f.order_no = m.order_no
+LEFT JOIN recon_ours o ON o.order_no = m.order_no
+LEFT JOIN order_refs r ON r.order_no = m.order_no
 WHERE NOT m.apart
   AND (m.nth > 1 OR (o.order_no IS NULL AND r.order_no IS NULL
                      AND m.created_ms >= {{from_ms}} AND m.created_ms < {{to_ms}}));
