@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { RedpktError } from '../domain/errors.js';
 import { createRng } from '../fixtures/rng.js';
@@ -26,6 +24,7 @@ import { startSelfWatch } from './self-watch.js';
 import type { Target } from './target.js';
 import { embeddedTarget, remoteTarget } from './target.js';
 import { withDefaultChecks } from './thresholds.js';
+import { writeOut } from './write-out.js';
 import type { UserPool } from './user-pool.js';
 import { createUserPool } from './user-pool.js';
 
@@ -199,11 +198,6 @@ export async function runLoad(config: LoadConfig, io: LoadIo): Promise<LoadOutco
   );
   for (const w of written) notes.write(`wrote ${w}\n`);
   return { report, exitCode: exitCodeOf(report) };
-}
-
-async function writeOut(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, text);
 }
 
 /**

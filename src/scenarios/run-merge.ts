@@ -1,5 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { issueToken } from '../auth/tokens.js';
 import { RedpktError } from '../domain/errors.js';
@@ -16,6 +15,7 @@ import type { LoadReport } from './report.js';
 import { parseResultFile } from './result-file.js';
 import { remoteTarget } from './target.js';
 import { withDefaultChecks } from './thresholds.js';
+import { writeOut } from './write-out.js';
 
 /** `redpkt load merge FILE…`: the report as if one generator had run the whole run. */
 export interface MergeConfig {
@@ -163,9 +163,4 @@ async function readText(file: string): Promise<string> {
       throw new RedpktError('USAGE', `no result file ${file}`, { cause: e });
     throw e;
   }
-}
-
-async function writeOut(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, text);
 }
