@@ -31,6 +31,7 @@ const ADMIN: ErrorCode[] = ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN',
 const id = { id: PacketIdParam };
 
 const loose = z.record(z.string(), z.unknown());
+const ReadinessBody = z.object({ status: z.enum(['ready', 'not_ready']), checks: loose });
 
 export function packetServiceOps(limits: PacketLimits): Op[] {
   return [
@@ -42,6 +43,19 @@ export function packetServiceOps(limits: PacketLimits): Op[] {
       summary: 'Liveness: 200 while the process runs',
       auth: 'none',
       ok: [{ status: 200, description: 'alive', schema: z.object({ ok: z.literal(true) }) }],
+      errors: ['VALIDATION_FAILED'],
+    },
+    {
+      operationId: 'getReadiness',
+      method: 'get',
+      path: '/readyz',
+      tag: 'ops',
+      summary: 'Readiness: 200 once the instance can serve (stores, switches, Redis, workers), else 503',
+      auth: 'none',
+      ok: [
+        { status: 200, description: 'ready', schema: ReadinessBody },
+        { status: 503, description: 'not ready: the failing checks say why', schema: ReadinessBody },
+      ],
       errors: ['VALIDATION_FAILED'],
     },
     {
