@@ -55,6 +55,8 @@ describe('redpkt help (issue 17)', () => {
       'API (--role all):',
       'Worker (--role all, and --role worker):',
       'Gateway (--role gateway):',
+      'HTTP limits (--role all, and --role gateway):',
+      'Fleet (--cores: a supervisor, its cores and their gateway):',
       'Examples:',
       'Exit codes (README, "Exit codes"):',
     ]);
