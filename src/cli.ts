@@ -16,6 +16,8 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     .description('Red-packet campaigns: run the service, rehearse under load, flip switches, reconcile.')
     .version('0.1.0')
     .exitOverride()
+    // lets a command with subcommands keep its own flags apart from theirs (`load merge --json`)
+    .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)');
   configureRedpktHelp(program);
   program.configureOutput({

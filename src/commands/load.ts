@@ -38,6 +38,8 @@ export function registerLoad(program: Command, io?: LoadCommandIo): void {
     io ?? { stdout: process.stdout, stderr: process.stderr, isTTY: Boolean(process.stderr.isTTY) };
   const load = program
     .command('load')
+    // `load merge --json F`: the flags after `merge` are merge's, not load's own same-named ones
+    .enablePositionalOptions()
     .description(
       'scripted full-chain load: send -> many concurrent claimers -> query, with a money check at the end',
     )

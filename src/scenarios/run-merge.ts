@@ -4,6 +4,7 @@ import { issueToken } from '../auth/tokens.js';
 import { RedpktError } from '../domain/errors.js';
 import { readClaimList } from './c2c/wire.js';
 import { aggregate, exitCodeOf, timelineOf } from './aggregate.js';
+import { buildRunCharts } from './dashboard/run-charts.js';
 import { createHttpClient } from './http-client.js';
 import { mergeResults } from './merge-results.js';
 import type { MergedRun } from './merge-results.js';
@@ -12,6 +13,7 @@ import { checkPacket, recordOf } from './money-check.js';
 import { renderHtml } from './render-html.js';
 import { renderTable } from './render-table.js';
 import type { LoadReport } from './report.js';
+import type { LoadModel } from './runner.js';
 import { parseResultFile } from './result-file.js';
 import { remoteTarget } from './target.js';
 import { withDefaultChecks } from './thresholds.js';
@@ -78,6 +80,14 @@ export async function runMerge(
     ...(targetMismatches ? { recheckedOnTarget: m.sample.length } : {}),
   };
   if (merged.missing.length > 0) report.missingSegments = merged.missing;
+  // the --html page's per-step charts and distributions, from the merged histograms; the traffic
+  // chart needs a generator's own samples, which a result file does not carry
+  report.charts = buildRunCharts({
+    samples: [],
+    metrics: merged.metrics,
+    plan: { model: merged.config.model as LoadModel, rampMs: 0 },
+    durationMs: merged.durationMs,
+  });
 
   const json = `${JSON.stringify(report, null, 2)}\n`;
   const written: string[] = [];

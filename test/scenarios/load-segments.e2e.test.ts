@@ -181,7 +181,9 @@ describe('one run over three generators, merged', () => {
       const partial = await redpkt(['load', 'merge', seg(1), seg(2)]);
       expect(partial.code).toBe(1);
       expect(partial.stderr).toContain('segments missing: 3/3');
-      expect((await redpkt(['load', 'merge', seg(1), seg(2), '--allow-partial'])).code).toBe(0);
+      // the run's own thresholds (flow.count>100) fail on any data: the verdict here is merge's own
+      const allowed = ['--allow-partial', '--threshold', 'claim.ok>0'];
+      expect((await redpkt(['load', 'merge', seg(1), seg(2), ...allowed])).code).toBe(0);
     },
   );
 
