@@ -128,15 +128,13 @@ Examples:
   $ ${SAMPLE_COMMAND}
   $ redpkt fixtures gen --users 100000 --seed s1 --out fixtures/users.jsonl
 
-Exit codes: 0 written; 3 a bad flag.
-`;
+For fixtures gen: 0 written; 3 a bad flag.`;
 
 const FIXTURES_LOAD_HELP = `
 Examples:
   $ redpkt fixtures load fixtures/users-1k.jsonl --target http://127.0.0.1:8080 --data-dir .redpkt
 
-Exit codes: 0 all installed or unchanged; 1 conflicts; 3 a bad line, a bad flag, no secret or a refused one; 4 the target does not answer.
-`;
+For fixtures load: 0 all installed or unchanged; 1 conflicts; 3 a bad line, a bad flag, no secret or a refused one; 4 the target does not answer.`;
 
 /** Exit code of a load with conflicts: "a check failed" (README, Exit codes). */
 const EXIT_CONFLICTS = 1;

@@ -27,11 +27,12 @@ export const MERGE_EXAMPLES = [
   "redpkt load merge run/seg-*.json --threshold 'claim.p99<200' --html run/report.html --json run/report.json",
 ] as const;
 
-const EXIT_CODES_HELP =
-  'Exit codes: 0 pass; 1 a threshold or a default check failed (a flow failed for an unexpected reason, no flow completed, a segment missing in a merge); 2 money mismatch; 3 usage (a bad flag, a refused --secret, --start-at in the past); 4 target unreachable.';
+/** What the exit codes (listed last, as for every command) mean for a load run. */
+const LOAD_EXIT_NOTES =
+  'For a load run: 0 pass; 1 a threshold or a default check failed (a flow failed for an unexpected reason, no flow completed, a segment missing in a merge); 2 money mismatch; 3 usage (a bad flag, a refused --secret, --start-at in the past); 4 target unreachable.';
 
 const helpText = (examples: readonly string[]) =>
-  `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n\n${EXIT_CODES_HELP}\n`;
+  `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n\n${LOAD_EXIT_NOTES}`;
 
 export function registerLoad(program: Command, io?: LoadCommandIo): void {
   const out = () =>

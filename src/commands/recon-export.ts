@@ -1,3 +1,4 @@
+import { withExamples } from '../cli/help.js';
 /**
  * Issue 22: `redpkt recon export --date D [--hour H] [--type …] [--shadow] --out DIR` writes both
  * sides of the window as Parquet (Hive partitions) with a manifest, for `recon --from DIR`, DuckDB
@@ -11,7 +12,7 @@ import { openOurs, openProvider } from '../recon/open-sides.js';
 import { parseReconFlags } from '../recon/recon-flags.js';
 import { packetStoreConfig, shadowStoreConfig } from '../runtime/storage-config.js';
 import { TABLES } from '../recon/duck/layout.js';
-import { examples, storePlaces, windowFlags, withParentFlags, type ReconIo } from './recon.js';
+import { storePlaces, windowFlags, withParentFlags, type ReconIo } from './recon.js';
 
 export async function reconExportCommand(flags: Record<string, unknown>, io: ReconIo): Promise<number> {
   const dir = flags.out;
@@ -62,7 +63,7 @@ export function registerReconExport(recon: Command, io: ReconIo): void {
       const code = await reconExportCommand(withParentFlags(flags, c), io);
       if (code !== 0) process.exitCode = code;
     });
-  examples(cmd, [
+  withExamples(cmd, [
     'redpkt recon export --date 2026-02-11 --data-dir .redpkt --out ./export-2026-02-11',
     'redpkt recon export --date 2026-02-11 --hour 20 --mysql mysql://root@127.0.0.1/redpkt --out ./export-h20',
   ]);

@@ -1,3 +1,4 @@
+import { withExamples } from '../cli/help.js';
 /**
  * Issue 22: `redpkt recon sql --engine duckdb|spark --date D …` prints the recon statements for a
  * window, in the engine's dialect: the sources (views over an export), the categories and
@@ -12,7 +13,7 @@ import { MANIFEST, readManifest, type Manifest } from '../recon/export/manifest.
 import { parseReconFlags } from '../recon/recon-flags.js';
 import { sqlParams } from '../recon/run-recon.js';
 import { RECON_FILES, statementsOf } from '../recon/sql-statements.js';
-import { examples, windowFlags, withParentFlags, type ReconIo } from './recon.js';
+import { windowFlags, withParentFlags, type ReconIo } from './recon.js';
 
 export async function reconSqlStatements(flags: Record<string, unknown>, now: number): Promise<string[]> {
   const engine = (flags.engine ?? 'duckdb') as SqlEngine;
@@ -57,7 +58,7 @@ export function registerReconSql(recon: Command, io: ReconIo): void {
       const statements = await reconSqlStatements(withParentFlags(flags, c), io.now());
       io.write(`${statements.map((s) => `${s};`).join('\n\n')}\n`);
     });
-  examples(cmd, [
+  withExamples(cmd, [
     'redpkt recon sql --engine spark --from ./export-2026-02-11 > recon.sql && spark-sql -f recon.sql',
     'redpkt recon sql --engine duckdb --date 2026-02-11 --from ./export-2026-02-11 | duckdb',
   ]);

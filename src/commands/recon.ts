@@ -1,3 +1,4 @@
+import { withExamples } from '../cli/help.js';
 /**
  * Issue 8: `redpkt recon --date D [--hour H]` reconciles a window of our orders against finance's
  * ledger and stores the report; `redpkt recon list` shows the history. Issue 22: the recon SQL
@@ -35,12 +36,6 @@ const defaultIo: ReconIo = {
   },
 };
 export const collect = (value: string, previous: string[]) => [...previous, value];
-
-/** Ends a command's help with examples (the same shape as the other commands' help). */
-export function examples<C extends Command>(command: C, lines: readonly string[]): C {
-  command.addHelpText('after', `\nExamples:\n${lines.map((e) => `  $ ${e}`).join('\n')}\n`);
-  return command;
-}
 
 /** Where the stores are: the flags, else REDPKT_DATA_DIR / REDPKT_MYSQL / REDPKT_SECRET. */
 export function storePlaces(opts: Pick<ReconOptions, 'dataDir' | 'mysql' | 'secret'>) {
@@ -212,7 +207,7 @@ export function registerRecon(program: Command, io: ReconIo = defaultIo): void {
       const code = await reconCommand(flags, io);
       if (code !== 0) process.exitCode = code;
     });
-  examples(recon, [
+  withExamples(recon, [
     'redpkt recon --date 2026-02-11 --data-dir .redpkt',
     'redpkt recon --date 2026-02-11 --hour 20 --mysql mysql://root@127.0.0.1/redpkt --json > recon.json',
     'redpkt recon --from ./export-2026-02-11',
@@ -227,7 +222,7 @@ export function registerRecon(program: Command, io: ReconIo = defaultIo): void {
     .action((flags: { dataDir?: string; mysql: string[]; limit?: string; json?: boolean }, cmd: Command) =>
       reconListCommand(withParentFlags(flags, cmd), io),
     );
-  examples(list, ['redpkt recon list --data-dir .redpkt', 'redpkt recon list --limit 5 --json']);
+  withExamples(list, ['redpkt recon list --data-dir .redpkt', 'redpkt recon list --limit 5 --json']);
   registerReconExport(recon, io);
   registerReconSql(recon, io);
 }
