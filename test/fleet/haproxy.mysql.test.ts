@@ -99,6 +99,9 @@ describe.skipIf(!ready)('HAProxy (deploy/haproxy/haproxy.cfg) in front of 2 core
       ...['--target', proxy.url, '--secret', FLEET_SECRET],
       ...['--packets', '20', '--shares', '5', '--claimers', '8', '--concurrency', '4', '--seed', 'haproxy'],
       ...['--json', json],
+      // flows caught on the killed core may fail (its requests in flight are lost): that is the
+      // point of the test, so it replaces load's default flow.errors==0 check (flow.ok>0 stays)
+      ...['--threshold', 'flow.error_rate<50%'],
     ]);
     // kill a core once the run is under way (some packets created through each core)
     await until(async () => (await createdSoFar(db.url)) >= 6, 90_000, 'the load to get going');
