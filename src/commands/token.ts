@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { issueToken } from '../auth/tokens.js';
 import { withExamples } from '../cli/help.js';
-import { readEnv } from '../config/env.js';
+import { readSecretEnv } from '../config/secret-env.js';
 import { readServiceSecret } from '../runtime/secret.js';
 import { RedpktError } from '../domain/errors.js';
 
@@ -14,7 +14,7 @@ export function registerToken(program: Command): void {
     .option('--data-dir <dir>', 'the data dir of the running service, where its secret is (default .redpkt)')
     .option('--secret <secret>', 'signing secret (default: the one in the data dir; never generated here)')
     .action(async (flags: { uid: string; ttl: string; dataDir?: string; secret?: string }) => {
-      const env = readEnv();
+      const env = readSecretEnv();
       const ttl = Number(flags.ttl);
       if (!/^\d+$/.test(flags.ttl) || !Number.isSafeInteger(ttl) || ttl < 1)
         throw new RedpktError(
