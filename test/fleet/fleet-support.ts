@@ -1,40 +1,21 @@
 /** Issue 21 tests: talking to a fleet (supervisor, HAProxy) as a client, and cleaning its databases. */
 import mysql from 'mysql2/promise';
 import { issueToken } from '../../src/auth/tokens.js';
-import { CORE_HEADER } from '../../src/gateway/gateway-handler.js';
+import { jsonCall, type JsonAnswer } from '../support/json-call.js';
 
 export const FLEET_SECRET = 'fleet-test-secret-0123456789abcdef';
 
-export interface Answer {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
-  body: any;
-  core: string | null;
-}
+export type Answer = JsonAnswer;
 
 export function fleetClient(base: () => string, secret = FLEET_SECRET) {
   const tokens = new Map<string, string>();
-  const call = async (method: string, path: string, uid?: string, body?: unknown): Promise<Answer> => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (uid) {
-      let t = tokens.get(uid);
-      if (!t) tokens.set(uid, (t = await issueToken(secret, uid)));
-      headers.authorization = `Bearer ${t}`;
-    }
-    const res = await fetch(`${base()}${path}`, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // not JSON
-    }
-    return { status: res.status, body: parsed, core: res.headers.get(CORE_HEADER) };
+  const token = async (uid: string) => {
+    let t = tokens.get(uid);
+    if (!t) tokens.set(uid, (t = await issueToken(secret, uid)));
+    return t;
   };
+  const call = async (method: string, path: string, uid?: string, body?: unknown): Promise<Answer> =>
+    jsonCall(`${base()}${path}`, method, uid ? await token(uid) : undefined, body);
   return {
     call,
     /** As a client: a 429 or 503 is retried after its retryAfterMs (or 200 ms), 40 times at most. */

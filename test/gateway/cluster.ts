@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { issueToken } from '../../src/auth/tokens.js';
-import { CORE_HEADER } from '../../src/gateway/gateway-handler.js';
+import { jsonCall, type JsonAnswer } from '../support/json-call.js';
 import type { RunningGateway } from '../../src/runtime/start-gateway.js';
 import { startService, type RunningService } from '../../src/runtime/start-service.js';
 import { createTestMysql, type TestMysql } from '../support/services.js';
@@ -16,13 +16,7 @@ import { startTestGateway } from './test-gateway.js';
 
 const SECRET = 'gateway-cluster-secret-0123456789';
 
-export interface Answer {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
-  body: any;
-  /** The core that answered (x-redpkt-core), null when the gateway answered itself. */
-  core: string | null;
-}
+export type Answer = JsonAnswer;
 
 export interface Cluster {
   db: TestMysql;
@@ -71,23 +65,8 @@ export async function startCluster(n: number): Promise<Cluster> {
     if (!t) tokens.set(uid, (t = await issueToken(SECRET, uid)));
     return t;
   };
-  const call: Cluster['call'] = async (method, path, uid, body) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (uid) headers.authorization = `Bearer ${await token(uid)}`;
-    const res = await fetch(`${gateway.url}${path}`, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: res.status, body: parsed, core: res.headers.get(CORE_HEADER) };
-  };
+  const call: Cluster['call'] = async (method, path, uid, body) =>
+    jsonCall(`${gateway.url}${path}`, method, uid ? await token(uid) : undefined, body);
 
   return {
     db,

@@ -1,21 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli.js';
-import { createStore } from '../../src/storage/create-store.js';
-import { createFinanceStore } from '../../src/finance/store/create-finance-store.js';
+import { emptyDataDir } from './empty-stores.js';
 
 describe('redpkt recon on the command line', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'redpkt-recon-cli-'));
-    const store = await createStore({ kind: 'sqlite', file: join(dir, 'redpkt.db') });
-    await store.migrate();
-    await store.close();
-    const finance = createFinanceStore({ kind: 'sqlite', file: join(dir, 'finance.db') });
-    await finance.migrate();
-    await finance.close();
+    dir = await emptyDataDir('redpkt-recon-cli-');
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

@@ -3,13 +3,11 @@
  * a window not over yet (`--date 2030-01-01`) is reported, stored and listed as provisional.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFinanceStore } from '../../src/finance/store/create-finance-store.js';
-import { createStore } from '../../src/storage/create-store.js';
+import { emptyDataDir } from './empty-stores.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../dist/bin/redpkt.js');
@@ -29,13 +27,7 @@ async function redpkt(args: string[], env: Record<string, string> = {}) {
 describe('redpkt recon output in a pipe', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'redpkt-recon-out-'));
-    const store = await createStore({ kind: 'sqlite', file: join(dir, 'redpkt.db') });
-    await store.migrate();
-    await store.close();
-    const finance = createFinanceStore({ kind: 'sqlite', file: join(dir, 'finance.db') });
-    await finance.migrate();
-    await finance.close();
+    dir = await emptyDataDir('redpkt-recon-out-');
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
