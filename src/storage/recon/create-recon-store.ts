@@ -9,7 +9,7 @@ import { createMysqlPool } from '../mysql/mysql-store.js';
 import { createShardedReconStore } from '../sharded/sharded-recon-store.js';
 import { createReconStore, type SqlRunner } from './recon-store.js';
 
-function sqliteRunner(file: string): SqlRunner {
+export function sqliteRunner(file: string): SqlRunner {
   const client = createClient({ url: pathToFileURL(resolve(file)).href, timeout: 5000 });
   return {
     async all(sql, args) {

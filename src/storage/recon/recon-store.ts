@@ -21,6 +21,8 @@ export type { SqlRow, SqlRunner, SqlValue } from './sql-runner.js';
 const MOCKED = (col: string) => `EXISTS (SELECT 1 FROM ops_mocked_orders m WHERE m.order_no = ${col})`;
 
 /** One SELECT per kind; every one yields order_no, packet_id, uid, amount, status, mocked, created_at. */
+// c2c:transfer's CROSS JOIN keeps claims the outer loop in SQLite (MySQL reads it as JOIN): left to
+// itself SQLite drove from packets' type index and sorted the window's every claim for each page.
 const ORDER_SELECT: Record<string, { sql: string; key: string; at: string }> = {
   'c2c:payment': {
     sql: `SELECT o.pay_order_no AS order_no, o.packet_id AS packet_id, o.payer_uid AS uid, o.amount AS amount, o.status AS status,
@@ -33,7 +35,7 @@ const ORDER_SELECT: Record<string, { sql: string; key: string; at: string }> = {
   'c2c:transfer': {
     sql: `SELECT o.claim_no AS order_no, o.packet_id AS packet_id, o.uid AS uid, o.amount AS amount, o.status AS status,
             CASE WHEN ${MOCKED('o.claim_no')} THEN 1 ELSE 0 END AS mocked, o.created_at AS created_at
-          FROM claims o JOIN packets p ON p.id = o.packet_id AND p.type = 'c2c'`,
+          FROM claims o CROSS JOIN packets p ON p.id = o.packet_id AND p.type = 'c2c'`,
     key: 'o.claim_no',
     at: 'o.created_at',
   },

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createClient } from '@libsql/client';
 import type { ResultSet } from '@libsql/client';
-import { and, asc, eq, gt, gte, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, ne, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
@@ -90,10 +90,11 @@ function txOps(tx: Db): TxOps {
   };
 }
 
+// `+created_at`: the time bounds filter, they do not choose the index (see listLedger)
 function ledgerFilter(q: LedgerQuery, t: typeof ledgerEntries): SQL | undefined {
   return and(
-    q.fromMs === undefined ? undefined : gte(t.createdAt, q.fromMs),
-    q.toMs === undefined ? undefined : lt(t.createdAt, q.toMs),
+    q.fromMs === undefined ? undefined : sql`+${t.createdAt} >= ${q.fromMs}`,
+    q.toMs === undefined ? undefined : sql`+${t.createdAt} < ${q.toMs}`,
     q.afterId === undefined ? undefined : gt(t.id, q.afterId),
   );
 }
@@ -131,11 +132,23 @@ export function openSqlite(file: string): Dialect {
       return rows[0] ?? null;
     },
 
+    // Walks the primary key from the window's first entry. Left to itself SQLite took the
+    // created_at index and sorted the window's every entry by id for each page: quadratic in the
+    // window (a 1,000,000-order day's recon spent minutes here).
     async listLedger(q): Promise<LedgerEntry[]> {
+      let afterId = q.afterId;
+      if (afterId === undefined && q.fromMs !== undefined) {
+        const [first] = await db
+          .select({ id: sql<number | null>`min(${ledgerEntries.id})` })
+          .from(ledgerEntries)
+          .where(gte(ledgerEntries.createdAt, q.fromMs));
+        if (first?.id === null || first?.id === undefined) return [];
+        afterId = Number(first.id) - 1;
+      }
       return db
         .select()
         .from(ledgerEntries)
-        .where(ledgerFilter(q, ledgerEntries))
+        .where(ledgerFilter({ ...q, afterId }, ledgerEntries))
         .orderBy(asc(ledgerEntries.id))
         .limit(q.limit);
     },
