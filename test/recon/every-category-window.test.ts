@@ -29,7 +29,7 @@ describe('the every-category recon window (DuckDB)', () => {
     work = await mkdtemp(join(tmpdir(), 'redpkt-every-category-'));
     w = await buildEveryCategoryExport(work);
     out = await duckOutputs(w.dir, w.now);
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await w?.h.stop();
     if (work) await rm(work, { recursive: true, force: true });
