@@ -9,12 +9,13 @@
  * sweeper are stopped before the plants, so nothing heals them before the export.
  *
  *   orders:  matched (payment, transfer, refund, return), closed, in_transit, mocked, shadow (ours
- *            and the provider's), missing_at_provider, missing_ours, amount_mismatch (C2C and B2C),
+ *            and the provider's), missing_at_provider, missing_ours, amount_mismatch,
  *            status_mismatch (money moved; and no movement, the provider's own answer),
  *            duplicate, one movement out of scope (an order of the day before);
  *   grants:  booked, in_transit, outstanding, shadow, amount_mismatch, record_mismatch (by uid, and
  *            by issue time through the look-ups), missing_at_provider; a campaign out of balance;
- *   packets: a C2C and a B2C packet whose invariants break.
+ *   packets: C2C packets whose invariants break, and a B2C one (a credited claim's amount changed:
+ *            B2C claims are credits, not provider orders, so only the packet's sums show it).
  */
 import { join } from 'node:path';
 import { issueToken } from '../../src/auth/tokens.js';
