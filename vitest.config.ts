@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // issue 22: the Spark comparison is opt-in (npm run test:spark, vitest.spark.config.ts)
+    exclude: [...configDefaults.exclude, 'test/spark/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -62,6 +62,8 @@ export interface Harness {
   postEvent(order: ProviderOrder): Promise<boolean>;
   /** Runs SQL on our database over its own connection (a test backdoor). */
   sql(statement: string, args?: (string | number)[]): Promise<void>;
+  /** The same on finance's database (its ledger, the reward issuer's grants). */
+  financeSql(statement: string, args?: (string | number)[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -113,23 +115,27 @@ export async function startHarness(
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
-  const sql: Harness['sql'] = async (statement, args = []) => {
-    if (db) {
-      const conn = await mysql.createConnection({ uri: db.url });
-      try {
-        await conn.query(statement, args);
-      } finally {
-        await conn.end();
+  const sqlOn =
+    (finance: boolean): Harness['sql'] =>
+    async (statement, args = []) => {
+      if (db) {
+        const conn = await mysql.createConnection({ uri: db.url });
+        try {
+          if (finance) await conn.query(`USE \`${db.database}_finance\``);
+          await conn.query(statement, args);
+        } finally {
+          await conn.end();
+        }
+        return;
       }
-      return;
-    }
-    const client = createClient({ url: pathToFileURL(join(dataDir, 'redpkt.db')).href, timeout: 5000 });
-    try {
-      await client.execute({ sql: statement, args });
-    } finally {
-      client.close();
-    }
-  };
+      const file = join(dataDir, finance ? 'finance.db' : 'redpkt.db');
+      const client = createClient({ url: pathToFileURL(file).href, timeout: 5000 });
+      try {
+        await client.execute({ sql: statement, args });
+      } finally {
+        client.close();
+      }
+    };
   return {
     service,
     url: service.url,
@@ -137,7 +143,8 @@ export async function startHarness(
     finance,
     alertLines,
     call,
-    sql,
+    sql: sqlOn(false),
+    financeSql: sqlOn(true),
     async postEvent(order) {
       const now = Date.now();
       const raw = JSON.stringify({ eventId: `late-${now}`, type: 'order.updated', order, sentAt: now });
