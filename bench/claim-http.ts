@@ -8,7 +8,7 @@ import type { ClaimPath } from '../src/core/claim-coalescer.js';
 import { createHttpClient, type HttpClient } from '../src/scenarios/http-client.js';
 import type { Attempt, ClaimJob, RunResult } from './claim-load.js';
 import { cpuAccount } from './cpu-account.js';
-import { runJobs } from './claim-load.js';
+import { medianOf, runJobs } from './claim-load.js';
 import { newAnswered, recordAnswer, type Answered } from './money-check.js';
 
 export type { ClaimPath };
@@ -109,27 +109,63 @@ export async function serverSettled(server: BenchServer, timeoutMs = 300_000): P
 }
 
 /**
+ * Issue 25: how long a variant's case is measured: rounds one after another (each on jobs of its
+ * own, e.g. a fresh hot packet) until at least `min` rounds and `minSeconds` of measured time.
+ * The result is the rounds' medians (`medianOf`).
+ */
+export interface Rounds {
+  min: number;
+  minSeconds: number;
+}
+const ONE_ROUND: Rounds = { min: 1, minSeconds: 0 };
+/** However short the rounds, a case stops after this many. */
+const MAX_ROUNDS = 200;
+
+const moreRounds = (done: readonly RunResult[], rounds: Rounds) =>
+  done.length < MAX_ROUNDS &&
+  (done.length < rounds.min || done.reduce((n, r) => n + r.seconds, 0) < rounds.minSeconds);
+
+async function tokensFor(server: BenchServer, jobs: readonly ClaimJob[]): Promise<Map<string, string>> {
+  const tokens = new Map<string, string>();
+  for (const { uid } of jobs) if (!tokens.has(uid)) tokens.set(uid, await issueToken(server.secret, uid));
+  return tokens;
+}
+
+/**
  * `concurrency` claimers over as many keep-alive connections; 429s are retried as clients do (10
  * times). `warm` claims are made first, unmeasured (see `warmJobsFor` in claim.ts). Every 200's
  * answer is recorded in `answered` (the money check compares it with the database).
  */
-export async function runHttp(
+export function runHttp(
   server: BenchServer,
   jobs: ClaimJob[],
   concurrency: number,
   warm: ClaimJob[] = [],
   answered: Answered = newAnswered(),
 ): Promise<RunResult> {
-  const tokens = new Map<string, string>();
-  for (const { uid } of [...warm, ...jobs])
-    if (!tokens.has(uid)) tokens.set(uid, await issueToken(server.secret, uid));
+  return runHttpRounds(server, () => Promise.resolve(jobs), concurrency, warm, answered, ONE_ROUND);
+}
+
+/**
+ * `runHttp` in rounds (issue 25): `jobsOf(round)` gives each round's jobs (made before its clock
+ * starts); between rounds the worker transfers the last round's claims (not measured), so every
+ * round starts as the first did. The medians of the rounds.
+ */
+export async function runHttpRounds(
+  server: BenchServer,
+  jobsOf: (round: number) => Promise<ClaimJob[]>,
+  concurrency: number,
+  warm: ClaimJob[],
+  answered: Answered,
+  rounds: Rounds,
+): Promise<RunResult> {
   const client = benchClient(server, concurrency);
   try {
     // Open every connection before the clock starts: 1,000 TCP handshakes and a cold server
     // otherwise land in the first claims' latency (they were the whole p99 of a hot packet).
     await warmUp(client, concurrency);
     if (warm.length > 0) {
-      const result = await claimAll(client, warm, concurrency, tokens, answered);
+      const result = await claimAll(client, warm, concurrency, await tokensFor(server, warm), answered);
       if (Object.keys(result.errors).length > 0)
         throw new Error(`warm-up claims failed: ${JSON.stringify(result.errors)}`);
       const settleStart = performance.now();
@@ -139,12 +175,19 @@ export async function runHttp(
       process.stderr.write(
         `  warm-up: ${warm.length} claims transferred within ${seconds.toFixed(1)} s (~${Math.round(warm.length / seconds)}/s)\n`,
       );
-      // the wait can outlast the server's keep-alive (5 s): connections it closed are opened again
-      await warmUp(client, concurrency, 1);
     }
-    const account = cpuAccount(server.pids ?? server.pid, availableParallelism());
-    const result = await claimAll(client, jobs, concurrency, tokens, answered);
-    return { ...result, cpuUsPerClaim: account(result.claims) };
+    const done: RunResult[] = [];
+    for (let round = 0; moreRounds(done, rounds); round++) {
+      const jobs = await jobsOf(round);
+      const tokens = await tokensFor(server, jobs);
+      if (round > 0) await transfersSettled(client);
+      // the waits can outlast the server's keep-alive (5 s): connections it closed are opened again
+      if (round > 0 || warm.length > 0) await warmUp(client, concurrency, 1);
+      const account = cpuAccount(server.pids ?? server.pid, availableParallelism());
+      const result = await claimAll(client, jobs, concurrency, tokens, answered);
+      done.push({ ...result, cpuUsPerClaim: account(result.claims) });
+    }
+    return medianOf(done);
   } finally {
     await client.close();
   }
@@ -198,9 +241,9 @@ export async function runHttpFloor(
   server: BenchServer,
   requests: number,
   concurrency: number,
+  rounds: Rounds = ONE_ROUND,
 ): Promise<RunResult> {
   const client = benchClient(server, concurrency);
-  let next = 0;
   const jobs = Array.from({ length: requests }, () => ({ packetId: '', uid: '' }));
   try {
     const hit = async (): Promise<Attempt> => {
@@ -208,9 +251,14 @@ export async function runHttpFloor(
       return { code: res.status === 200 ? null : (res.transportError ?? `HTTP_${res.status}`), retries: 0 };
     };
     await warmUp(client, concurrency);
-    const account = cpuAccount(server.pid, availableParallelism());
-    const result = await runJobs(jobs, concurrency, hit, () => next++);
-    return { ...result, cpuUsPerClaim: account(result.claims) };
+    const done: RunResult[] = [];
+    while (moreRounds(done, rounds)) {
+      let next = 0;
+      const account = cpuAccount(server.pid, availableParallelism());
+      const result = await runJobs(jobs, concurrency, hit, () => next++);
+      done.push({ ...result, cpuUsPerClaim: account(result.claims) });
+    }
+    return medianOf(done);
   } finally {
     await client.close();
   }
