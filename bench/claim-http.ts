@@ -85,17 +85,22 @@ export const benchClient = (server: BenchServer, connections: number) =>
  */
 export async function transfersSettled(client: HttpClient, timeoutMs = 120_000, pollMs = 200): Promise<void> {
   const until = performance.now() + timeoutMs;
-  const claims = /^redpkt_claims\{[^}]*status="(\w+)"[^}]*\} (\d+)/gm;
   while (performance.now() < until) {
-    const res = await client.send({ method: 'GET', path: '/metrics' });
-    const text = typeof res.body === 'string' ? res.body : '';
-    const byStatus = new Map([...text.matchAll(claims)].map((m) => [m[1], Number(m[2])]));
-    const all = [...byStatus.values()].reduce((n, k) => n + k, 0);
+    const byStatus = await claimsByStatus(client);
+    const all = [...(byStatus?.values() ?? [])].reduce((n, k) => n + k, 0);
     // settled: claims are counted at all (a failed count leaves the gauge out) and all transferred
-    if (res.status === 200 && all > 0 && byStatus.get('transferred') === all) return;
+    if (byStatus && all > 0 && byStatus.get('transferred') === all) return;
     await sleep(pollMs);
   }
   throw new Error(`the service still had claims to transfer after ${timeoutMs} ms`);
+}
+
+/** The service's `redpkt_claims` gauge by status, from /metrics; undefined when it did not answer. */
+async function claimsByStatus(client: HttpClient): Promise<Map<string, number> | undefined> {
+  const res = await client.send({ method: 'GET', path: '/metrics' });
+  if (res.status !== 200 || typeof res.body !== 'string') return undefined;
+  const claims = /^redpkt_claims\{[^}]*status="(\w+)"[^}]*\} (\d+)/gm;
+  return new Map([...res.body.matchAll(claims)].map((m) => [m[1]!, Number(m[2])]));
 }
 
 /** `transfersSettled` on a connection of its own (before the money check of a variant). */
@@ -183,9 +188,15 @@ export async function runHttpRounds(
       if (round > 0) await transfersSettled(client);
       // the waits can outlast the server's keep-alive (5 s): connections it closed are opened again
       if (round > 0 || warm.length > 0) await warmUp(client, concurrency, 1);
+      const before = (await claimsByStatus(client))?.get('transferred') ?? 0;
       const account = cpuAccount(server.pids ?? server.pid, availableParallelism());
       const result = await claimAll(client, jobs, concurrency, tokens, answered);
-      done.push({ ...result, cpuUsPerClaim: account(result.claims) });
+      const cpu = account(result.claims);
+      // issue 25: the worker's trickle during the round is part of its CPU figures (about one
+      // transfer costs what several claims do): how many, per claim
+      const after = (await claimsByStatus(client))?.get('transferred') ?? before;
+      const transfersPerClaim = Math.round(((after - before) / Math.max(1, result.claims)) * 1000) / 1000;
+      done.push({ ...result, cpuUsPerClaim: cpu, transfersPerClaim });
     }
     return medianOf(done);
   } finally {

@@ -25,6 +25,8 @@ export interface RunResult {
   errors: Record<string, number>;
   /** CPU µs per claim by process (HTTP variants; see ./cpu-account.ts). */
   cpuUsPerClaim?: CpuPerClaim;
+  /** Issue 25: transfers the service's worker completed during the measured run, per claim. */
+  transfersPerClaim?: number;
   /** Issue 25: how many rounds were run; the figures above are then their medians (see `medianOf`). */
   rounds?: number;
 }
@@ -137,6 +139,9 @@ export function medianOf(rounds: readonly RunResult[]): RunResult {
     latencyMsFirstTry: lat((r) => r.latencyMsFirstTry),
     errors,
     ...(cpu ? { cpuUsPerClaim: cpu } : {}),
+    ...(rounds.every((r) => r.transfersPerClaim !== undefined)
+      ? { transfersPerClaim: median(rounds.map((r) => r.transfersPerClaim!)) }
+      : {}),
     rounds: rounds.length,
   };
 }

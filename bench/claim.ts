@@ -164,7 +164,10 @@ function logCpu(label: string, r: RunResult): void {
   if (!cpu) return;
   log(
     `  ${label} (${r.rounds ?? 1} rounds, ${r.seconds} s, medians) CPU µs/request: claimers ${cpu.claimers}, service ${cpu.service ?? '?'}, database ${cpu.database ?? '?'}` +
-      (cpu.ceilingPerSec ? ` -> at most ${cpu.ceilingPerSec}/s on this machine's cores` : ''),
+      (cpu.ceilingPerSec ? ` -> at most ${cpu.ceilingPerSec}/s on this machine's cores` : '') +
+      (r.transfersPerClaim === undefined
+        ? ''
+        : `; the worker made ${r.transfersPerClaim} transfers a claim meanwhile`),
   );
 }
 
