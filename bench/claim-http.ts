@@ -8,6 +8,7 @@ import type { ClaimPath } from '../src/core/claim-coalescer.js';
 import { createHttpClient, type HttpClient } from '../src/scenarios/http-client.js';
 import type { Attempt, ClaimJob, RunResult } from './claim-load.js';
 import { cpuAccount } from './cpu-account.js';
+import { dbThreadCpu } from './db-thread-cpu.js';
 import { medianOf, runJobs } from './claim-load.js';
 import { newAnswered, recordAnswer, type Answered } from './money-check.js';
 
@@ -19,6 +20,8 @@ export interface BenchServer {
   /** Issue 21: every process of a service made of several (their CPU is summed); default [pid]. */
   pids?: readonly number[];
   secret: string;
+  /** Issue 25: the database server and the service's database on it (its connections' CPU is counted). */
+  database?: { serverUrl: string; name: string };
   stop(): Promise<void>;
 }
 
@@ -39,10 +42,14 @@ export async function startBenchServer(
     child.once('exit', (code) => reject(new Error(`the bench server exited (${code})`)));
   });
   const { url, secret } = JSON.parse(line) as { url: string; secret: string };
+  const dbUrl = new URL(mysqlUrl);
+  const name = decodeURIComponent(dbUrl.pathname.slice(1));
+  dbUrl.pathname = '/';
   return {
     url,
     pid: child.pid,
     secret,
+    database: { serverUrl: dbUrl.toString(), name },
     // A clean stop can wait a long time on the service's worker (transfer retries against a finance
     // that already stopped listening): after 10 s the server is killed, its run is already measured.
     stop: () =>
@@ -189,9 +196,15 @@ export async function runHttpRounds(
       // the waits can outlast the server's keep-alive (5 s): connections it closed are opened again
       if (round > 0 || warm.length > 0) await warmUp(client, concurrency, 1);
       const before = (await claimsByStatus(client))?.get('transferred') ?? 0;
+      const dbOwn = server.database
+        ? await dbThreadCpu(server.database.serverUrl, server.database.name)
+        : undefined;
       const account = cpuAccount(server.pids ?? server.pid, availableParallelism());
       const result = await claimAll(client, jobs, concurrency, tokens, answered);
       const cpu = account(result.claims);
+      const ownMs = dbOwn ? await dbOwn() : undefined;
+      if (ownMs !== undefined)
+        cpu.databaseOwn = ownMs === null ? null : Math.round((ownMs * 1000) / Math.max(1, result.claims));
       // issue 25: the worker's trickle during the round is part of its CPU figures (about one
       // transfer costs what several claims do): how many, per claim
       const after = (await claimsByStatus(client))?.get('transferred') ?? before;

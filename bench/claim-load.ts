@@ -123,6 +123,9 @@ export function medianOf(rounds: readonly RunResult[]): RunResult {
           claimers: Math.round(median(cpus.map((c) => c.claimers))),
           service: medianOfNullable(cpus.map((c) => c.service)),
           database: medianOfNullable(cpus.map((c) => c.database)),
+          ...(cpus.every((c) => c.databaseOwn !== undefined)
+            ? { databaseOwn: medianOfNullable(cpus.map((c) => c.databaseOwn ?? null)) }
+            : {}),
           total: medianOfNullable(cpus.map((c) => c.total)),
           ceilingPerSec: medianOfNullable(cpus.map((c) => c.ceilingPerSec)),
         }

@@ -164,6 +164,7 @@ function logCpu(label: string, r: RunResult): void {
   if (!cpu) return;
   log(
     `  ${label} (${r.rounds ?? 1} rounds, ${r.seconds} s, medians) CPU µs/request: claimers ${cpu.claimers}, service ${cpu.service ?? '?'}, database ${cpu.database ?? '?'}` +
+      (cpu.databaseOwn === undefined ? '' : ` (its own connections ${cpu.databaseOwn ?? '?'})`) +
       (cpu.ceilingPerSec ? ` -> at most ${cpu.ceilingPerSec}/s on this machine's cores` : '') +
       (r.transfersPerClaim === undefined
         ? ''
@@ -275,7 +276,9 @@ const ratio = (n: number | null | undefined, of: number | null | undefined) =>
 
 /** Issue 25's goals as ratios of (d) to the floor (e), and (d)'s own CPU figures; null: not run. */
 function goalsOf(d: Variant | undefined, e: Variant | undefined) {
-  const db = (r: RunResult | undefined) => r?.cpuUsPerClaim?.database ?? null;
+  // the service's own connections where they can be told apart (a shared server), else the server's
+  const db = (r: RunResult | undefined) =>
+    r?.cpuUsPerClaim?.databaseOwn ?? r?.cpuUsPerClaim?.database ?? null;
   return {
     hotRate: ratio(d?.hot.claimsPerSec, e?.hot.claimsPerSec),
     hotP99: ratio(d?.hot.latencyMs.p99, e?.hot.latencyMs.p99),
