@@ -31,11 +31,22 @@ export async function startBenchServer(
   limiter: boolean,
   cpuProfDir?: string,
   transfers: 'batch' | 'one' = 'batch',
+  /** Issue 25: the coalescer's group transactions at once (the service's default when absent). */
+  maxGroups?: number,
 ): Promise<BenchServer> {
   const script = new URL('./claim-server.js', import.meta.url);
   const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
   // started as `redpkt serve` starts: with the binary's V8 flags
-  const args = [...NODE_FLAGS, ...prof, script.pathname, mysqlUrl, path, limiter ? 'on' : 'off', transfers];
+  const args = [
+    ...NODE_FLAGS,
+    ...prof,
+    script.pathname,
+    mysqlUrl,
+    path,
+    limiter ? 'on' : 'off',
+    transfers,
+    ...(maxGroups === undefined ? [] : [String(maxGroups)]),
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);

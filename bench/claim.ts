@@ -20,6 +20,7 @@
  * jobs of its own (a fresh hot packet, fresh spread packets), until there are at least --rounds and
  * --min-seconds of measured time; the figures are the rounds' medians. The report ends with the
  * issue 25 goal ratios of (d) against the floor (e).
+ * --max-groups N: the coalescer's group transactions at once in the service (default: the service's).
  * for diagnosis only (the report needs all of them): --variants abc0de (a subset, e.g. ad; 0 is d0),
  * --cases hot,spread (one of them), --cpu-prof DIR (the service's V8 CPU profiles go there).
  */
@@ -50,6 +51,7 @@ const { values } = parseArgs({
     cases: { type: 'string', default: 'hot,spread' },
     'cpu-prof': { type: 'string' },
     rounds: { type: 'string', default: '3' },
+    'max-groups': { type: 'string' },
     'min-seconds': { type: 'string', default: '10' },
   },
 });
@@ -213,7 +215,14 @@ try {
   for (const [name, letter, path, limiter] of http) {
     if (!runVariant(letter)) continue;
     const own = await freshStore(`${database}_${letter}`);
-    const server = await startBenchServer(urlOf(`${database}_${letter}`), path, limiter, values['cpu-prof']);
+    const server = await startBenchServer(
+      urlOf(`${database}_${letter}`),
+      path,
+      limiter,
+      values['cpu-prof'],
+      'batch',
+      values['max-groups'] === undefined ? undefined : Number(values['max-groups']),
+    );
     try {
       // (e) first, on a server with nothing else to do: the floor is a lower bound
       if (letter === 'd' && runVariant('e')) {
