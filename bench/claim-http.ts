@@ -8,7 +8,8 @@ import type { ClaimPath } from '../src/core/claim-coalescer.js';
 import { createHttpClient, type HttpClient } from '../src/scenarios/http-client.js';
 import type { Attempt, ClaimJob, RunResult } from './claim-load.js';
 import { cpuAccount } from './cpu-account.js';
-import { runJobs } from './claim-load.js';
+import { dbThreadCpu } from './db-thread-cpu.js';
+import { medianOf, runJobs } from './claim-load.js';
 import { newAnswered, recordAnswer, type Answered } from './money-check.js';
 
 export type { ClaimPath };
@@ -19,6 +20,8 @@ export interface BenchServer {
   /** Issue 21: every process of a service made of several (their CPU is summed); default [pid]. */
   pids?: readonly number[];
   secret: string;
+  /** Issue 25: the database server and the service's database on it (its connections' CPU is counted). */
+  database?: { serverUrl: string; name: string };
   stop(): Promise<void>;
 }
 
@@ -28,21 +31,36 @@ export async function startBenchServer(
   limiter: boolean,
   cpuProfDir?: string,
   transfers: 'batch' | 'one' = 'batch',
+  /** Issue 25: the coalescer's group transactions at once (the service's default when absent). */
+  maxGroups?: number,
 ): Promise<BenchServer> {
   const script = new URL('./claim-server.js', import.meta.url);
   const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
   // started as `redpkt serve` starts: with the binary's V8 flags
-  const args = [...NODE_FLAGS, ...prof, script.pathname, mysqlUrl, path, limiter ? 'on' : 'off', transfers];
+  const args = [
+    ...NODE_FLAGS,
+    ...prof,
+    script.pathname,
+    mysqlUrl,
+    path,
+    limiter ? 'on' : 'off',
+    transfers,
+    ...(maxGroups === undefined ? [] : [String(maxGroups)]),
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the bench server exited (${code})`)));
   });
   const { url, secret } = JSON.parse(line) as { url: string; secret: string };
+  const dbUrl = new URL(mysqlUrl);
+  const name = decodeURIComponent(dbUrl.pathname.slice(1));
+  dbUrl.pathname = '/';
   return {
     url,
     pid: child.pid,
     secret,
+    database: { serverUrl: dbUrl.toString(), name },
     // A clean stop can wait a long time on the service's worker (transfer retries against a finance
     // that already stopped listening): after 10 s the server is killed, its run is already measured.
     stop: () =>
@@ -85,17 +103,22 @@ export const benchClient = (server: BenchServer, connections: number) =>
  */
 export async function transfersSettled(client: HttpClient, timeoutMs = 120_000, pollMs = 200): Promise<void> {
   const until = performance.now() + timeoutMs;
-  const claims = /^redpkt_claims\{[^}]*status="(\w+)"[^}]*\} (\d+)/gm;
   while (performance.now() < until) {
-    const res = await client.send({ method: 'GET', path: '/metrics' });
-    const text = typeof res.body === 'string' ? res.body : '';
-    const byStatus = new Map([...text.matchAll(claims)].map((m) => [m[1], Number(m[2])]));
-    const all = [...byStatus.values()].reduce((n, k) => n + k, 0);
+    const byStatus = await claimsByStatus(client);
+    const all = [...(byStatus?.values() ?? [])].reduce((n, k) => n + k, 0);
     // settled: claims are counted at all (a failed count leaves the gauge out) and all transferred
-    if (res.status === 200 && all > 0 && byStatus.get('transferred') === all) return;
+    if (byStatus && all > 0 && byStatus.get('transferred') === all) return;
     await sleep(pollMs);
   }
   throw new Error(`the service still had claims to transfer after ${timeoutMs} ms`);
+}
+
+/** The service's `redpkt_claims` gauge by status, from /metrics; undefined when it did not answer. */
+async function claimsByStatus(client: HttpClient): Promise<Map<string, number> | undefined> {
+  const res = await client.send({ method: 'GET', path: '/metrics' });
+  if (res.status !== 200 || typeof res.body !== 'string') return undefined;
+  const claims = /^redpkt_claims\{[^}]*status="(\w+)"[^}]*\} (\d+)/gm;
+  return new Map([...res.body.matchAll(claims)].map((m) => [m[1]!, Number(m[2])]));
 }
 
 /** `transfersSettled` on a connection of its own (before the money check of a variant). */
@@ -109,27 +132,63 @@ export async function serverSettled(server: BenchServer, timeoutMs = 300_000): P
 }
 
 /**
+ * Issue 25: how long a variant's case is measured: rounds one after another (each on jobs of its
+ * own, e.g. a fresh hot packet) until at least `min` rounds and `minSeconds` of measured time.
+ * The result is the rounds' medians (`medianOf`).
+ */
+export interface Rounds {
+  min: number;
+  minSeconds: number;
+}
+const ONE_ROUND: Rounds = { min: 1, minSeconds: 0 };
+/** However short the rounds, a case stops after this many. */
+const MAX_ROUNDS = 200;
+
+const moreRounds = (done: readonly RunResult[], rounds: Rounds) =>
+  done.length < MAX_ROUNDS &&
+  (done.length < rounds.min || done.reduce((n, r) => n + r.seconds, 0) < rounds.minSeconds);
+
+async function tokensFor(server: BenchServer, jobs: readonly ClaimJob[]): Promise<Map<string, string>> {
+  const tokens = new Map<string, string>();
+  for (const { uid } of jobs) if (!tokens.has(uid)) tokens.set(uid, await issueToken(server.secret, uid));
+  return tokens;
+}
+
+/**
  * `concurrency` claimers over as many keep-alive connections; 429s are retried as clients do (10
  * times). `warm` claims are made first, unmeasured (see `warmJobsFor` in claim.ts). Every 200's
  * answer is recorded in `answered` (the money check compares it with the database).
  */
-export async function runHttp(
+export function runHttp(
   server: BenchServer,
   jobs: ClaimJob[],
   concurrency: number,
   warm: ClaimJob[] = [],
   answered: Answered = newAnswered(),
 ): Promise<RunResult> {
-  const tokens = new Map<string, string>();
-  for (const { uid } of [...warm, ...jobs])
-    if (!tokens.has(uid)) tokens.set(uid, await issueToken(server.secret, uid));
+  return runHttpRounds(server, () => Promise.resolve(jobs), concurrency, warm, answered, ONE_ROUND);
+}
+
+/**
+ * `runHttp` in rounds (issue 25): `jobsOf(round)` gives each round's jobs (made before its clock
+ * starts); between rounds the worker transfers the last round's claims (not measured), so every
+ * round starts as the first did. The medians of the rounds.
+ */
+export async function runHttpRounds(
+  server: BenchServer,
+  jobsOf: (round: number) => Promise<ClaimJob[]>,
+  concurrency: number,
+  warm: ClaimJob[],
+  answered: Answered,
+  rounds: Rounds,
+): Promise<RunResult> {
   const client = benchClient(server, concurrency);
   try {
     // Open every connection before the clock starts: 1,000 TCP handshakes and a cold server
     // otherwise land in the first claims' latency (they were the whole p99 of a hot packet).
     await warmUp(client, concurrency);
     if (warm.length > 0) {
-      const result = await claimAll(client, warm, concurrency, tokens, answered);
+      const result = await claimAll(client, warm, concurrency, await tokensFor(server, warm), answered);
       if (Object.keys(result.errors).length > 0)
         throw new Error(`warm-up claims failed: ${JSON.stringify(result.errors)}`);
       const settleStart = performance.now();
@@ -139,12 +198,31 @@ export async function runHttp(
       process.stderr.write(
         `  warm-up: ${warm.length} claims transferred within ${seconds.toFixed(1)} s (~${Math.round(warm.length / seconds)}/s)\n`,
       );
-      // the wait can outlast the server's keep-alive (5 s): connections it closed are opened again
-      await warmUp(client, concurrency, 1);
     }
-    const account = cpuAccount(server.pids ?? server.pid, availableParallelism());
-    const result = await claimAll(client, jobs, concurrency, tokens, answered);
-    return { ...result, cpuUsPerClaim: account(result.claims) };
+    const done: RunResult[] = [];
+    for (let round = 0; moreRounds(done, rounds); round++) {
+      const jobs = await jobsOf(round);
+      const tokens = await tokensFor(server, jobs);
+      if (round > 0) await transfersSettled(client);
+      // the waits can outlast the server's keep-alive (5 s): connections it closed are opened again
+      if (round > 0 || warm.length > 0) await warmUp(client, concurrency, 1);
+      const before = (await claimsByStatus(client))?.get('transferred') ?? 0;
+      const dbOwn = server.database
+        ? await dbThreadCpu(server.database.serverUrl, server.database.name)
+        : undefined;
+      const account = cpuAccount(server.pids ?? server.pid, availableParallelism());
+      const result = await claimAll(client, jobs, concurrency, tokens, answered);
+      const cpu = account(result.claims);
+      const ownMs = dbOwn ? await dbOwn() : undefined;
+      if (ownMs !== undefined)
+        cpu.databaseOwn = ownMs === null ? null : Math.round((ownMs * 1000) / Math.max(1, result.claims));
+      // issue 25: the worker's trickle during the round is part of its CPU figures (about one
+      // transfer costs what several claims do): how many, per claim
+      const after = (await claimsByStatus(client))?.get('transferred') ?? before;
+      const transfersPerClaim = Math.round(((after - before) / Math.max(1, result.claims)) * 1000) / 1000;
+      done.push({ ...result, cpuUsPerClaim: cpu, transfersPerClaim });
+    }
+    return medianOf(done);
   } finally {
     await client.close();
   }
@@ -198,9 +276,9 @@ export async function runHttpFloor(
   server: BenchServer,
   requests: number,
   concurrency: number,
+  rounds: Rounds = ONE_ROUND,
 ): Promise<RunResult> {
   const client = benchClient(server, concurrency);
-  let next = 0;
   const jobs = Array.from({ length: requests }, () => ({ packetId: '', uid: '' }));
   try {
     const hit = async (): Promise<Attempt> => {
@@ -208,9 +286,14 @@ export async function runHttpFloor(
       return { code: res.status === 200 ? null : (res.transportError ?? `HTTP_${res.status}`), retries: 0 };
     };
     await warmUp(client, concurrency);
-    const account = cpuAccount(server.pid, availableParallelism());
-    const result = await runJobs(jobs, concurrency, hit, () => next++);
-    return { ...result, cpuUsPerClaim: account(result.claims) };
+    const done: RunResult[] = [];
+    while (moreRounds(done, rounds)) {
+      let next = 0;
+      const account = cpuAccount(server.pid, availableParallelism());
+      const result = await runJobs(jobs, concurrency, hit, () => next++);
+      done.push({ ...result, cpuUsPerClaim: account(result.claims) });
+    }
+    return medianOf(done);
   } finally {
     await client.close();
   }

@@ -25,6 +25,10 @@ export interface RunResult {
   errors: Record<string, number>;
   /** CPU µs per claim by process (HTTP variants; see ./cpu-account.ts). */
   cpuUsPerClaim?: CpuPerClaim;
+  /** Issue 25: transfers the service's worker completed during the measured run, per claim. */
+  transfersPerClaim?: number;
+  /** Issue 25: how many rounds were run; the figures above are then their medians (see `medianOf`). */
+  rounds?: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -85,5 +89,62 @@ export async function runJobs(
     limited,
     latencyMsFirstTry: summary(firstTry),
     errors,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const medianOfNullable = (values: Array<number | null>): number | null =>
+  values.some((v) => v === null) ? null : Math.round(median(values as number[]));
+
+/**
+ * Issue 25: rounds of one variant summed up. Claims, seconds, errors and 429s are summed; the
+ * rate, every latency figure and every CPU figure is the median of the rounds' own (each figure's
+ * median on its own, so a round slowed by a neighbour's burst moves none of them much).
+ */
+export function medianOf(rounds: readonly RunResult[]): RunResult {
+  if (rounds.length === 1) return { ...rounds[0]!, rounds: 1 };
+  const lat = (pick: (r: RunResult) => { p50: number; p99: number; max: number }) => ({
+    p50: round(median(rounds.map((r) => pick(r).p50))),
+    p99: round(median(rounds.map((r) => pick(r).p99))),
+    max: round(Math.max(...rounds.map((r) => pick(r).max))),
+  });
+  const errors: Record<string, number> = {};
+  for (const r of rounds)
+    for (const [code, n] of Object.entries(r.errors)) errors[code] = (errors[code] ?? 0) + n;
+  const cpus = rounds.map((r) => r.cpuUsPerClaim).filter((c): c is CpuPerClaim => c !== undefined);
+  const cpu: CpuPerClaim | undefined =
+    cpus.length === rounds.length
+      ? {
+          claimers: Math.round(median(cpus.map((c) => c.claimers))),
+          service: medianOfNullable(cpus.map((c) => c.service)),
+          database: medianOfNullable(cpus.map((c) => c.database)),
+          ...(cpus.every((c) => c.databaseOwn !== undefined)
+            ? { databaseOwn: medianOfNullable(cpus.map((c) => c.databaseOwn ?? null)) }
+            : {}),
+          total: medianOfNullable(cpus.map((c) => c.total)),
+          ceilingPerSec: medianOfNullable(cpus.map((c) => c.ceilingPerSec)),
+        }
+      : undefined;
+  return {
+    claims: rounds.reduce((n, r) => n + r.claims, 0),
+    seconds: round(rounds.reduce((n, r) => n + r.seconds, 0)),
+    claimsPerSec: Math.round(median(rounds.map((r) => r.claimsPerSec))),
+    latencyMs: lat((r) => r.latencyMs),
+    limited: {
+      claims: rounds.reduce((n, r) => n + r.limited.claims, 0),
+      retries: rounds.reduce((n, r) => n + r.limited.retries, 0),
+    },
+    latencyMsFirstTry: lat((r) => r.latencyMsFirstTry),
+    errors,
+    ...(cpu ? { cpuUsPerClaim: cpu } : {}),
+    ...(rounds.every((r) => r.transfersPerClaim !== undefined)
+      ? { transfersPerClaim: median(rounds.map((r) => r.transfersPerClaim!)) }
+      : {}),
+    rounds: rounds.length,
   };
 }

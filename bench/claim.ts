@@ -16,6 +16,11 @@
  * remainder add up to what was sent, no uid twice, every claimer answered with exactly the claim
  * recorded for them; for HTTP variants, once the worker has settled, every claim transferred once
  * at finance for its fen); a failed check is printed and makes the run exit 2.
+ * --rounds 3 and --min-seconds 10 (issue 25): every HTTP case and the floor is run in rounds, each on
+ * jobs of its own (a fresh hot packet, fresh spread packets), until there are at least --rounds and
+ * --min-seconds of measured time; the figures are the rounds' medians. The report ends with the
+ * issue 25 goal ratios of (d) against the floor (e).
+ * --max-groups N: the coalescer's group transactions at once in the service (default: the service's).
  * for diagnosis only (the report needs all of them): --variants abc0de (a subset, e.g. ad; 0 is d0),
  * --cases hot,spread (one of them), --cpu-prof DIR (the service's V8 CPU profiles go there).
  */
@@ -28,7 +33,7 @@ import { readEnv } from '../src/config/env.js';
 import type { PacketStore } from '../src/domain/ports.js';
 import { createStore } from '../src/storage/create-store.js';
 import type { ClaimPath } from './claim-http.js';
-import { runHttp, runHttpFloor, serverSettled, startBenchServer } from './claim-http.js';
+import { runHttpFloor, runHttpRounds, serverSettled, startBenchServer, type Rounds } from './claim-http.js';
 import type { ClaimJob, RunResult } from './claim-load.js';
 import { runRaw } from './claim-raw.js';
 import { makePackets } from './bench-packets.js';
@@ -45,8 +50,13 @@ const { values } = parseArgs({
     variants: { type: 'string', default: 'abc0de' },
     cases: { type: 'string', default: 'hot,spread' },
     'cpu-prof': { type: 'string' },
+    rounds: { type: 'string', default: '3' },
+    'max-groups': { type: 'string' },
+    'min-seconds': { type: 'string', default: '10' },
   },
 });
+/** Issue 25: every HTTP case (and the floor) in rounds, at least this many and this long in all. */
+const rounds: Rounds = { min: Number(values.rounds), minSeconds: Number(values['min-seconds']) };
 const runVariant = (letter: string) => values.variants.includes(letter);
 const runHot = values.cases.split(',').includes('hot');
 const runSpread = values.cases.split(',').includes('spread');
@@ -108,18 +118,25 @@ async function warmJobsFor(store: PacketStore, tag: string): Promise<ClaimJob[]>
   );
 }
 
-async function jobsFor(store: PacketStore, tag: string): Promise<{ hot: ClaimJob[]; spread: ClaimJob[] }> {
-  const [hotId] = runHot ? await makePackets(store, 1, hotShares, `${tag}-hot`) : [];
-  const hot = runHot
-    ? Array.from({ length: hotShares }, (_, i) => ({ packetId: hotId!, uid: `${tag}h${i}` }))
-    : [];
-  const ids = runSpread ? await makePackets(store, spreadPackets, spreadShares, `${tag}-spread`) : [];
-  const spread = shuffle(
+const hotJobs = async (store: PacketStore, tag: string): Promise<ClaimJob[]> => {
+  const [hotId] = await makePackets(store, 1, hotShares, `${tag}-hot`);
+  return Array.from({ length: hotShares }, (_, i) => ({ packetId: hotId!, uid: `${tag}h${i}` }));
+};
+
+async function spreadJobs(store: PacketStore, tag: string): Promise<ClaimJob[]> {
+  const ids = await makePackets(store, spreadPackets, spreadShares, `${tag}-spread`);
+  return shuffle(
     ids.flatMap((packetId, p) =>
       Array.from({ length: spreadShares }, (_, s) => ({ packetId, uid: `${tag}s${p}x${s}` })),
     ),
   );
-  return { hot, spread };
+}
+
+async function jobsFor(store: PacketStore, tag: string): Promise<{ hot: ClaimJob[]; spread: ClaimJob[] }> {
+  return {
+    hot: runHot ? await hotJobs(store, tag) : [],
+    spread: runSpread ? await spreadJobs(store, tag) : [],
+  };
 }
 
 interface Variant {
@@ -148,8 +165,12 @@ function logCpu(label: string, r: RunResult): void {
   const cpu = r.cpuUsPerClaim;
   if (!cpu) return;
   log(
-    `  ${label} CPU µs/request: claimers ${cpu.claimers}, service ${cpu.service ?? '?'}, database ${cpu.database ?? '?'}` +
-      (cpu.ceilingPerSec ? ` -> at most ${cpu.ceilingPerSec}/s on this machine's cores` : ''),
+    `  ${label} (${r.rounds ?? 1} rounds, ${r.seconds} s, medians) CPU µs/request: claimers ${cpu.claimers}, service ${cpu.service ?? '?'}, database ${cpu.database ?? '?'}` +
+      (cpu.databaseOwn === undefined ? '' : ` (its own connections ${cpu.databaseOwn ?? '?'})`) +
+      (cpu.ceilingPerSec ? ` -> at most ${cpu.ceilingPerSec}/s on this machine's cores` : '') +
+      (r.transfersPerClaim === undefined
+        ? ''
+        : `; the worker made ${r.transfersPerClaim} transfers a claim meanwhile`),
   );
 }
 
@@ -194,24 +215,39 @@ try {
   for (const [name, letter, path, limiter] of http) {
     if (!runVariant(letter)) continue;
     const own = await freshStore(`${database}_${letter}`);
-    const server = await startBenchServer(urlOf(`${database}_${letter}`), path, limiter, values['cpu-prof']);
+    const server = await startBenchServer(
+      urlOf(`${database}_${letter}`),
+      path,
+      limiter,
+      values['cpu-prof'],
+      'batch',
+      values['max-groups'] === undefined ? undefined : Number(values['max-groups']),
+    );
     try {
       // (e) first, on a server with nothing else to do: the floor is a lower bound
       if (letter === 'd' && runVariant('e')) {
-        const floorHot = runHot ? await runHttpFloor(server, hotShares, clients) : NOT_RUN;
+        const floorHot = runHot ? await runHttpFloor(server, hotShares, clients, rounds) : NOT_RUN;
         const floorSpread = runSpread
-          ? await runHttpFloor(server, spreadPackets * spreadShares, clients)
+          ? await runHttpFloor(server, spreadPackets * spreadShares, clients, rounds)
           : NOT_RUN;
         log(`(e) HTTP floor: ${floorHot.claimsPerSec}/s, p99 ${floorHot.latencyMs.p99} ms`);
         logCpu('hot', floorHot);
         floor = { name: '(e) HTTP floor: GET /healthz', hot: floorHot, spread: floorSpread };
       }
-      const jobs = await jobsFor(own, path);
       const warm = await warmJobsFor(own, path);
       const answered = newAnswered();
-      const hot = runHot ? await runHttp(server, jobs.hot, clients, warm, answered) : NOT_RUN;
+      const hot = runHot
+        ? await runHttpRounds(server, (r) => hotJobs(own, `${path}r${r}`), clients, warm, answered, rounds)
+        : NOT_RUN;
       const spread = runSpread
-        ? await runHttp(server, jobs.spread, clients, runHot ? [] : warm, answered)
+        ? await runHttpRounds(
+            server,
+            (r) => spreadJobs(own, `${path}r${r}`),
+            clients,
+            runHot ? [] : warm,
+            answered,
+            rounds,
+          )
         : NOT_RUN;
       log(`${name}: hot ${hot.claimsPerSec}/s, spread ${spread.claimsPerSec}/s`);
       logCpu('hot', hot);
@@ -244,11 +280,39 @@ try {
 }
 
 const raw = variants.find((v) => v.name.startsWith('(a)'));
-const ratio = (n: number, of: number | undefined) => (of ? Math.round((n / of) * 100) / 100 : null);
+const ratio = (n: number | null | undefined, of: number | null | undefined) =>
+  of && n !== null && n !== undefined ? Math.round((n / of) * 100) / 100 : null;
+
+/** Issue 25's goals as ratios of (d) to the floor (e), and (d)'s own CPU figures; null: not run. */
+function goalsOf(d: Variant | undefined, e: Variant | undefined) {
+  // the service's own connections where they can be told apart (a shared server), else the server's
+  const db = (r: RunResult | undefined) =>
+    r?.cpuUsPerClaim?.databaseOwn ?? r?.cpuUsPerClaim?.database ?? null;
+  return {
+    hotRate: ratio(d?.hot.claimsPerSec, e?.hot.claimsPerSec),
+    hotP99: ratio(d?.hot.latencyMs.p99, e?.hot.latencyMs.p99),
+    hotServiceCpuUs: d?.hot.cpuUsPerClaim?.service ?? null,
+    spreadRate: ratio(d?.spread.claimsPerSec, e?.spread.claimsPerSec),
+    dbCpuSpreadOverHot: ratio(db(d?.spread), db(d?.hot)),
+    dbCpuUs: { hot: db(d?.hot), spread: db(d?.spread) },
+  };
+}
 const report = {
   bench: 'claim',
   at: new Date().toISOString(),
-  config: { clients, hotShares, spreadPackets, spreadShares, variants: values.variants, cases: values.cases },
+  config: {
+    clients,
+    hotShares,
+    spreadPackets,
+    spreadShares,
+    variants: values.variants,
+    cases: values.cases,
+    rounds,
+  },
+  goals: goalsOf(
+    variants.find((v) => v.name.startsWith('(d)')),
+    variants.find((v) => v.name.startsWith('(e)')),
+  ),
   variants: variants.map((v) => ({
     ...v,
     hotRatio: ratio(v.hot.claimsPerSec, raw?.hot.claimsPerSec),
@@ -270,5 +334,14 @@ for (const v of report.variants) {
     `| ${v.name} | ${v.hot.claimsPerSec} | ${v.hotRatio} | ${v.hot.latencyMs.p50} | ${v.hot.latencyMs.p99} | ${v.hot.latencyMsFirstTry.p99} | ${v.hot.limited.claims} | ${v.spread.claimsPerSec} | ${v.spreadRatio} | ${v.spread.latencyMs.p99} | ${JSON.stringify(errors)} | ${v.money ? (v.money.ok ? 'ok' : 'FAILED') : '-'} |`,
   );
 }
+const g = report.goals;
+const show = (n: number | null, goal: string) => `${n ?? '?'} (goal ${goal})`;
+console.log(
+  `\nIssue 25 goals, (d) against the floor (e) in this run:\n` +
+    `  hot claims/s ÷ floor: ${show(g.hotRate, '≥ 0.6')}; hot p99 ÷ floor p99: ${show(g.hotP99, '≤ 1.5')}; ` +
+    `service CPU µs per hot claim: ${show(g.hotServiceCpuUs, '≤ 70')}\n` +
+    `  spread claims/s ÷ floor: ${show(g.spreadRate, '≥ 0.5')}; MariaDB CPU spread ÷ hot: ${show(g.dbCpuSpreadOverHot, '≤ 2')} ` +
+    `(${g.dbCpuUs.hot ?? '?'} vs ${g.dbCpuUs.spread ?? '?'} µs a claim)`,
+);
 // a money check that failed fails the run (exit 2), whatever the speed
 if (report.variants.some((v) => v.money && !v.money.ok)) process.exitCode = 2;

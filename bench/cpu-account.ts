@@ -50,6 +50,11 @@ export interface CpuPerClaim {
   claimers: number;
   service: number | null;
   database: number | null;
+  /**
+   * Issue 25: the database CPU of the service's own connections only (./db-thread-cpu.ts), where
+   * it can be told apart; `database` is the whole server's, other users of it included.
+   */
+  databaseOwn?: number | null;
   /** All of them together, and the claims/s this machine's cores would allow at that cost. */
   total: number | null;
   ceilingPerSec: number | null;

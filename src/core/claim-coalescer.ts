@@ -226,15 +226,20 @@ export type ClaimPath = 'coalesce' | 'coalesce-per-packet' | 'queue' | 'direct';
 
 export function createClaims(
   path: ClaimPath,
-  opts: { store: Pick<PacketStore, 'claimShares' | 'claimSharesMany'>; now: () => number },
+  opts: {
+    store: Pick<PacketStore, 'claimShares' | 'claimSharesMany'>;
+    now: () => number;
+    maxGroups?: number;
+  },
 ): ClaimCoalescer {
+  const base = { store: opts.store, now: opts.now };
   switch (path) {
     case 'direct':
       return createDirectClaims(opts);
     case 'queue':
-      return createClaimCoalescer({ ...opts, maxBatch: 1, maxGroups: Infinity, maxPacketsPerGroup: 1 });
+      return createClaimCoalescer({ ...base, maxBatch: 1, maxGroups: Infinity, maxPacketsPerGroup: 1 });
     case 'coalesce-per-packet':
-      return createClaimCoalescer({ ...opts, maxGroups: Infinity, maxPacketsPerGroup: 1 });
+      return createClaimCoalescer({ ...base, maxGroups: Infinity, maxPacketsPerGroup: 1 });
     case 'coalesce':
       return createClaimCoalescer(opts);
   }

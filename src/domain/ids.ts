@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { cryptoBytes } from './crypto-bytes.js';
 import type { RandomInt } from './split.js';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32: no I, L, O, U
@@ -11,7 +11,7 @@ function base32(bytes: Uint8Array): string {
 
 /** Issue 24: `n` random bytes, from crypto unless a (seeded) source is given. */
 function bytesOf(n: number, random: RandomInt | undefined): Uint8Array {
-  return random ? Uint8Array.from({ length: n }, () => random(256)) : randomBytes(n);
+  return random ? Uint8Array.from({ length: n }, () => random(256)) : cryptoBytes(n);
 }
 
 function timePart(now: number): string {

@@ -102,7 +102,11 @@ export async function startLane(input: LaneInput): Promise<Lane> {
     const now = opts.now ?? Date.now;
     const deps: ServiceDeps = {
       store,
-      claims: createClaims(opts.claimPath ?? 'coalesce', { store, now }),
+      claims: createClaims(opts.claimPath ?? 'coalesce', {
+        store,
+        now,
+        ...(opts.claimGroups === undefined ? {} : { maxGroups: opts.claimGroups }),
+      }),
       provider,
       limits: opts.limits ?? config.limits ?? DEFAULT_LIMITS,
       notifyUrl: callbackUrl(url, name),

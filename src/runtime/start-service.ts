@@ -54,6 +54,8 @@ export interface StartOptions {
   limits?: PacketLimits;
   /** How claims reach the store (default `coalesce`); the claim benchmark compares them. */
   claimPath?: ClaimPath;
+  /** Group transactions at once on the `coalesce` path (default DEFAULT_MAX_GROUPS); the claim benchmark's `--max-groups`. */
+  claimGroups?: number;
   /** false turns the claim limiter off (benchmarks). Default on. */
   limiter?: boolean;
   /** false pays claims one transfer task at a time (the transfer benchmark's baseline). Default on. */

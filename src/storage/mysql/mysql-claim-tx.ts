@@ -10,7 +10,8 @@
  *      groups wanting the same packets queue instead of deadlocking);
  *      SELECT the asked (packet, uid) pairs' claims (plain read)
  *      (IN lists of at most IN_LIST_MAX_VALUES values, more statements for a larger group)
- *   2. one guarded UPDATE per packet; multi-row INSERT of claims; multi-row INSERT of their tasks
+ *   2. the guarded packet UPDATEs (one statement per 800 packets, ./packet-updates.ts); multi-row
+ *      INSERT of claims; multi-row INSERT of their tasks
  *   3. COMMIT (only after every UPDATE's guard held; otherwise ROLLBACK)
  *
  * The claims read stays a plain read after the locks, for the reason given at `claimsOf` in
@@ -46,6 +47,7 @@ import { asDependencyFailure } from '../shared/db-errors.js';
 import { chunks, type ClaimTx, type LockedForClaims } from '../shared/store-dialect.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './transaction.js';
 import { IN_LIST_MAX_VALUES } from './in-lists.js';
+import { packetUpdateStatements } from './packet-updates.js';
 
 const PACKET_COLUMNS = `id, type, sender_uid AS senderUid, out_order_no AS outOrderNo,
   total_amount AS totalAmount, total_count AS totalCount, remaining_amount AS remainingAmount,
@@ -80,8 +82,6 @@ export function lockStatements(
     packetChunks: idChunks.length,
   };
 }
-const UPDATE_SQL = `UPDATE packets SET status = ?, remaining_amount = ?, remaining_count = ?, updated_at = ?
-WHERE id = ? AND status = ? AND remaining_count = ?`;
 const INSERT_CLAIMS_SQL = `INSERT INTO claims
 (claim_no, packet_id, uid, seq, amount, status, created_at, updated_at) VALUES ?`;
 const INSERT_TASKS_SQL = `INSERT INTO tasks
@@ -121,18 +121,9 @@ function claimTx(conn: CoreConnection): ClaimTx {
     async applyClaims(packets, claims, tasks) {
       const statements: string[] = [];
       const values: unknown[] = [];
-      for (const { packetId, guard, change } of packets) {
-        statements.push(UPDATE_SQL);
-        values.push(
-          change.status,
-          change.remainingAmount,
-          change.remainingCount,
-          change.updatedAt,
-          packetId,
-          guard.status,
-          guard.remainingCount,
-        );
-      }
+      const updates = packetUpdateStatements(packets);
+      statements.push(...updates.statements);
+      values.push(...updates.values);
       for (const part of chunks(claims)) {
         statements.push(INSERT_CLAIMS_SQL);
         values.push(
@@ -155,7 +146,10 @@ function claimTx(conn: CoreConnection): ClaimTx {
       if (statements.length === 0) return true;
       const result = await query(conn, statements.join(';\n'), values);
       const headers = (statements.length === 1 ? [result] : result) as ResultSetHeader[];
-      return headers.slice(0, packets.length).every((h) => h.affectedRows === 1);
+      // one changed row per packet, over however many statements they took
+      let changed = 0;
+      for (const h of headers.slice(0, updates.statements.length)) changed += h.affectedRows;
+      return changed === packets.length;
     },
   };
 }
