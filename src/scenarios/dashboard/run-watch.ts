@@ -22,6 +22,8 @@ export interface RunWatch {
   live: LiveCounters;
   /** The dashboard's address, with --dashboard. */
   url: string | undefined;
+  /** The generator's CPU and event-loop lag over the last sampled tick (for a checkpoint). */
+  health(): { cpuPct: number; eventLoopP99Ms: number };
   /** The final report with the run's charts, metadata and error samples; pushed to the dashboard. */
   finish(report: LoadReport): Promise<LoadReport>;
   /** Stops sampling and closes the dashboard (idempotent; `finish` does it too). */
@@ -91,6 +93,10 @@ export async function startRunWatch(opts: {
     client,
     live,
     url: server?.url,
+    health() {
+      const last = sampler.samples().at(-1);
+      return { cpuPct: last?.cpuPct ?? 0, eventLoopP99Ms: last?.lagP99Ms ?? 0 };
+    },
     async finish(report) {
       sampler.sample();
       const full: LoadReport = {
