@@ -35,8 +35,12 @@ interface Cli {
   printed(re: RegExp): Promise<string>;
 }
 
+/** Every process started, killed at the end if a failed assertion left it running. */
+const started: ChildProcess[] = [];
+
 function redpkt(args: string[]): Cli {
   const child = spawn(process.execPath, [BIN, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
   let err = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   child.stdout?.resume();
@@ -70,6 +74,7 @@ describe.skipIf(!chromiumPath)('load merge --dashboard in Chromium', () => {
     browser = await launchChromium(chromiumPath!);
   });
   afterAll(async () => {
+    for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await browser?.close();
     await serve?.stop();
     await rm(dir, { recursive: true, force: true });
