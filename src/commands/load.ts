@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readEnv } from '../config/env.js';
 import { readDataDirSecret } from '../fixtures/data-dir-secret.js';
-import { resolveLoadConfig } from '../scenarios/load-config.js';
+import { dashboardOf, resolveLoadConfig } from '../scenarios/load-config.js';
 import type { LoadFlags } from '../scenarios/load-config.js';
 import type { LoadIo } from '../scenarios/run-load.js';
 import { runLoad } from '../scenarios/run-load.js';
@@ -25,6 +25,7 @@ export const LOAD_EXAMPLES = [
 
 export const MERGE_EXAMPLES = [
   "redpkt load merge run/seg-*.json --threshold 'claim.p99<200' --html run/report.html --json run/report.json",
+  'redpkt load merge run/ --dashboard',
 ] as const;
 
 /** What the exit codes (listed last, as for every command) mean for a load run. */
@@ -150,7 +151,10 @@ export function registerLoad(program: Command, io?: LoadCommandIo): void {
     .description(
       "merge the result files of one run's segments (`load --out`): one report, thresholds and money check for the whole run",
     )
-    .argument('<files...>', 'result files of one run, e.g. run/seg-*.json')
+    .argument(
+      '<files...>',
+      "result files of one run, e.g. run/seg-*.json, or folders of them (every result file's *.json in it)",
+    )
     .option(
       '--threshold <expr>',
       "pass/fail rule on the merged data, repeatable (default: the run's own)",
@@ -165,6 +169,14 @@ export function registerLoad(program: Command, io?: LoadCommandIo): void {
       "with --target: the target's secret (default REDPKT_SECRET, else <data-dir>/secret)",
     )
     .option('--data-dir <dir>', 'with --target: where to find the secret (default .redpkt)')
+    .option(
+      '--dashboard',
+      "serve the merged run's live page; follows files still being written (the generators' --out checkpoints) until every segment is final, then the verdict and money check; the page stays up until Ctrl-C",
+    )
+    .option(
+      '--dashboard-port <port>',
+      'with --dashboard: its port on 127.0.0.1 (0: any free one; default 5665)',
+    )
     .addHelpText('after', helpText(MERGE_EXAMPLES))
     .action(async (files: string[], flags: MergeFlags) => {
       const o = out();
@@ -175,23 +187,51 @@ export function registerLoad(program: Command, io?: LoadCommandIo): void {
           : (flags.secret ??
             env.REDPKT_SECRET ??
             (await readDataDirSecret(flags.dataDir ?? env.REDPKT_DATA_DIR ?? '.redpkt')));
-      const { exitCode } = await runMerge(
-        {
-          files,
-          thresholds: flags.threshold ?? [],
-          json: flags.json,
-          html: flags.html,
-          allowPartial: flags.allowPartial ?? false,
-          target: flags.target,
-          secret,
-        },
-        o,
-      );
-      if (exitCode !== 0) process.exitCode = exitCode;
+      const dashboard = dashboardOf(flags);
+      const interrupts = dashboard ? watchInterrupts() : undefined;
+      try {
+        const { exitCode } = await runMerge(
+          {
+            files,
+            thresholds: flags.threshold ?? [],
+            json: flags.json,
+            html: flags.html,
+            allowPartial: flags.allowPartial ?? false,
+            target: flags.target,
+            secret,
+            dashboard,
+          },
+          interrupts ? { ...o, interrupted: interrupts.next } : o,
+        );
+        if (exitCode !== 0) process.exitCode = exitCode;
+      } finally {
+        interrupts?.stop();
+      }
     });
 }
 
+/** Ctrl-C and SIGTERM as events: `next()` resolves on the next one (load merge --dashboard's two stops). */
+function watchInterrupts(): { next: () => Promise<void>; stop: () => void } {
+  let waiters: Array<() => void> = [];
+  const on = () => {
+    const woken = waiters;
+    waiters = [];
+    for (const w of woken) w();
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return {
+    next: () => new Promise<void>((resolve) => waiters.push(resolve)),
+    stop() {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
+}
+
 interface MergeFlags {
+  dashboard?: boolean;
+  dashboardPort?: string;
   threshold?: string[];
   json?: string;
   html?: string;

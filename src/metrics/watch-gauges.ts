@@ -1,8 +1,9 @@
 /**
  * The gauges the Grafana dashboard and the alert rules (deploy/) need beyond the row counts:
  * the outbox backlog and the age of its oldest due task, the unsettled-order alerts raised, and
- * shadow-marked rows on the real lane's books. Read from the same cached `countStates` as the
- * row counts (at most once a second however often scraped).
+ * shadow-marked rows on the real lane's books; on a sharded store every shard's, added up
+ * (storage/switches/state-counts.ts). Read from the same cached `countStates` as the row counts
+ * (at most once a second however often scraped).
  */
 import { Gauge, type Registry } from 'prom-client';
 import { ALERT_KINDS } from '../domain/ports.js';

@@ -98,6 +98,20 @@ const int = (flag: string, min: number, max: number) =>
       z.number().int().min(min, `${flag} must be at least ${min}`).max(max, `${flag} must be at most ${max}`),
     );
 
+/** `--dashboard [--dashboard-port N]` (load's and load merge's): the port, or undefined without it. */
+export function dashboardOf(flags: {
+  dashboard?: boolean | undefined;
+  dashboardPort?: string | number | undefined;
+}): { port: number } | undefined {
+  if (flags.dashboardPort !== undefined && !flags.dashboard)
+    throw new RedpktError('USAGE', '--dashboard-port only applies with --dashboard');
+  if (!flags.dashboard) return undefined;
+  if (flags.dashboardPort === undefined) return { port: DEFAULT_DASHBOARD_PORT };
+  const port = int('--dashboard-port', 0, 65_535).safeParse(String(flags.dashboardPort));
+  if (!port.success) throw new RedpktError('USAGE', port.error.issues.map((i) => i.message).join('; '));
+  return { port: port.data };
+}
+
 const Schema = z.object({
   target: z
     .string()
@@ -166,8 +180,6 @@ export function resolveLoadConfig(scenario: string, flags: LoadFlags, env: LoadE
   } else if (f.expireAfter !== undefined || f.refundTimeout !== undefined) {
     throw new RedpktError('USAGE', '--expire-after and --refund-timeout only apply with --expire');
   }
-  if (f.dashboardPort !== undefined && !f.dashboard)
-    throw new RedpktError('USAGE', '--dashboard-port only applies with --dashboard');
   if (f.target === undefined && f.secret !== undefined) {
     throw new RedpktError('USAGE', '--secret is for --target; the embedded service makes its own');
   }
@@ -202,7 +214,7 @@ export function resolveLoadConfig(scenario: string, flags: LoadFlags, env: LoadE
     segment,
     startAtMs,
     out: f.out,
-    dashboard: f.dashboard ? { port: f.dashboardPort ?? DEFAULT_DASHBOARD_PORT } : undefined,
+    dashboard: dashboardOf(f),
   };
   const configHash = hashOf(runShape(base));
   const runId =

@@ -25,6 +25,8 @@ export interface MergedRun {
   generators: GeneratorLine[];
   /** Segments of the run no file was given for, as `i/N`. */
   missing: string[];
+  /** Segments whose file is a checkpoint (`complete: false`): still running, or their generator died. */
+  unfinished: string[];
 }
 
 const BOTTLENECK_CPU_PCT = 80;
@@ -78,6 +80,7 @@ export function mergeResults(files: readonly { file: string; result: ResultFile 
       cpuPct: g.cpuPct,
       eventLoopP99Ms: g.eventLoopP99Ms,
       bottleneck: g.cpuPct > BOTTLENECK_CPU_PCT || g.eventLoopP99Ms > BOTTLENECK_LAG_MS,
+      finished: result.complete,
     });
   }
   return {
@@ -91,6 +94,7 @@ export function mergeResults(files: readonly { file: string; result: ResultFile 
     money: mergeMoney(files.map((f) => f.result.money)),
     generators,
     missing,
+    unfinished: files.filter((f) => !f.result.complete).map((f) => segmentLabel(f.result.segment)),
   };
 }
 

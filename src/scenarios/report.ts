@@ -48,6 +48,8 @@ export interface LoadReport {
   };
   /** `redpkt load merge`: segments that were expected but not given (with `--allow-partial`). */
   missingSegments?: string[];
+  /** `redpkt load merge`: segments whose file is a checkpoint, not the finished result. */
+  unfinishedSegments?: string[];
   /** Issue 23, what the --html report and the live dashboard show: where the run came from, */
   meta?: RunMeta;
   /** its time series and latency distributions, */
@@ -69,6 +71,8 @@ export interface GeneratorLine {
   eventLoopP99Ms: number;
   /** The generator's own CPU or event-loop lag was high enough that its latencies are partly its own. */
   bottleneck: boolean;
+  /** false: its file is a checkpoint (the segment still running, or its generator died). */
+  finished: boolean;
 }
 
 /** Latency over time per step, for the HTML charts (not part of the JSON report). */

@@ -20,6 +20,10 @@ import { decodeTimeline } from './timeline.js';
  * coarse histograms; at most 600 buckets, wider buckets past 10 minutes); the run's config, run id
  * and segment; the generator's own health; the money check's facts (sums, mismatches, a bounded
  * sample of packets). See README, "One run over many generators".
+ *
+ * While the run goes, the generator rewrites the file every few seconds as it stands
+ * (`complete: false`, ./checkpoint.ts), so `load merge --dashboard` can follow a distributed run
+ * live and a generator that died leaves what it measured; the last write is `complete: true`.
  */
 export const RESULT_FORMAT = 'redpkt-load-result';
 export const RESULT_VERSION = 1;
@@ -58,6 +62,8 @@ export const ResultFileSchema = z.object({
   scenario: z.string(),
   config: z.record(z.string(), z.unknown()),
   segment: z.object({ index: z.number().int().min(0), count: z.number().int().min(1) }),
+  /** false: a checkpoint of a segment still running (or whose generator died); absent in older files. */
+  complete: z.boolean().default(true),
   startAt: z.string().nullable(),
   startedAt: z.string(),
   startLagMs: z.number().nullable(),
@@ -97,6 +103,8 @@ export interface ResultInput {
   metrics: Metrics;
   money: MoneyFacts;
   generator: GeneratorHealth;
+  /** false: a checkpoint written while the run goes. */
+  complete?: boolean;
 }
 
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -111,6 +119,7 @@ export function buildResultFile(input: ResultInput): ResultFile {
     scenario: config.scenario,
     config: reportConfig(config, input.users),
     segment: { index: config.segment.index, count: config.segment.count },
+    complete: input.complete ?? true,
     startAt: config.startAtMs === undefined ? null : new Date(config.startAtMs).toISOString(),
     startedAt: run.startedAt.toISOString(),
     startLagMs: config.startAtMs === undefined ? null : round(run.startLagMs, 3),

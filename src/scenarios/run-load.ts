@@ -17,6 +17,8 @@ import type { ScenarioOptions } from './registry.js';
 import { renderHtml } from './render-html.js';
 import { renderTable } from './render-table.js';
 import type { LoadReport } from './report.js';
+import { startCheckpoints } from './checkpoint.js';
+import { FLOW_STEP } from './define-scenario.js';
 import { buildResultFile } from './result-file.js';
 import type { RunResult } from './runner.js';
 import { segmentLabel, shareOf } from './segment.js';
@@ -24,7 +26,7 @@ import { startSelfWatch } from './self-watch.js';
 import type { Target } from './target.js';
 import { embeddedTarget, remoteTarget } from './target.js';
 import { withDefaultChecks } from './thresholds.js';
-import { writeOut } from './write-out.js';
+import { writeOut, writeOutAtomic } from './write-out.js';
 import type { UserPool } from './user-pool.js';
 import { createUserPool } from './user-pool.js';
 
@@ -118,6 +120,32 @@ export async function runLoad(config: LoadConfig, io: LoadIo): Promise<LoadOutco
         onWarn: warn,
         ...(config.target ? {} : { sharedWith: 'the embedded service' }),
       });
+      // --out: the result file as it stands every few seconds (load merge --dashboard follows it)
+      const calledAt = config.startAtMs ?? Date.now();
+      const checkpoints = config.out
+        ? startCheckpoints({
+            file: config.out,
+            onError: (e) => warn(`cannot write the checkpoint of ${config.out}: ${String(e)}`),
+            build: () =>
+              buildResultFile({
+                config,
+                users: pool.size,
+                stepNames,
+                run: {
+                  startedAt: new Date(calledAt),
+                  startLagMs: 0,
+                  durationMs: Math.max(0, Date.now() - calledAt),
+                  iterations: watching.live.started,
+                  dropped: metrics.step(FLOW_STEP).errors.get('DROPPED') ?? 0,
+                },
+                metrics,
+                // the sample is for `merge --target`'s re-check of finished packets: the final file's
+                money: { ...money.facts(), sample: [] },
+                generator: watching.health(),
+                complete: false,
+              }),
+          })
+        : undefined;
       const progress = startProgress({
         enabled: io.isTTY,
         stream: io.stderr,
@@ -140,6 +168,7 @@ export async function runLoad(config: LoadConfig, io: LoadIo): Promise<LoadOutco
       } finally {
         progress.stop();
         generator = watch.stop();
+        await checkpoints?.stop();
       }
     } catch (e) {
       await watching.close();
@@ -170,7 +199,7 @@ export async function runLoad(config: LoadConfig, io: LoadIo): Promise<LoadOutco
         money: money.facts(),
         generator,
       });
-      await writeOut(config.out, `${JSON.stringify(file)}\n`);
+      await writeOutAtomic(config.out, `${JSON.stringify(file)}\n`);
       written.push(`result file ${config.out} (merge with \`redpkt load merge\`)`);
     }
     if (config.html) {

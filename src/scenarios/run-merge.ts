@@ -1,176 +1,19 @@
-import { readFile } from 'node:fs/promises';
-import type { Writable } from 'node:stream';
-import { issueToken } from '../auth/tokens.js';
-import { RedpktError } from '../domain/errors.js';
-import { readClaimList } from './c2c/wire.js';
-import { aggregate, exitCodeOf, timelineOf } from './aggregate.js';
-import { buildRunCharts } from './dashboard/run-charts.js';
-import { createHttpClient } from './http-client.js';
-import { mergeResults } from './merge-results.js';
-import type { MergedRun } from './merge-results.js';
-import type { Mismatch } from './money-check.js';
-import { checkPacket, recordOf } from './money-check.js';
-import { renderHtml } from './render-html.js';
-import { renderTable } from './render-table.js';
+import { createInputReader } from './merge-inputs.js';
+import { runMergeLive } from './merge-live.js';
+import { finishMerge, type MergeConfig, type MergeIo } from './merge-report.js';
 import type { LoadReport } from './report.js';
-import type { LoadModel } from './runner.js';
-import { parseResultFile } from './result-file.js';
-import { remoteTarget } from './target.js';
-import { withDefaultChecks } from './thresholds.js';
-import { writeOut } from './write-out.js';
 
-/** `redpkt load merge FILE…`: the report as if one generator had run the whole run. */
-export interface MergeConfig {
-  files: string[];
-  /** Empty: the thresholds the run was given. */
-  thresholds: string[];
-  json: string | undefined;
-  html: string | undefined;
-  allowPartial: boolean;
-  /** Re-check the sampled packets' claim lists against this target (needs the secret). */
-  target: string | undefined;
-  secret: string | undefined;
-}
+export type { MergeConfig, MergeIo } from './merge-report.js';
 
-export interface MergeIo {
-  stdout: Writable;
-  stderr: Writable;
-}
-
-/** 0 pass, 1 a threshold failed or segments are missing (without --allow-partial), 2 money mismatch. */
+/**
+ * The `redpkt load merge FILE|DIR…` use case. 0 pass, 1 a threshold failed or segments are
+ * missing or unfinished (without --allow-partial), 2 money mismatch.
+ */
 export async function runMerge(
   config: MergeConfig,
   io: MergeIo,
 ): Promise<{ report: LoadReport; exitCode: 0 | 1 | 2 }> {
-  const files = await Promise.all(
-    config.files.map(async (file) => ({ file, result: parseResultFile(await readText(file), file) })),
-  );
-  const merged = mergeResults(files);
-  const given = config.thresholds.length > 0 ? config.thresholds : runThresholds(merged);
-  const thresholds = withDefaultChecks(given, merged.stepNames);
-  const targetMismatches = config.target
-    ? await recheckOnTarget(merged, config.target, config.secret)
-    : undefined;
-  const m = merged.money;
-  const report = aggregate({
-    scenario: merged.scenario,
-    config: merged.config,
-    startedAt: merged.startedAt,
-    durationMs: merged.durationMs,
-    metrics: merged.metrics,
-    money: {
-      packets: m.packets,
-      checked: m.checked,
-      mismatches: [...m.mismatches, ...(targetMismatches ?? [])],
-    },
-    thresholds,
-    generator: {
-      cpuPct: Math.max(0, ...merged.generators.map((g) => g.cpuPct)),
-      eventLoopP99Ms: Math.max(0, ...merged.generators.map((g) => g.eventLoopP99Ms)),
-    },
-  });
-  report.generators = merged.generators;
-  report.moneyTotals = {
-    sentFen: m.sentFen,
-    listedClaims: m.listedClaims,
-    listedFen: m.listedFen,
-    answeredClaims: m.answeredClaims,
-    answeredFen: m.answeredFen,
-    refundedFen: m.refundedFen,
-    ...(targetMismatches ? { recheckedOnTarget: m.sample.length } : {}),
-  };
-  if (merged.missing.length > 0) report.missingSegments = merged.missing;
-  // the --html page's per-step charts and distributions, from the merged histograms; the traffic
-  // chart needs a generator's own samples, which a result file does not carry
-  report.charts = buildRunCharts({
-    samples: [],
-    metrics: merged.metrics,
-    plan: { model: merged.config.model as LoadModel, rampMs: 0 },
-    durationMs: merged.durationMs,
-  });
-
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  const written: string[] = [];
-  if (config.json && config.json !== '-') {
-    await writeOut(config.json, json);
-    written.push(`JSON report ${config.json}`);
-  }
-  if (config.html) {
-    await writeOut(config.html, renderHtml(report, timelineOf(merged.metrics)));
-    written.push(`HTML report ${config.html}`);
-  }
-  const notes = config.json === '-' ? io.stderr : io.stdout;
-  if (config.json === '-') io.stdout.write(json);
-  else io.stdout.write(renderTable(report));
-  notes.write(
-    `merged ${files.length} of ${files[0]?.result.segment.count ?? 0} segments of run ${merged.runId}\n`,
-  );
-  for (const w of written) notes.write(`wrote ${w}\n`);
-  let exitCode = exitCodeOf(report);
-  if (merged.missing.length > 0) {
-    io.stderr.write(
-      `redpkt: segments missing: ${merged.missing.join(', ')}${config.allowPartial ? ' (--allow-partial: the verdict covers the given ones)' : ' (exit 1; --allow-partial merges what is there)'}\n`,
-    );
-    if (!config.allowPartial && exitCode === 0) exitCode = 1;
-  }
-  return { report, exitCode };
-}
-
-function runThresholds(merged: MergedRun): string[] {
-  const t = merged.config.thresholds;
-  return Array.isArray(t) ? t.filter((x): x is string => typeof x === 'string') : [];
-}
-
-/**
- * Reads every sampled packet's claim list from the target again (as its sender) and checks it
- * against what the claimers were told during the run.
- */
-async function recheckOnTarget(
-  merged: MergedRun,
-  url: string,
-  secret: string | undefined,
-): Promise<Mismatch[]> {
-  if (!secret)
-    throw new RedpktError(
-      'USAGE',
-      'load merge --target re-reads claim lists as each packet sender: pass --secret, REDPKT_SECRET or --data-dir',
-    );
-  const target = await remoteTarget(url, secret);
-  const client = createHttpClient({ url: target.url, connections: 4, timeoutMs: 30_000 });
-  const out: Mismatch[] = [];
-  try {
-    for (const p of merged.money.sample) {
-      const res = await client.send({
-        method: 'GET',
-        path: `/v1/packets/${encodeURIComponent(p.packetId)}/claims`,
-        headers: { authorization: `Bearer ${await issueToken(secret, p.sender)}` },
-      });
-      if (res.status === 401)
-        throw new RedpktError('USAGE', 'the target refused the signature: is --secret the service secret?');
-      const list = res.status === 200 ? readClaimList(res.body) : undefined;
-      if (!list) {
-        out.push({
-          packetId: p.packetId,
-          kind: 'missing-claim',
-          detail: `the target answered ${res.status} for its claim list`,
-        });
-        continue;
-      }
-      out.push(...checkPacket(recordOf(p, list)));
-    }
-  } finally {
-    await client.close();
-  }
-  return out;
-}
-
-async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR')
-      throw new RedpktError('USAGE', `no result file ${file}`, { cause: e });
-    throw e;
-  }
+  if (config.dashboard) return runMergeLive(config, config.dashboard, io);
+  const { files } = await createInputReader(config.files, { follow: false }).read();
+  return finishMerge(files, config, io);
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -184,6 +184,21 @@ describe('one run over three generators, merged', () => {
       // the run's own thresholds (flow.count>100) fail on any data: the verdict here is merge's own
       const allowed = ['--allow-partial', '--threshold', 'claim.ok>0'];
       expect((await redpkt(['load', 'merge', seg(1), seg(2), ...allowed])).code).toBe(0);
+
+      // the folder: every result file in it (the JSON reports beside them are skipped)
+      const folder = await redpkt(['load', 'merge', dir, ...THRESHOLDS]);
+      expect(folder.stderr).not.toMatch(/internal error|USAGE/);
+      expect(folder.code).toBe(single.code);
+      expect(folder.stdout).toContain('merged 3 of 3 segments');
+
+      // a checkpoint (its generator still running, or dead) is an unfinished segment: 1 unless --allow-partial
+      const checkpoint = join(dir, 'checkpoint', 'seg-3.json');
+      await mkdir(join(dir, 'checkpoint'));
+      await writeFile(checkpoint, JSON.stringify({ ...files[2], complete: false }));
+      const unfinished = await redpkt(['load', 'merge', seg(1), seg(2), checkpoint]);
+      expect(unfinished.code).toBe(1);
+      expect(unfinished.stderr).toContain('segments missing: 3/3 (unfinished)');
+      expect((await redpkt(['load', 'merge', seg(1), seg(2), checkpoint, ...allowed])).code).toBe(0);
     },
   );
 

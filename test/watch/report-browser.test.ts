@@ -62,6 +62,8 @@ describe.skipIf(!chromiumPath)('the load report in Chromium', () => {
     const run = startLoad([
       ...['--dashboard', '--dashboard-port', '0', '--rate', '4/s', '--duration', '8s'],
       ...['--shares', '3', '--claimers', '4', '--html', html, '--threshold', 'claim.p99<60000'],
+      // the page is under test, not the service: a busy machine's timeouts do not fail the run
+      ...['--threshold', 'flow.error_rate<50%'],
     ]);
     const { page, errors } = await watchedPage(browser);
     await page.goto(await run.url);
@@ -79,7 +81,7 @@ describe.skipIf(!chromiumPath)('the load report in Chromium', () => {
     await page.waitForFunction("document.body.dataset.state === 'finished'", undefined, {
       timeout: 120_000,
     });
-    expect(await run.exited).toBe(0);
+    expect(await run.exited, run.stderr()).toBe(0);
     const seen = await page.evaluate<string[]>('window.seen');
     expect(seen.length, `requests tile values: ${seen.join(' | ')}`).toBeGreaterThanOrEqual(3);
     expect(await drawnLines(page)).toBeGreaterThan(3);

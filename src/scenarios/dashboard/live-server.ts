@@ -13,6 +13,8 @@ import { verdictOf } from './report-sections.js';
 
 export interface LiveServer {
   url: string;
+  /** Pushes the final report to every viewer and serves it from then on (`load merge`'s page stays up). */
+  settle(report: LoadReport): void;
   /** Pushes the final report to every viewer, then closes. */
   finish(report: LoadReport): Promise<void>;
   close(): Promise<void>;
@@ -90,6 +92,15 @@ export async function startLiveServer(opts: {
     }));
   return {
     url: `http://${opts.host ?? '127.0.0.1'}:${port}/`,
+    settle(report) {
+      final = report;
+      clearInterval(timer);
+      for (const v of viewers) {
+        push(v, report, true);
+        v.end();
+      }
+      viewers.clear();
+    },
     async finish(report) {
       final = report;
       for (const v of viewers) push(v, report, true);

@@ -277,3 +277,23 @@ export function metaSection(report: LoadReport): string {
 }
 
 const num = (n: number) => `<td class="n">${fmt(n)}</td>`;
+
+/** `load merge`: one line per segment's generator (still running, finished, missing). */
+export function generatorsSection(report: LoadReport): string {
+  const lines = report.generators;
+  if (!lines) return '';
+  const state = (finished: boolean) =>
+    finished ? '<span class="ok">finished</span>' : '<span class="warn">running (checkpoint)</span>';
+  const rows = lines
+    .map(
+      (g) =>
+        `<tr><td>${esc(g.segment)}</td><td>${state(g.finished)}</td><td>${esc(g.host)}</td>${[g.iterations, g.requests, g.dropped, g.cpuPct, g.eventLoopP99Ms].map(num).join('')}<td>${g.bottleneck ? '<span class="bad">bottleneck</span>' : '-'}</td></tr>`,
+    )
+    .concat(
+      (report.missingSegments ?? []).map(
+        (s) => `<tr><td>${esc(s)}</td><td class="warn">no file yet</td><td colspan="7">-</td></tr>`,
+      ),
+    )
+    .join('');
+  return `<section id="generators"><h2>Generators</h2><table><thead><tr><th>segment</th><th>state</th><th>host</th><th>iterations</th><th>requests</th><th>dropped</th><th>CPU %</th><th>event loop p99 ms</th><th></th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}

@@ -10,7 +10,7 @@ import { FLOW_STEP } from '../define-scenario.js';
 import type { Metrics } from '../metrics.js';
 import type { LoadModel } from '../runner.js';
 import { arrivalMs } from '../schedule.js';
-import type { Timeline } from '../timeline.js';
+import type { Timeline, TimelineBucket } from '../timeline.js';
 import { droppedOf, type Sample } from './run-sampler.js';
 
 export interface TrafficPoint {
@@ -70,6 +70,8 @@ export function buildRunCharts(input: {
   durationMs: number;
   /** false while running: the distribution is left for the end. */
   distributions?: boolean;
+  /** The live page's: step points of buckets that got no request since the last push, reused. */
+  pointCache?: StepPointCache;
 }): RunCharts {
   const { samples, metrics } = input;
   const codes = new Map<string, number[]>();
@@ -125,7 +127,7 @@ export function buildRunCharts(input: {
   const steps = metrics.steps().map((m) => ({
     name: m.name,
     bucketMs: m.timeline.bucketMs,
-    points: stepPoints(m.timeline.bucketMs, m.timeline.buckets()),
+    points: stepPoints(m.timeline.bucketMs, m.timeline.buckets(), input.pointCache),
   }));
   return {
     durationMs: Math.round(input.durationMs),
@@ -142,20 +144,32 @@ export function buildRunCharts(input: {
   };
 }
 
-function stepPoints(width: number, buckets: ReturnType<Timeline['buckets']>): StepPoint[] {
+/** A bucket's point, valid while its count and place stay (a bucket only grows; coarsening makes new ones). */
+export type StepPointCache = WeakMap<TimelineBucket, { count: number; point: StepPoint }>;
+
+function stepPoints(
+  width: number,
+  buckets: ReturnType<Timeline['buckets']>,
+  cache: StepPointCache | undefined,
+): StepPoint[] {
   const out: StepPoint[] = [];
   buckets.forEach((b, i) => {
     if (!b) return;
+    const t = (i + 1) * width;
+    const known = cache?.get(b);
+    if (known && known.count === b.count && known.point.t === t) return void out.push(known.point);
     const h = b.hist;
-    out.push({
-      t: (i + 1) * width,
+    const point: StepPoint = {
+      t,
       responsesPerSec: round((b.count * 1000) / width, 2),
       errorsPerSec: round((b.errors * 1000) / width, 2),
       p50: h.percentileMs(50),
       p90: h.percentileMs(90),
       p99: h.percentileMs(99),
       max: h.maxMs(),
-    });
+    };
+    cache?.set(b, { count: b.count, point });
+    out.push(point);
   });
   return out;
 }

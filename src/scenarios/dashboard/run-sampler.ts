@@ -44,6 +44,8 @@ export function startRunSampler(opts: {
   tickMs?: number;
   maxSamples?: number;
   now?: () => number;
+  /** Samples from before this sampler (bench:dashboard's large run starts with a 10-minute history). */
+  history?: readonly Sample[];
 }): RunSampler {
   const now = opts.now ?? (() => performance.now());
   const tickMs = opts.tickMs ?? 250;
@@ -52,7 +54,7 @@ export function startRunSampler(opts: {
   lag.enable();
   let lastCpu = process.cpuUsage();
   let lastAt = now();
-  const samples: Sample[] = [];
+  const samples: Sample[] = [...(opts.history ?? [])];
 
   const take = (): Sample => {
     const at = now();
@@ -97,6 +99,18 @@ function thin(samples: Sample[]): void {
   const kept = samples.filter((_, i) => i % 2 === 0);
   if (kept[kept.length - 1] !== last) kept.push(last);
   samples.splice(0, samples.length, ...kept);
+}
+
+/**
+ * At most `max` of the samples, evenly spaced, the first and the last kept: the live page's
+ * charts (a chart is ~1,000 px wide; a 10-minute run has 2,400 samples, and rendering all of
+ * them every second cost the generator ~10% of a core). Cumulative values stay exact.
+ */
+export function evenlySpaced(samples: readonly Sample[], max: number): readonly Sample[] {
+  if (samples.length <= max || max < 2) return samples;
+  const out: Sample[] = [];
+  for (let i = 0; i < max; i++) out.push(samples[Math.round((i * (samples.length - 1)) / (max - 1))]!);
+  return out;
 }
 
 /** Dropped arrivals so far (the open model's `flow` failures coded DROPPED). */

@@ -11,10 +11,13 @@ import type { LoadReport } from '../report.js';
 import type { LiveCounters } from '../runner.js';
 import type { Threshold } from '../thresholds.js';
 import { startLiveServer, type LiveServer } from './live-server.js';
-import { buildRunCharts, type ArrivalPlan } from './run-charts.js';
+import { buildRunCharts, type ArrivalPlan, type StepPointCache } from './run-charts.js';
 import { runMeta, type RunMeta } from './run-meta.js';
-import { startRunSampler } from './run-sampler.js';
+import { evenlySpaced, startRunSampler, type Sample } from './run-sampler.js';
 import { watchClient } from './watched-client.js';
+
+/** Points per traffic series on the live page: about one per 2-3 px of a chart. */
+const LIVE_POINTS = 400;
 
 export interface RunWatch {
   /** The client to run with (counts requests, keeps error samples). */
@@ -22,6 +25,8 @@ export interface RunWatch {
   live: LiveCounters;
   /** The dashboard's address, with --dashboard. */
   url: string | undefined;
+  /** The generator's CPU and event-loop lag over the last sampled tick (for a checkpoint). */
+  health(): { cpuPct: number; eventLoopP99Ms: number };
   /** The final report with the run's charts, metadata and error samples; pushed to the dashboard. */
   finish(report: LoadReport): Promise<LoadReport>;
   /** Stops sampling and closes the dashboard (idempotent; `finish` does it too). */
@@ -38,15 +43,23 @@ export async function startRunWatch(opts: {
   meta: { argv: readonly string[]; target: string; seed: string };
   /** undefined: no live dashboard. */
   dashboard: { port: number } | undefined;
+  /** Samples from before the run (bench:dashboard's large run). */
+  history?: readonly Sample[];
 }): Promise<RunWatch> {
   const { client, watch } = watchClient(opts.client);
   const live: LiveCounters = { started: 0, finished: 0 };
-  const sampler = startRunSampler({ metrics: opts.metrics, client: watch, live });
+  const sampler = startRunSampler({
+    metrics: opts.metrics,
+    client: watch,
+    live,
+    ...(opts.history ? { history: opts.history } : {}),
+  });
   const startedAt = new Date();
   const meta: RunMeta = runMeta({ ...opts.meta, scenario: opts.scenario, startedAt });
   sampler.sample(); // t = 0
 
   const elapsed = () => performance.now() - opts.metrics.startMs;
+  const pointCache: StepPointCache = new WeakMap();
   const interim = (): LoadReport => {
     sampler.sample();
     const durationMs = elapsed();
@@ -64,11 +77,13 @@ export async function startRunWatch(opts: {
       }),
       meta,
       charts: buildRunCharts({
-        samples: sampler.samples(),
+        // the live page draws at most LIVE_POINTS per series (the --html report all of them)
+        samples: evenlySpaced(sampler.samples(), LIVE_POINTS),
         metrics: opts.metrics,
         plan: opts.plan,
         durationMs,
         distributions: false,
+        pointCache,
       }),
       errorSamples: watch.samples(),
     };
@@ -91,6 +106,10 @@ export async function startRunWatch(opts: {
     client,
     live,
     url: server?.url,
+    health() {
+      const last = sampler.samples().at(-1);
+      return { cpuPct: last?.cpuPct ?? 0, eventLoopP99Ms: last?.lagP99Ms ?? 0 };
+    },
     async finish(report) {
       sampler.sample();
       const full: LoadReport = {

@@ -1,4 +1,7 @@
-/** The switch store beside the packet store: the same SQLite file, or the first MySQL URL. */
+/**
+ * The switch store beside the packet store: the same SQLite file, or the first MySQL URL (its row
+ * counts for /metrics read every shard).
+ */
 import { access } from 'node:fs/promises';
 import { RedpktError } from '../../domain/errors.js';
 import type { StoreConfig } from '../../runtime/storage-config.js';
@@ -35,7 +38,8 @@ export async function createSwitchStore(
     case 'mysql': {
       const url = config.urls[0];
       if (url === undefined) throw new RedpktError('USAGE', 'a MySQL switch store needs a database URL');
-      return createMysqlSwitchStore({ url });
+      // switches live on the first shard; /metrics' row counts read every shard
+      return createMysqlSwitchStore({ url, shardUrls: config.urls.slice(1) });
     }
   }
 }

@@ -14,6 +14,11 @@ import { createSwitchStoreOver } from './switch-store.js';
 
 export interface MysqlSwitchStoreOptions {
   url: string;
+  /**
+   * A sharded packet store's other shards: `/metrics`' row counts (outbox backlog, alerts, rows by
+   * state) add theirs up. One small pool each, connecting on the first count.
+   */
+  shardUrls?: readonly string[];
   connectionLimit?: number;
 }
 
@@ -63,24 +68,30 @@ async function once(pool: Pool, statements: readonly SqlStatement[]): Promise<St
   }
 }
 
-export async function createMysqlSwitchStore(options: MysqlSwitchStoreOptions): Promise<SwitchStore> {
-  const pool = createPool({
-    uri: options.url,
-    connectionLimit: options.connectionLimit ?? 4,
+const poolOf = (uri: string, connectionLimit: number): Pool =>
+  createPool({
+    uri,
+    connectionLimit,
     waitForConnections: true,
     supportBigNumbers: true,
     bigNumberStrings: false,
     enableKeepAlive: true,
   });
+
+export async function createMysqlSwitchStore(options: MysqlSwitchStoreOptions): Promise<SwitchStore> {
+  const pool = poolOf(options.url, options.connectionLimit ?? 4);
   try {
     await pool.query('SELECT 1');
   } catch (e) {
     await pool.end();
     throw e;
   }
+  // mysql2 connects on the first query: a CLI command that never counts never opens these
+  const shardPools = (options.shardUrls ?? []).map((u) => poolOf(u, 2));
   let closed = false;
   return createSwitchStoreOver({
     reads: runnerOver(pool),
+    shardReads: shardPools.map(runnerOver),
     async batch(statements) {
       for (let attempt = 1; ; attempt++) {
         try {
@@ -97,7 +108,7 @@ export async function createMysqlSwitchStore(options: MysqlSwitchStoreOptions): 
     async close() {
       if (closed) return;
       closed = true;
-      await pool.end();
+      await Promise.all([pool, ...shardPools].map((p) => p.end()));
     },
   });
 }

@@ -25,6 +25,11 @@ export interface StatementResult {
 export interface SwitchDialect {
   reads: SqlRunner;
   /**
+   * A sharded packet store's other shards (`reads` is the first): read only for the row counts of
+   * `/metrics`, which add every shard's rows up.
+   */
+  shardReads?: readonly SqlRunner[];
+  /**
    * The statements in one write transaction, all or nothing, with each one's result. A batch and
    * not a callback: on SQLite it runs in one synchronous call, so this connection never holds the
    * file's write lock across an await (see ./sqlite-switch-store.ts).

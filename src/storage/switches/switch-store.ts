@@ -5,13 +5,13 @@ import type {
   ChangeVia,
   MockedKind,
   MockedOrder,
-  StateCounts,
   SwitchChangeResult,
   SwitchRecord,
   SwitchStore,
 } from '../../switches/ports.js';
-import type { SqlRow, SqlRunner, SwitchDialect } from './switch-dialect.js';
+import type { SqlRow, SwitchDialect } from './switch-dialect.js';
 import { num, numOrNull, str, strOrNull } from './switch-dialect.js';
+import { countMocked, countRowStates, sumStateCounts } from './state-counts.js';
 
 const toRecord = (r: SqlRow): SwitchRecord => ({
   kind: str(r['kind']) as SwitchKind,
@@ -45,51 +45,6 @@ const toMocked = (r: SqlRow): MockedOrder => ({
 });
 
 const MOCKED_COLUMNS = 'order_no, kind, packet_id, uid, amount, txn_id, created_at';
-
-async function countBy(
-  reads: SqlRunner,
-  sql: string,
-): Promise<Array<{ key: string; sub: string; count: number }> | undefined> {
-  try {
-    const rows = await reads.all(sql);
-    return rows.map((r) => ({ key: str(r['k']), sub: str(r['s']), count: num(r['n']) }));
-  } catch {
-    // the table is not there (yet): that gauge is left out, the others still count
-    return undefined;
-  }
-}
-
-/**
- * What the dashboard and the alert rules watch (issue 23): the outbox backlog (pending and dead
- * tasks, by the (status, due_at) index), the earliest due pending task, the alerts raised, and
- * shadow-marked rows in this database (the real lane's books: there must be none). Each read
- * leaves its gauge out when its table is not there.
- */
-async function countWatchStates(reads: SqlRunner): Promise<StateCounts> {
-  const [tasks, oldest, alerts, shadowPackets, shadowPayments] = await Promise.all([
-    countBy(
-      reads,
-      "SELECT kind AS k, status AS s, COUNT(*) AS n FROM tasks WHERE status IN ('pending', 'dead') GROUP BY kind, status",
-    ),
-    countBy(reads, "SELECT 'due' AS k, MIN(due_at) AS n FROM tasks WHERE status = 'pending'"),
-    countBy(reads, 'SELECT kind AS k, COUNT(*) AS n FROM alerts GROUP BY kind'),
-    countBy(reads, "SELECT 'packets' AS k, COUNT(*) AS n FROM packets WHERE id >= 'S' AND id < 'T'"),
-    countBy(
-      reads,
-      "SELECT 'payment_orders' AS k, COUNT(*) AS n FROM payment_orders WHERE pay_order_no >= 'S' AND pay_order_no < 'T'",
-    ),
-  ]);
-  const counts: StateCounts = {};
-  if (tasks) counts.tasks = tasks.map((r) => ({ kind: r.key, status: r.sub, count: r.count }));
-  if (oldest) counts.oldestPendingDueAt = oldest[0] && oldest[0].count > 0 ? oldest[0].count : null;
-  if (alerts) counts.alerts = alerts.map((r) => ({ kind: r.key, count: r.count }));
-  if (shadowPackets || shadowPayments)
-    counts.shadowMarked = [...(shadowPackets ?? []), ...(shadowPayments ?? [])].map((r) => ({
-      table: r.key,
-      count: r.count,
-    }));
-  return counts;
-}
 
 export function createSwitchStoreOver(d: SwitchDialect): SwitchStore {
   return {
@@ -203,21 +158,12 @@ export function createSwitchStoreOver(d: SwitchDialect): SwitchStore {
     },
 
     async countStates() {
-      const [packets, payments, claims, refunds, mocked] = await Promise.all([
-        countBy(d.reads, 'SELECT type AS k, status AS s, COUNT(*) AS n FROM packets GROUP BY type, status'),
-        countBy(d.reads, 'SELECT status AS k, COUNT(*) AS n FROM payment_orders GROUP BY status'),
-        countBy(d.reads, 'SELECT status AS k, COUNT(*) AS n FROM claims GROUP BY status'),
-        countBy(d.reads, 'SELECT status AS k, COUNT(*) AS n FROM refund_orders GROUP BY status'),
-        countBy(d.reads, 'SELECT kind AS k, COUNT(*) AS n FROM ops_mocked_orders GROUP BY kind'),
+      // a sharded packet store: every shard's rows, added up (./state-counts.ts)
+      const [rows, mocked] = await Promise.all([
+        Promise.all([d.reads, ...(d.shardReads ?? [])].map(countRowStates)).then(sumStateCounts),
+        countMocked(d.reads),
       ]);
-      const counts: StateCounts = {};
-      if (packets) counts.packets = packets.map((r) => ({ type: r.key, status: r.sub, count: r.count }));
-      if (payments) counts.payments = payments.map((r) => ({ status: r.key, count: r.count }));
-      if (claims) counts.claims = claims.map((r) => ({ status: r.key, count: r.count }));
-      if (refunds) counts.refunds = refunds.map((r) => ({ status: r.key, count: r.count }));
-      if (mocked) counts.mocked = mocked.map((r) => ({ kind: r.key, count: r.count }));
-      Object.assign(counts, await countWatchStates(d.reads));
-      return counts;
+      return mocked ? { ...rows, mocked } : rows;
     },
   };
 }
