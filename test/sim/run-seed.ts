@@ -24,6 +24,7 @@ import {
   type InFlightCallback,
   type Mutations,
 } from './finance-sim.js';
+import { checkRecon } from './recon-check.js';
 import { checkClientSeen, checkQuiescent, checkStep, type ClientSuccess } from './invariants.js';
 import { Kernel, type Life } from './kernel.js';
 import { startProcess, type SimProcess } from './process.js';
@@ -51,6 +52,8 @@ export interface SimOptions {
   mutations?: Mutations;
   /** Every trace event as it happens. */
   echo?: (line: string) => void;
+  /** The real recon over the window at quiescence (default on). */
+  recon?: boolean;
 }
 
 export interface SimResult {
@@ -67,6 +70,8 @@ export interface SimResult {
   faults: FaultCounts;
   faultRates: string;
   invariantChecks: number;
+  /** Recon runs at quiescence (one a seed that got there clean). */
+  reconRuns: number;
   stats: {
     packets: number;
     b2cPackets: number;
@@ -131,6 +136,7 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
   /** B2C claimers with money credited (or about to be): who may withdraw. */
   const b2cClaimers: string[] = [];
   let checks = 0;
+  let reconRuns = 0;
   let lives = 0;
   let raw: PacketStore | undefined;
   let proc: SimProcess | undefined;
@@ -556,6 +562,17 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
     checks++;
     violations.push(...(await checkQuiescent(view.packets, view.finance)));
     violations.push(...(await checkClientSeen(view.packets, seen)));
+    if (violations.length === 0 && opts.recon !== false) {
+      reconRuns++;
+      violations.push(
+        ...(await checkRecon(
+          files.packets,
+          finStore,
+          { fromMs: SIM_EPOCH, toMs: k.clock.now() + 1 },
+          k.clock.now() + 3_600_000,
+        )),
+      );
+    }
   } catch (e) {
     violations.push(
       `the simulator itself failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
@@ -585,6 +602,7 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
     faults: faults.counts,
     faultRates: faults.describe(),
     invariantChecks: checks,
+    reconRuns,
     stats,
   };
 }
