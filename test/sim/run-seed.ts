@@ -38,6 +38,8 @@ export const SIM_EPOCH = Date.UTC(2026, 0, 1);
 const FAULTY_ROUNDS = 150;
 /** Rounds before a run that has not settled is reported as stuck (its checks then name what is left). */
 const MAX_ROUNDS = 800;
+/** Tries of one task after the faults stopped at which the run is taken as stuck. */
+const STUCK_ATTEMPTS = 20;
 const JWT_SECRET = 'sim-jwt-secret-0123456789abcdef';
 const SIGN_SECRET = 'sim-sign-secret-0123456789abcdef';
 const TOKEN_KEY = subsidyTokenKey(JWT_SECRET);
@@ -529,6 +531,7 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
     // until every packet of the workload has expired (the longest live a day), at most FAULTY_ROUNDS
     const faultyUntil = k.clock.now() + 25 * 3_600_000;
     let swept = false;
+    let attemptsAtQuiesce = Infinity;
     for (let round = 0; round < MAX_ROUNDS && violations.length === 0; round++) {
       if (faults.on && (round >= FAULTY_ROUNDS || k.clock.now() >= faultyUntil)) {
         faults.on = false;
@@ -541,9 +544,18 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
       if (faults.on) await check();
       if (k.pendingGates() > 0 || actors.size > 0) continue;
       const next = await view.packets.execute(
-        `SELECT MIN(MAX(due_at, COALESCE(lease_until, 0))) AS due FROM tasks WHERE status = 'pending'`,
+        `SELECT MIN(MAX(due_at, COALESCE(lease_until, 0))) AS due, MAX(attempts) AS attempts
+           FROM tasks WHERE status = 'pending'`,
       );
       const due = next.rows[0]?.due;
+      // without faults a task's next try finishes it: one that keeps failing is stuck, and the
+      // quiescence checks below name it (no need to spin until MAX_ROUNDS)
+      const attempts = Number(next.rows[0]?.attempts ?? 0);
+      if (faults.on) attemptsAtQuiesce = attempts;
+      else if (attempts > attemptsAtQuiesce + STUCK_ATTEMPTS) {
+        k.trace(`stuck: a task tried ${attempts} times`);
+        break;
+      }
       const callbackAt = Math.min(...network.map((c) => c.notBefore), queue.nextVisibleAt());
       if (due === null && network.length === 0 && queue.depth === 0) {
         if (swept && !faults.on) break;
