@@ -51,12 +51,18 @@ export function createApp(opts: AppOptions): Hono {
     hasBody(c.req.header('content-length'), c.req.header('transfer-encoding')) ? limitBody(c, next) : next(),
   );
   app.get('/healthz', (c) => c.json({ ok: true }));
-  const doc = openApiDocument({
-    version: opts.version ?? '0.1.0',
-    limits: opts.deps.limits,
-    ...(opts.serverUrl ? { serverUrl: opts.serverUrl } : {}),
-  });
-  app.get('/openapi.json', (c) => c.json(doc));
+  // built on the first request for it: a process that never serves it (the simulation starts
+  // one at every crash, issue 24) does not pay for the document
+  let doc: ReturnType<typeof openApiDocument> | undefined;
+  app.get('/openapi.json', (c) =>
+    c.json(
+      (doc ??= openApiDocument({
+        version: opts.version ?? '0.1.0',
+        limits: opts.deps.limits,
+        ...(opts.serverUrl ? { serverUrl: opts.serverUrl } : {}),
+      })),
+    ),
+  );
   // Handed over whole rather than merged with `app.route`: one finance route shape
   // (`/finance/rain/:campaign/draw` beside `/finance/rain/returns`) is one Hono's RegExpRouter
   // cannot compile, and merged it would push every request, claims included, onto the slower

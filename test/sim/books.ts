@@ -10,6 +10,7 @@ import { createClient, type Client } from '@libsql/client';
 import { pathToFileURL } from 'node:url';
 import { createFinanceStore } from '../../src/finance/store/create-finance-store.js';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { createSwitchStore } from '../../src/storage/switches/create-switch-store.js';
 
 let template: Promise<string> | undefined;
 
@@ -23,6 +24,10 @@ async function makeTemplate(): Promise<string> {
   const store = await createSqliteStore({ file: join(dir, 'packets.db') });
   await store.migrate();
   await store.close();
+  // recon at quiescence reads the switch store's mocked orders too (src/recon/open-sides.ts)
+  const switches = await createSwitchStore({ kind: 'sqlite', file: join(dir, 'packets.db') });
+  await switches.migrate();
+  await switches.close();
   const finance = createFinanceStore({ kind: 'sqlite', file: join(dir, 'finance.db') });
   await finance.migrate();
   await finance.close();

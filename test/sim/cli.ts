@@ -50,7 +50,9 @@ async function main(argv: string[]): Promise<number> {
   const faults = zeroCounts();
   let simulatedMs = 0;
   let checks = 0;
+  let recons = 0;
   let events = 0;
+  const work = { packets: 0, b2cPackets: 0, claims: 0, withdrawals: 0, crashes: 0, callbacks: 0 };
   let exit = 0;
   const failed: number[] = [];
   // SIGINT / SIGTERM: finish the seed in hand, then report what ran
@@ -65,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
     simulatedHours: Math.round(simulatedMs / 36_000) / 100,
     events,
     invariantChecks: checks,
+    reconRuns: recons,
+    work,
     faults,
     wallSeconds: Math.round((performance.now() - started) / 100) / 10,
   });
@@ -75,6 +79,8 @@ async function main(argv: string[]): Promise<number> {
     const r = await runSeed({ seed, steps });
     simulatedMs += r.simulatedMs;
     checks += r.invariantChecks;
+    recons += r.reconRuns;
+    for (const key of Object.keys(work) as (keyof typeof work)[]) work[key] += r.stats[key];
     events += r.events;
     for (const k of FAULT_KINDS) faults[k] += r.faults[k];
     if (seeds.length === 1 && !values.json) process.stdout.write(`seed ${seed} trace ${r.traceHash}\n`);

@@ -26,6 +26,8 @@ export const FAULT_KINDS = [
   'lease_expiry',
   /** The clock jumps minutes or hours at once. */
   'clock_jump',
+  /** The grant queue loses an acknowledgement: a booked batch is delivered again. */
+  'grant_redeliver',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -47,6 +49,7 @@ const MAX_RATE: Record<FaultKind, number> = {
   crash: 0.03,
   lease_expiry: 1,
   clock_jump: 0.05,
+  grant_redeliver: 0.5,
 };
 
 export class Faults {

@@ -6,7 +6,8 @@
  * process's HTTP app.
  */
 import { RedpktError } from '../../src/domain/errors.js';
-import type { PaymentProvider, ProviderOrder } from '../../src/domain/ports.js';
+import type { PaymentProvider, ProviderOrder, SubsidyIssuer } from '../../src/domain/ports.js';
+import type { RainService } from '../../src/finance/rain/rain-service.js';
 import type { FinanceService } from '../../src/finance/service.js';
 import type { Notifier } from '../../src/finance/notifier.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signPayload } from '../../src/finance/signature.js';
@@ -23,6 +24,52 @@ export interface Mutations {
    * payer never paid) is taken as succeeded when the re-check asks, so the packet opens unfunded.
    */
   pendingAsPaid?: boolean;
+  /** Mutant: a packet's expiry refunds it whatever its status (mutants.ts, unguardedExpiry). */
+  refundUnguarded?: boolean;
+}
+
+interface CallSide {
+  k: Kernel;
+  faults: Faults;
+  life: Life;
+  /** Background work the world tracks (the second copy of a request sent twice). */
+  spawn: (name: string, work: () => Promise<unknown>) => void;
+}
+
+/** One call from the packet service to finance: gated both ways, with finance's faults. */
+async function financeCall<T>(side: CallSide, name: string, work: () => Promise<T>): Promise<T> {
+  const { k, faults, life } = side;
+  await k.gate(`finance.${name}`, life);
+  if (faults.fire('finance_error')) {
+    k.trace(`fault finance_error ${name}`);
+    throw new RedpktError('DEPENDENCY_FAILED', `sim: finance ${name} answered 503`);
+  }
+  if (faults.fire('finance_twice')) {
+    k.trace(`fault finance_twice ${name}`);
+    side.spawn(`finance.${name}.copy`, async () => {
+      await k.gate(`finance.${name}.copy`, null);
+      await work().catch(() => {});
+    });
+  }
+  const result = await work();
+  await k.gate(`finance.${name}.answer`, life);
+  if (faults.fire('finance_timeout_after_commit')) {
+    k.trace(`fault finance_timeout_after_commit ${name}`);
+    throw new RedpktError('DEPENDENCY_FAILED', `sim: finance ${name} timed out (after it committed)`);
+  }
+  return result;
+}
+
+/** The reward issuer (finance's rain service) as the packet service reaches it: the same faults. */
+export function simIssuer(side: CallSide, rain: RainService): SubsidyIssuer {
+  return {
+    listTokens: (uid) => financeCall(side, 'listTokens', () => rain.listTokens(uid)),
+    returnRemainder: (i) =>
+      financeCall(side, 'returnRemainder', async () => {
+        await rain.returnRemainder(i);
+        side.k.trace(`issuer took back ${i.returnNo} ${i.amount}`);
+      }),
+  };
 }
 
 export function simProvider(input: {
@@ -37,34 +84,13 @@ export function simProvider(input: {
   /** Numbers seen by the mutants (shared by every process: the bug is in the code, not the memory). */
   seen: Map<string, number>;
 }): PaymentProvider {
-  const { k, faults, life } = input;
   const rekey = (no: string, on: boolean | undefined) => {
     const n = input.seen.get(no) ?? 0;
     input.seen.set(no, n + 1);
     return on && n > 0 ? `${no}x${n}` : no;
   };
 
-  async function call<T>(name: string, work: () => Promise<T>): Promise<T> {
-    await k.gate(`finance.${name}`, life);
-    if (faults.fire('finance_error')) {
-      k.trace(`fault finance_error ${name}`);
-      throw new RedpktError('DEPENDENCY_FAILED', `sim: finance ${name} answered 503`);
-    }
-    if (faults.fire('finance_twice')) {
-      k.trace(`fault finance_twice ${name}`);
-      input.spawn(`finance.${name}.copy`, async () => {
-        await k.gate(`finance.${name}.copy`, null);
-        await work().catch(() => {});
-      });
-    }
-    const result = await work();
-    await k.gate(`finance.${name}.answer`, life);
-    if (faults.fire('finance_timeout_after_commit')) {
-      k.trace(`fault finance_timeout_after_commit ${name}`);
-      throw new RedpktError('DEPENDENCY_FAILED', `sim: finance ${name} timed out (after it committed)`);
-    }
-    return result;
-  }
+  const call = <T>(name: string, work: () => Promise<T>) => financeCall(input, name, work);
   const view = (o: StoredOrder): ProviderOrder => toProviderOrder(o);
 
   return {

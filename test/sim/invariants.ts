@@ -26,6 +26,13 @@ interface Books {
   refunds: Map<string, Row>;
   payments: Map<string, Row>;
   finOrders: Row[];
+  withdrawals: Map<string, Row>;
+  credits: Row[];
+  balances: Row[];
+  b2cReturns: Map<string, Row>;
+  rainReturns: Map<string, Row>;
+  rainGrants: Row[];
+  subsidies: Map<string, Row>;
 }
 
 async function readBooks(packets: Client, finance: Client): Promise<Books> {
@@ -35,7 +42,18 @@ async function readBooks(packets: Client, finance: Client): Promise<Books> {
     'SELECT refund_no, packet_id, pay_order_no, amount, status FROM refund_orders',
   );
   const payments = await rows(packets, 'SELECT pay_order_no, packet_id, amount, status FROM payment_orders');
+  const withdrawals = await rows(packets, 'SELECT withdrawal_no, uid, amount, status FROM withdrawals');
+  const b2cReturns = await rows(packets, 'SELECT return_no, packet_id, amount, status FROM b2c_returns');
+  const rainReturns = await rows(finance, 'SELECT return_no, amount FROM rain_returns');
+  const subsidies = await rows(packets, 'SELECT out_grant_no, uid, amount, status FROM subsidies');
   return {
+    withdrawals: new Map(withdrawals.map((r) => [str(r.withdrawal_no), r])),
+    credits: await rows(packets, 'SELECT claim_no, packet_id, uid, amount FROM subsidy_credits'),
+    balances: await rows(packets, 'SELECT uid, available, held FROM subsidy_balances'),
+    b2cReturns: new Map(b2cReturns.map((r) => [str(r.return_no), r])),
+    rainReturns: new Map(rainReturns.map((r) => [str(r.return_no), r])),
+    rainGrants: await rows(finance, 'SELECT out_grant_no, uid, amount FROM rain_grants'),
+    subsidies: new Map(subsidies.map((r) => [str(r.out_grant_no), r])),
     packets: await rows(
       packets,
       `SELECT p.id, p.type, p.status, p.total_amount, p.total_count, p.remaining_amount, p.remaining_count,
@@ -99,8 +117,16 @@ export async function checkStep(packets: Client, finance: Client): Promise<strin
       else paidIn.set(str(ours.packet_id), num(o.amount));
     } else if (o.kind === 'transfer') {
       const claim = b.claims.get(no);
+      const w = b.withdrawals.get(no);
+      if (!claim && w) {
+        if (num(w.amount) !== num(o.amount) || str(w.uid) !== str(o.uid))
+          bad.push(
+            `finance: transfer ${no} pays ${o.uid} ${o.amount} fen, the withdrawal is ${w.uid} ${w.amount}`,
+          );
+        continue;
+      }
       if (!claim) {
-        bad.push(`finance: transfer ${no} (${o.amount} fen) pays no claim of ours`);
+        bad.push(`finance: transfer ${no} (${o.amount} fen) pays no claim or withdrawal of ours`);
         continue;
       }
       if (num(claim.amount) !== num(o.amount) || str(claim.uid) !== str(o.uid))
@@ -130,8 +156,13 @@ export async function checkStep(packets: Client, finance: Client): Promise<strin
   }
   // our records never run ahead of the money: transferred / succeeded / paid only when finance says so
   const finByNo = new Map(b.finOrders.map((o) => [str(o.order_no), o]));
+  const b2c = new Set(b.packets.filter((p) => str(p.type) === 'b2c').map((p) => str(p.id)));
+  const credited = new Set(b.credits.map((c) => str(c.claim_no)));
   for (const [no, c] of b.claims) {
-    if (str(c.status) === 'transferred' && str(finByNo.get(no)?.status) !== 'succeeded')
+    if (str(c.status) !== 'transferred') continue;
+    if (b2c.has(str(c.packet_id))) {
+      if (!credited.has(no)) bad.push(`B2C claim ${no} is transferred but never credited`);
+    } else if (str(finByNo.get(no)?.status) !== 'succeeded')
       bad.push(`claim ${no} is transferred but finance never paid it`);
   }
   for (const [no, r] of b.refunds) {
@@ -141,6 +172,60 @@ export async function checkStep(packets: Client, finance: Client): Promise<strin
   for (const [no, p] of b.payments) {
     if (str(p.status) === 'paid' && str(finByNo.get(no)?.status) !== 'succeeded')
       bad.push(`payment ${no} is paid but finance has no money for it`);
+  }
+  for (const [no, w] of b.withdrawals) {
+    if (str(w.status) === 'succeeded' && str(finByNo.get(no)?.status) !== 'succeeded')
+      bad.push(`withdrawal ${no} succeeded but finance never paid it`);
+  }
+  for (const [no, r] of b.refunds)
+    if (num(r.amount) < 1) bad.push(`refund ${no} of ${r.amount} fen (a packet with nothing left refunded)`);
+  bad.push(...checkSubsidies(b));
+  return bad;
+}
+
+/**
+ * B2C money: what claims credited is in the balances or went out by a succeeded withdrawal; a
+ * balance's held part is its pending withdrawals; every return at the issuer is one of ours, of
+ * the same amount, and a packet's claims and return never exceed its subsidy.
+ */
+function checkSubsidies(b: Books): string[] {
+  const bad: string[] = [];
+  let credited = 0;
+  for (const c of b.credits) {
+    credited += num(c.amount);
+    const claim = b.claims.get(str(c.claim_no));
+    if (!claim || num(claim.amount) !== num(c.amount) || str(claim.uid) !== str(c.uid))
+      bad.push(`subsidy credit ${c.claim_no} of ${c.amount} fen matches no claim of ours`);
+  }
+  const held = new Map<string, number>();
+  let out = 0;
+  for (const w of b.withdrawals.values()) {
+    if (str(w.status) === 'succeeded') out += num(w.amount);
+    if (str(w.status) === 'pending') held.set(str(w.uid), (held.get(str(w.uid)) ?? 0) + num(w.amount));
+  }
+  let balances = 0;
+  for (const a of b.balances) {
+    balances += num(a.available) + num(a.held);
+    if (num(a.available) < 0 || num(a.held) < 0) bad.push(`subsidy balance of ${a.uid} below zero`);
+    if (num(a.held) !== (held.get(str(a.uid)) ?? 0))
+      bad.push(
+        `subsidy balance of ${a.uid}: ${a.held} fen held for ${held.get(str(a.uid)) ?? 0} fen pending`,
+      );
+  }
+  if (credited !== balances + out)
+    bad.push(`subsidies: ${credited} fen credited != ${balances} in balances + ${out} withdrawn`);
+  for (const [no, r] of b.rainReturns) {
+    const ours = b.b2cReturns.get(no);
+    if (!ours) bad.push(`issuer: return ${no} (${r.amount} fen) is none of ours`);
+    else if (num(ours.amount) !== num(r.amount))
+      bad.push(`issuer: return ${no} of ${r.amount} fen, ours is ${ours.amount}`);
+  }
+  const returned = new Map([...b.b2cReturns.values()].map((r) => [str(r.packet_id), r]));
+  for (const p of b.packets) {
+    if (str(p.type) !== 'b2c') continue;
+    const r = returned.get(str(p.id));
+    if (r && num(p.claimed) + num(r.amount) !== num(p.total_amount))
+      bad.push(`packet ${p.id}: ${p.claimed} claimed + ${r.amount} returned != ${p.total_amount} granted`);
   }
   return bad;
 }
@@ -179,6 +264,10 @@ export async function checkQuiescent(packets: Client, finance: Client): Promise<
         `packet ${id}: finance says ${finPay?.status ?? 'no order'}, we say ${pay?.status ?? 'no payment'}`,
       );
     if (status === 'closed' && num(p.n) > 0) bad.push(`packet ${id} closed with claims`);
+    if (str(p.type) === 'b2c') {
+      bad.push(...b2cQuiescent(b, p));
+      continue;
+    }
     const refunds = [...b.refunds.values()].filter((r) => str(r.packet_id) === id);
     if (status === 'refunded') {
       if (refunds.length !== 1) bad.push(`packet ${id} refunded by ${refunds.length} refund orders`);
@@ -194,14 +283,59 @@ export async function checkQuiescent(packets: Client, finance: Client): Promise<
         bad.push(`packet ${id}: ${p.claimed} claimed + ${refunded} refunded != ${finPay?.amount} paid`);
     }
   }
-  const transfers = b.finOrders.filter((o) => o.kind === 'transfer' && str(o.status) === 'succeeded');
+  const transfers = b.finOrders.filter(
+    (o) => o.kind === 'transfer' && str(o.status) === 'succeeded' && !b.withdrawals.has(str(o.order_no)),
+  );
+  const b2cPackets = new Set(b.packets.filter((p) => str(p.type) === 'b2c').map((p) => str(p.id)));
+  const credited = new Set(b.credits.map((c) => str(c.claim_no)));
+  let c2cClaims = 0;
   for (const [no, c] of b.claims) {
     if (str(c.status) !== 'transferred') bad.push(`claim ${no} is ${c.status}, not transferred`);
+    if (b2cPackets.has(str(c.packet_id))) {
+      if (!credited.has(no)) bad.push(`B2C claim ${no} was never credited to ${c.uid}`);
+      continue;
+    }
+    c2cClaims++;
     if (str(fin.get(no)?.status) !== 'succeeded') bad.push(`claim ${no} was never paid at finance`);
   }
-  if (transfers.length !== b.claims.size)
-    bad.push(`finance made ${transfers.length} transfers for ${b.claims.size} claims`);
+  if (transfers.length !== c2cClaims)
+    bad.push(`finance made ${transfers.length} transfers for ${c2cClaims} C2C claims`);
+  for (const [no, w] of b.withdrawals) {
+    const at = str(fin.get(no)?.status);
+    if (str(w.status) === 'pending') bad.push(`withdrawal ${no} is still pending`);
+    else if ((str(w.status) === 'succeeded') !== (at === 'succeeded'))
+      bad.push(`withdrawal ${no} is ${w.status}, finance says ${at || 'no order'}`);
+  }
+  // every grant the issuer made is booked once, for its uid and amount (the queue or the send)
+  for (const g of b.rainGrants) {
+    const s = b.subsidies.get(str(g.out_grant_no));
+    if (!s) bad.push(`grant ${g.out_grant_no} (${g.amount} fen to ${g.uid}) never booked`);
+    else if (str(s.uid) !== str(g.uid) || num(s.amount) !== num(g.amount))
+      bad.push(`grant ${g.out_grant_no} booked as ${s.uid} ${s.amount} fen, granted ${g.uid} ${g.amount}`);
+  }
   const tasks = await rows(packets, `SELECT kind, ref, status, last_error FROM tasks WHERE status <> 'done'`);
   for (const t of tasks) bad.push(`task ${t.kind} ${t.ref} is ${t.status} (${t.last_error ?? ''})`);
+  return bad;
+}
+
+/** A B2C packet at quiescence: its remainder returned to the campaign once, and only if any was left. */
+function b2cQuiescent(b: Books, p: Row): string[] {
+  const bad: string[] = [];
+  const id = str(p.id);
+  const returns = [...b.b2cReturns.values()].filter((r) => str(r.packet_id) === id);
+  if ([...b.refunds.values()].some((r) => str(r.packet_id) === id))
+    bad.push(`B2C packet ${id} has a refund order`);
+  if (str(p.status) !== 'refunded') {
+    if (returns.length > 0) bad.push(`packet ${id} (${p.status}) has a B2C return`);
+    return bad;
+  }
+  if (returns.length !== 1) bad.push(`B2C packet ${id} returned by ${returns.length} returns`);
+  for (const r of returns) {
+    if (str(r.status) !== 'succeeded') bad.push(`B2C return ${r.return_no} is ${r.status}`);
+    if (num(r.amount) !== num(p.remaining_amount) || num(r.amount) < 1)
+      bad.push(`B2C return ${r.return_no} of ${r.amount} fen for ${p.remaining_amount} fen left`);
+    const at = b.rainReturns.get(str(r.return_no));
+    if (!at) bad.push(`B2C return ${r.return_no} never reached the issuer`);
+  }
   return bad;
 }

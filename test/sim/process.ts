@@ -8,10 +8,11 @@ import { createMemoryClaimLimiter } from '../../src/cache/memory-claim-limiter.j
 import { DEFAULT_LIMITER_SETTINGS } from '../../src/cache/claim-limiter.js';
 import { createClaimCoalescer } from '../../src/core/claim-coalescer.js';
 import { DEFAULT_LIMITS } from '../../src/domain/limits.js';
-import type { PacketStore, PaymentProvider } from '../../src/domain/ports.js';
+import type { GrantQueue, PacketStore, PaymentProvider, SubsidyIssuer } from '../../src/domain/ports.js';
 import { randomIntOf } from '../../src/domain/random.js';
 import { createApp } from '../../src/server/create-app.js';
 import type { ServiceDeps } from '../../src/services/deps.js';
+import { createBooker, type Booker } from '../../src/services/subsidy/booking-worker.js';
 import { createAlertSink } from '../../src/worker/alert-sink.js';
 import { createSweeper, type Sweeper } from '../../src/worker/create-sweeper.js';
 import { createWorker, type Worker } from '../../src/worker/create-worker.js';
@@ -26,6 +27,8 @@ export interface SimProcess {
   app: Hono;
   workers: Worker[];
   sweeper: Sweeper;
+  /** The booking worker's round (the simulator drives it; the rate limit is not simulated). */
+  booker: Booker;
   /** Background loops running now (one poll per worker, one sweep at a time). */
   busy: Set<string>;
 }
@@ -35,6 +38,10 @@ export function startProcess(input: {
   life: Life;
   store: PacketStore;
   provider: PaymentProvider;
+  issuer: SubsidyIssuer;
+  /** The grant queue as this process sees it. */
+  queue: GrantQueue;
+  tokenKey: Buffer;
   timings: WorkerTimings;
   jwtSecret: string;
   signSecret: string;
@@ -53,6 +60,7 @@ export function startProcess(input: {
     now,
     random,
     paymentRecheckDelayMs: timings.recheckAfterMs,
+    subsidy: { tokenKey: input.tokenKey, issuer: input.issuer, issuerEnabled: () => true },
   };
   const limiter = createMemoryClaimLimiter(DEFAULT_LIMITER_SETTINGS, { now });
   const app = createApp({
@@ -70,6 +78,7 @@ export function startProcess(input: {
     paymentTimeoutMs: timings.paymentTimeoutMs,
     paymentRecheckDelayMs: timings.recheckAfterMs,
     retryMaxMs: timings.retryMaxMs,
+    issuer: input.issuer,
   };
   const workers = Array.from({ length: input.workers }, (_, i) =>
     createWorker({
@@ -86,5 +95,6 @@ export function startProcess(input: {
   );
   const alerts = createAlertSink({ log: quiet, writeLine: quiet });
   const sweeper = createSweeper({ store, alerts, timings, now, clock: k.clock, log: quiet });
-  return { life: input.life, app, workers, sweeper, busy: new Set() };
+  const booker = createBooker({ queue: input.queue, store, tokenKey: input.tokenKey, now, log: quiet });
+  return { life: input.life, app, workers, sweeper, booker, busy: new Set() };
 }

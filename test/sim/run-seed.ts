@@ -5,7 +5,9 @@
  * the invariants after every step, then stops the faults, lets everything settle, and checks the
  * final state.
  */
+import { subsidyTokenKey } from '../../src/auth/subsidy-token.js';
 import { issueToken } from '../../src/auth/tokens.js';
+import { createRainService } from '../../src/finance/rain/rain-service.js';
 import { createKnobs } from '../../src/finance/knobs.js';
 import { createFinanceService } from '../../src/finance/service.js';
 import { createFinanceStore } from '../../src/finance/store/create-finance-store.js';
@@ -16,14 +18,18 @@ import { runFiles } from './books.js';
 import { Faults, type FaultCounts, type FaultKind } from './faults.js';
 import {
   callbackHeaders,
+  simIssuer,
   simNotifier,
   simProvider,
   type InFlightCallback,
   type Mutations,
 } from './finance-sim.js';
+import { checkRecon } from './recon-check.js';
 import { checkClientSeen, checkQuiescent, checkStep, type ClientSuccess } from './invariants.js';
 import { Kernel, type Life } from './kernel.js';
 import { startProcess, type SimProcess } from './process.js';
+import { SimGrantQueue } from './grant-queue.js';
+import { unguardedExpiry } from './mutants.js';
 import { gatedStore } from './store-proxy.js';
 
 /** 2026-01-01T00:00:00Z: simulated time starts here in every run. */
@@ -32,8 +38,12 @@ export const SIM_EPOCH = Date.UTC(2026, 0, 1);
 const FAULTY_ROUNDS = 150;
 /** Rounds before a run that has not settled is reported as stuck (its checks then name what is left). */
 const MAX_ROUNDS = 800;
+/** Tries of one task after the faults stopped at which the run is taken as stuck. */
+const STUCK_ATTEMPTS = 20;
 const JWT_SECRET = 'sim-jwt-secret-0123456789abcdef';
 const SIGN_SECRET = 'sim-sign-secret-0123456789abcdef';
+const TOKEN_KEY = subsidyTokenKey(JWT_SECRET);
+const CAMPAIGN = 'sim-rain';
 
 export interface SimOptions {
   seed: number;
@@ -44,6 +54,8 @@ export interface SimOptions {
   mutations?: Mutations;
   /** Every trace event as it happens. */
   echo?: (line: string) => void;
+  /** The real recon over the window at quiescence (default on). */
+  recon?: boolean;
 }
 
 export interface SimResult {
@@ -60,14 +72,23 @@ export interface SimResult {
   faults: FaultCounts;
   faultRates: string;
   invariantChecks: number;
-  stats: { packets: number; claims: number; crashes: number; callbacks: number };
+  /** Recon runs at quiescence (one a seed that got there clean). */
+  reconRuns: number;
+  stats: {
+    packets: number;
+    b2cPackets: number;
+    claims: number;
+    withdrawals: number;
+    crashes: number;
+    callbacks: number;
+  };
 }
 
 interface KnownPacket {
   id: string;
   sender: string;
   count: number;
-  payOrderNo: string;
+  type: 'c2c' | 'b2c';
 }
 
 export async function runSeed(opts: SimOptions): Promise<SimResult> {
@@ -88,14 +109,36 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
     merchantInitialBalance: 100_000_000_000,
     random: k.random,
   });
+  const queue = new SimGrantQueue(k, faults);
+  const rain = createRainService({
+    store: finStore,
+    tokenKey: TOKEN_KEY,
+    queue: queue.side(null),
+    random: k.random,
+    idRandom: k.random,
+    now: k.clock.now,
+    merchantInitialBalance: 100_000_000_000,
+    log: () => {},
+    sweepIntervalMs: 0,
+  });
+  await rain.setCampaign(CAMPAIGN, {
+    budget: 50_000_000,
+    probability: 0.8,
+    minAmount: 50,
+    maxAmount: 3_000,
+    tokenTtlSec: 86_400,
+  });
   const violations: string[] = [];
   const seen: ClientSuccess[] = [];
   const known: KnownPacket[] = [];
   const tokens = new Map<string, string>();
   const actors = new Set<Promise<void>>();
   const mutantSeen = new Map<string, number>();
-  const stats = { packets: 0, claims: 0, crashes: 0, callbacks: 0 };
+  const stats = { packets: 0, b2cPackets: 0, claims: 0, withdrawals: 0, crashes: 0, callbacks: 0 };
+  /** B2C claimers with money credited (or about to be): who may withdraw. */
+  const b2cClaimers: string[] = [];
   let checks = 0;
+  let reconRuns = 0;
   let lives = 0;
   let raw: PacketStore | undefined;
   let proc: SimProcess | undefined;
@@ -116,11 +159,11 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
   async function start(): Promise<void> {
     const life: Life = { id: ++lives, dead: false };
     raw = await createSqliteStore({ file: files.packets });
-    const store = gatedStore(raw, k, faults, life);
+    const gated = gatedStore(raw, k, faults, life);
+    const store = opts.mutations?.refundUnguarded ? unguardedExpiry(gated, view.packets) : gated;
+    const side = { k, faults, life, spawn };
     const provider = simProvider({
-      k,
-      faults,
-      life,
+      ...side,
       service,
       store: finStore,
       spawn,
@@ -132,6 +175,9 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
       life,
       store,
       provider,
+      issuer: simIssuer(side, rain),
+      queue: queue.side(life),
+      tokenKey: TOKEN_KEY,
       timings,
       jwtSecret: JWT_SECRET,
       signSecret: SIGN_SECRET,
@@ -207,16 +253,69 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
       else if (!a.lost && a.status < 500 && a.status !== 429) return;
     }
     if (!created) return;
-    const p = { id: String(created.packetId), sender, count, payOrderNo: String(created.payOrderNo) };
+    const p: KnownPacket = { id: String(created.packetId), sender, count, type: 'c2c' };
     if (!known.some((x) => x.id === p.id)) known.push(p);
     stats.packets = known.length;
     if (!k.chance(0.85)) return; // left unpaid: the payment re-check closes it
+    const payOrderNo = String(created.payOrderNo);
     await k.gate('cashier.pay', null);
     try {
-      await service.pay(p.payOrderNo, sender);
-      k.trace(`pay ${p.payOrderNo} ok`);
+      await service.pay(payOrderNo, sender);
+      k.trace(`pay ${payOrderNo} ok`);
     } catch (e) {
-      k.trace(`pay ${p.payOrderNo} refused: ${(e as { code?: string }).code ?? String(e)}`);
+      k.trace(`pay ${payOrderNo} refused: ${(e as { code?: string }).code ?? String(e)}`);
+    }
+  }
+
+  /** B2C: a draw at the reward issuer, then the packet sent with the won subsidy's token. */
+  async function b2c(n: number): Promise<void> {
+    const sender = `r${n}`;
+    await k.gate('issuer.draw', null);
+    const drawn = await rain.draw(CAMPAIGN, sender);
+    k.trace(`draw ${sender} -> ${drawn.won ? drawn.grant.amount : drawn.reason}`);
+    if (!drawn.won) return;
+    // the grant is booked by the booking worker off the queue, or by the send, whichever is first
+    await pause('send');
+    const amount = drawn.grant.amount;
+    const count = 1 + k.int(Math.min(6, amount));
+    const body = {
+      outOrderNo: `b${n}`,
+      subsidyToken: drawn.grant.token,
+      totalCount: count,
+      splitMode: k.pick(['random', 'fixed'] as const),
+      expiresInSec: k.pick([60, 300, 1800, 86_400]),
+    };
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if (attempt > 0) await pause('send');
+      const a = await http('POST', '/v1/b2c/packets', sender, body);
+      k.trace(`send b${n} -> ${answerText(a)}`);
+      if (!a.lost && a.status < 300) {
+        const p: KnownPacket = { id: String(a.body.packetId), sender, count, type: 'b2c' };
+        if (!known.some((x) => x.id === p.id)) known.push(p);
+        stats.packets = known.length;
+        stats.b2cPackets++;
+        return;
+      }
+      if (!a.lost && a.status < 500 && a.status !== 429) return;
+    }
+  }
+
+  /** A B2C claimer moves (part of) its subsidy balance to its wallet; retried with the same key. */
+  async function withdrawal(n: number, uid: string): Promise<void> {
+    const bal = await http('GET', '/v1/me/balance', uid);
+    if (bal.lost || bal.status !== 200) return;
+    const available = Number(bal.body.available);
+    if (!(available > 0)) return;
+    const body = { outOrderNo: `w${n}`, amount: 1 + k.int(available) };
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if (attempt > 0) await pause('withdraw');
+      const a = await http('POST', '/v1/me/withdrawals', uid, body);
+      k.trace(`withdraw w${n} ${uid} ${body.amount} -> ${answerText(a)}${a.lost ? '' : ` ${a.body.status}`}`);
+      if (!a.lost && a.status < 300) {
+        stats.withdrawals++;
+        return;
+      }
+      if (!a.lost && a.status < 500 && a.status !== 429) return;
     }
   }
 
@@ -244,6 +343,7 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
         told = now;
         seen.push(now);
         stats.claims++;
+        if (p.type === 'b2c') b2cClaimers.push(uid);
       }
       if (!k.chance(0.3)) return; // else: the same claim again (a retry after a lost answer)
     }
@@ -284,6 +384,7 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
   }
 
   function pollWorkers(): void {
+    book();
     const p = proc!;
     for (const w of p.workers) {
       if (p.busy.has(w.owner)) continue;
@@ -299,12 +400,27 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
     }
   }
 
+  function book(): void {
+    const p = proc!;
+    if (p.busy.has('booking')) return;
+    p.busy.add('booking');
+    spawn('booking', async () => {
+      try {
+        const n = await p.booker.bookOnce(50, 0);
+        if (n > 0) k.trace(`booking took ${n}`);
+      } finally {
+        p.busy.delete('booking');
+      }
+    });
+  }
+
   function sweep(): void {
     const p = proc!;
     if (p.busy.has('sweeper')) return;
     p.busy.add('sweeper');
     spawn('sweeper', async () => {
       try {
+        await rain.republish();
         const r = await p.sweeper.runOnce();
         if (r.tasksEnsured + r.alertsRaised > 0)
           k.trace(`sweep ensured ${r.tasksEnsured} alerts ${r.alertsRaised}`);
@@ -340,8 +456,16 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
     }
   }
 
+  function startWithdrawal(): void {
+    const uid = k.pick(b2cClaimers);
+    const n = withdrawals++;
+    k.trace(`start withdrawal w${n} ${uid}`);
+    spawn('withdrawal', () => withdrawal(n, uid));
+  }
+
   let uidPool = 0;
   let created = 0;
+  let withdrawals = 0;
   let step = 0;
   try {
     await start();
@@ -352,8 +476,13 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
         k.trace(`go ${label}`);
       } else if (roll < 11.2 && created < 40) {
         const n = created++;
-        k.trace(`start c2c o${n}`);
-        spawn('c2c', () => c2c(n));
+        if (k.chance(0.35)) {
+          k.trace(`start b2c b${n}`);
+          spawn('b2c', () => b2c(n));
+        } else {
+          k.trace(`start c2c o${n}`);
+          spawn('c2c', () => c2c(n));
+        }
       } else if (roll < 13 && known.length > 0) {
         const p = k.pick(known);
         const claimers = p.count + k.int(4);
@@ -364,8 +493,10 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
         }
       } else if (roll < 15) {
         if (deliverCallback()) k.trace('deliver');
-      } else if (roll < 17) {
+      } else if (roll < 16.2 || b2cClaimers.length === 0) {
         pollWorkers();
+      } else if (roll < 17) {
+        startWithdrawal();
       } else if (roll < 17.6) {
         sweep();
       } else {
@@ -400,21 +531,33 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
     // until every packet of the workload has expired (the longest live a day), at most FAULTY_ROUNDS
     const faultyUntil = k.clock.now() + 25 * 3_600_000;
     let swept = false;
+    let attemptsAtQuiesce = Infinity;
     for (let round = 0; round < MAX_ROUNDS && violations.length === 0; round++) {
       if (faults.on && (round >= FAULTY_ROUNDS || k.clock.now() >= faultyUntil)) {
         faults.on = false;
         k.trace('quiesce');
       }
       if (faults.fire('crash')) await crash();
+      // claimers withdraw while the run settles too (most credits land here)
+      if (faults.on && b2cClaimers.length > 0 && k.chance(0.1)) startWithdrawal();
       await drain();
       if (faults.on) await check();
       if (k.pendingGates() > 0 || actors.size > 0) continue;
       const next = await view.packets.execute(
-        `SELECT MIN(MAX(due_at, COALESCE(lease_until, 0))) AS due FROM tasks WHERE status = 'pending'`,
+        `SELECT MIN(MAX(due_at, COALESCE(lease_until, 0))) AS due, MAX(attempts) AS attempts
+           FROM tasks WHERE status = 'pending'`,
       );
       const due = next.rows[0]?.due;
-      const callbackAt = Math.min(...network.map((c) => c.notBefore));
-      if (due === null && network.length === 0) {
+      // without faults a task's next try finishes it: one that keeps failing is stuck, and the
+      // quiescence checks below name it (no need to spin until MAX_ROUNDS)
+      const attempts = Number(next.rows[0]?.attempts ?? 0);
+      if (faults.on) attemptsAtQuiesce = attempts;
+      else if (attempts > attemptsAtQuiesce + STUCK_ATTEMPTS) {
+        k.trace(`stuck: a task tried ${attempts} times`);
+        break;
+      }
+      const callbackAt = Math.min(...network.map((c) => c.notBefore), queue.nextVisibleAt());
+      if (due === null && network.length === 0 && queue.depth === 0) {
         if (swept && !faults.on) break;
         // orders whose task is gone or done: only the sweeper finds them, after its cut-off
         k.clock.advance(timings.sweepAfterMs + timings.paymentTimeoutMs + 1);
@@ -431,6 +574,17 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
     checks++;
     violations.push(...(await checkQuiescent(view.packets, view.finance)));
     violations.push(...(await checkClientSeen(view.packets, seen)));
+    if (violations.length === 0 && opts.recon !== false) {
+      reconRuns++;
+      violations.push(
+        ...(await checkRecon(
+          files.packets,
+          finStore,
+          { fromMs: SIM_EPOCH, toMs: k.clock.now() + 1 },
+          k.clock.now() + 3_600_000,
+        )),
+      );
+    }
   } catch (e) {
     violations.push(
       `the simulator itself failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
@@ -460,6 +614,7 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
     faults: faults.counts,
     faultRates: faults.describe(),
     invariantChecks: checks,
+    reconRuns,
     stats,
   };
 }

@@ -18,9 +18,11 @@ import type { Campaign, CampaignConfig, DrawOutcome, DrawRequest, RainGrant, Rai
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** Token ids (`S…`) and grant numbers (`G…`): prefix, time, randomness; unique and time-sortable. */
-function rainId(prefix: 'S' | 'G', now: number): string {
+function rainId(prefix: 'S' | 'G', now: number, random?: Random): string {
   let rand = '';
-  for (const b of randomBytes(12)) rand += ALPHABET[b & 31];
+  // issue 24: a seeded source in the simulation, crypto bytes otherwise
+  const bytes = random ? Array.from({ length: 12 }, () => Math.floor(random() * 256)) : randomBytes(12);
+  for (const b of bytes) rand += ALPHABET[b & 31];
   return `${prefix}${now.toString(32).toUpperCase().padStart(9, '0')}${rand}`;
 }
 
@@ -40,6 +42,8 @@ export interface RainServiceDeps {
   /** Where grant messages go; none: grants are booked only when their token is spent. */
   queue?: Pick<GrantQueue, 'publish'> | undefined;
   random: Random;
+  /** Issue 24: where token ids, grant numbers and txn ids get their randomness; default crypto. */
+  idRandom?: Random;
   now: () => number;
   merchantInitialBalance: Fen;
   log: (msg: string, err: unknown) => void;
@@ -68,7 +72,7 @@ export function createRainService(deps: RainServiceDeps): RainService {
   const { store } = deps;
   const writeOpts = () => {
     const now = deps.now();
-    return { now, newTxnId: () => newTxnId(now) };
+    return { now, newTxnId: () => newTxnId(now, deps.idRandom) };
   };
   let merchantOpen: Promise<unknown> | undefined;
   const openMerchant = () =>
@@ -115,7 +119,11 @@ export function createRainService(deps: RainServiceDeps): RainService {
       now,
       newTxnId: txn,
       mint: (fields) => {
-        const grant = { ...fields, tokenId: rainId('S', now), outGrantNo: rainId('G', now) };
+        const grant = {
+          ...fields,
+          tokenId: rainId('S', now, deps.idRandom),
+          outGrantNo: rainId('G', now, deps.idRandom),
+        };
         return { ...grant, token: sealSubsidyToken(deps.tokenKey, grant) };
       },
     });

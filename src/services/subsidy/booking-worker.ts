@@ -7,8 +7,9 @@
  * database error leaves it unacknowledged and the queue delivers it again, which books nothing
  * twice (idempotent by out_grant_no, and the guard refuses a grant replayed under another uid).
  */
-import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { openSubsidyToken } from '../../auth/subsidy-token.js';
+import { systemClock, type Clock } from '../../domain/clock.js';
 import type { GrantQueue, PacketStore, QueueMessage } from '../../domain/ports.js';
 import type { SealedGrant } from '../../domain/subsidy.js';
 import { createTokenBucket } from './token-bucket.js';
@@ -39,6 +40,8 @@ export interface BookingWorkerOptions {
   /** The lane's own token key (subsidyTokenKey(secret, lane)): another lane's grants never book here. */
   tokenKey: Buffer;
   now: () => number;
+  /** Issue 24: the rate's clock and the pause after a failure; default the system clock. */
+  clock?: Clock;
   ratePerSec: number;
   /** Most grants in one transaction. Default 500. */
   maxBatch?: number;
@@ -49,12 +52,17 @@ export interface BookingWorkerOptions {
   log: (msg: string, err: unknown) => void;
 }
 
-export function startBookingWorker(opts: BookingWorkerOptions): BookingWorker {
-  const bucket = createTokenBucket({ ratePerSec: opts.ratePerSec });
-  const maxBatch = opts.maxBatch ?? 500;
-  const stats: BookingStats = { booked: 0, duplicates: 0, conflicts: 0, invalid: 0, failures: 0 };
-  const stopping = new AbortController();
+/** One round of booking: what the loop runs, and the simulation drives directly (issue 24). */
+export interface Booker {
+  /** Receives up to `max` messages and books them; acknowledged only once committed. A throw leaves them for redelivery. */
+  bookOnce(max: number, waitMs: number): Promise<number>;
+  stats: BookingStats;
+}
 
+export function createBooker(
+  opts: Pick<BookingWorkerOptions, 'queue' | 'store' | 'tokenKey' | 'now' | 'log'>,
+): Booker {
+  const stats: BookingStats = { booked: 0, duplicates: 0, conflicts: 0, invalid: 0, failures: 0 };
   async function book(messages: QueueMessage[]): Promise<void> {
     const grants: SealedGrant[] = [];
     for (const m of messages) {
@@ -76,7 +84,36 @@ export function startBookingWorker(opts: BookingWorkerOptions): BookingWorker {
     }
     await opts.queue.ack(messages.map((m) => m.id));
   }
+  return {
+    stats,
+    async bookOnce(max, waitMs) {
+      const messages = await opts.queue.receive(max, waitMs);
+      if (messages.length > 0) await book(messages);
+      return messages.length;
+    },
+  };
+}
 
+export function startBookingWorker(opts: BookingWorkerOptions): BookingWorker {
+  const clock = opts.clock ?? systemClock;
+  const bucket = createTokenBucket({
+    ratePerSec: opts.ratePerSec,
+    ...(opts.clock ? { now: opts.clock.now } : {}),
+  });
+  const maxBatch = opts.maxBatch ?? 500;
+  const booker = createBooker(opts);
+  const { stats } = booker;
+  const stopping = new AbortController();
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = clock.setTimeout(done, ms);
+      function done() {
+        stopping.signal.removeEventListener('abort', done);
+        clock.clearTimeout(timer);
+        resolve();
+      }
+      stopping.signal.addEventListener('abort', done, { once: true });
+    });
   async function loop(): Promise<void> {
     while (!stopping.signal.aborted) {
       // With a synchronous driver under the promises (libsql), a busy loop would never leave the
@@ -84,20 +121,17 @@ export function startBookingWorker(opts: BookingWorkerOptions): BookingWorker {
       await yieldToEventLoop();
       const allowed = await bucket.take(maxBatch, stopping.signal);
       if (allowed === 0) continue;
-      let messages: QueueMessage[] = [];
       try {
-        messages = await opts.queue.receive(allowed, opts.waitMs ?? 200);
-        bucket.giveBack(allowed - messages.length);
-        if (messages.length > 0) await book(messages);
+        const got = await booker.bookOnce(allowed, opts.waitMs ?? 200);
+        bucket.giveBack(allowed - got);
       } catch (e) {
         if (stopping.signal.aborted) break;
         stats.failures++;
-        opts.log(`booking: a batch of ${messages.length} failed; the queue delivers it again`, e);
-        await sleep(opts.failureBackoffMs ?? 500, undefined, { signal: stopping.signal }).catch(() => {});
+        opts.log('booking: a batch failed; the queue delivers it again', e);
+        await pause(opts.failureBackoffMs ?? 500);
       }
     }
   }
-
   const running = loop();
   return {
     setRate: (ratePerSec) => bucket.setRate(ratePerSec),
