@@ -96,14 +96,24 @@ describe('the edges of the HTTP API', () => {
       await sign({ sub: 'eve', iat: now, exp: now + 3 * 24 * 3600 }, secret, 'HS256'),
       await sign({ sub: 'eve', exp: now + 60 }, secret, 'HS256'),
     ];
+    // every route that reads a bearer token: ours, and finance's cashier and draw (issue 18)
+    const routes = [
+      ['GET', '/v1/me/balance'],
+      ['POST', '/finance/cashier/no-such-order/pay'],
+      ['POST', '/finance/rain/no-such-campaign/draw'],
+    ] as const;
     for (const token of tokens) {
-      const r = await t.call('GET', '/v1/me/balance', { headers: { authorization: `Bearer ${token}` } });
-      expect([r.status, r.body.error.code]).toStrictEqual([401, 'UNAUTHENTICATED']);
+      for (const [method, path] of routes) {
+        const r = await t.call(method, path, { headers: { authorization: `Bearer ${token}` } });
+        expect([path, r.status, r.body.error.code]).toStrictEqual([path, 401, 'UNAUTHENTICATED']);
+      }
     }
     const day = await sign({ sub: 'eve', iat: now, exp: now + 24 * 3600 }, secret, 'HS256');
-    expect(
-      (await t.call('GET', '/v1/me/balance', { headers: { authorization: `Bearer ${day}` } })).status,
-    ).toBe(200);
+    const answers = [];
+    for (const [method, path] of routes)
+      answers.push((await t.call(method, path, { headers: { authorization: `Bearer ${day}` } })).status);
+    expect(answers[0]).toBe(200);
+    expect(answers.slice(1)).not.toContain(401); // past the token check: the order, the campaign is unknown
   });
 
   it('starts the shadow lane only for an authenticated request', async () => {

@@ -32,6 +32,8 @@ export interface FinanceAppDeps {
   random: Random;
   /** Verifies payers' bearer tokens at the cashier. */
   jwtSecret: string;
+  /** Issue 18: the longest bearer-token lifetime accepted (serve's `--max-token-lifetime`). */
+  maxTokenLifetimeSec?: number | undefined;
   /** Verifies service calls' signatures. */
   signSecret: string;
   publicUrl?: string;
@@ -61,16 +63,14 @@ export function createFinanceApp(deps: FinanceAppDeps): Hono {
       publicUrl: deps.publicUrl,
     }),
   );
-  app.route('/', cashierRoutes({ service: deps.service, jwtSecret: deps.jwtSecret }));
+  const tokens = { jwtSecret: deps.jwtSecret, maxTokenLifetimeSec: deps.maxTokenLifetimeSec };
+  app.route('/', cashierRoutes({ service: deps.service, ...tokens, now }));
   // issue 8: the reward issuer's grant export for reconciliation (read-only, signed)
   app.route('/', grantExportRoutes({ store: deps.store, signSecret: deps.signSecret, now }));
   app.route('/', adminRoutes({ ...deps, now, replay }));
   app.route('/', accountRoutes({ store: deps.store, signSecret: deps.signSecret, now, replay })); // issue 5
   if (deps.rain) {
-    app.route(
-      '/',
-      rainRoutes({ rain: deps.rain, jwtSecret: deps.jwtSecret, signSecret: deps.signSecret, now, replay }),
-    );
+    app.route('/', rainRoutes({ rain: deps.rain, ...tokens, signSecret: deps.signSecret, now, replay }));
   }
   return app;
 }
