@@ -83,7 +83,9 @@ async function lane(
           outOrderNo: `crash-${lane}-${Date.now()}-${++n}`,
           totalAmount: int(random, count, 1500),
           totalCount: count,
-          expiresInSec: int(random, 1, 2),
+          // half expire at once (refunds to check), half live long enough for a busy machine to
+          // pay and claim them (claims to check): a load of 14 took longer than 2 s to do both
+          expiresInSec: random() < 0.5 ? int(random, 1, 2) : int(random, 20, 30),
         });
         const { packetId, payOrderNo } = created.body as { packetId?: string; payOrderNo?: string };
         if (!packetId || !payOrderNo) continue;

@@ -45,7 +45,8 @@ export interface FinanceAppDeps {
 
 export function createFinanceApp(deps: FinanceAppDeps): Hono {
   const now = deps.now ?? Date.now;
-  const replay = createReplayGuard(DEFAULT_TOLERANCE_MS); // issue 18: one for every signed route
+  // issue 18: one for every signed route, kept in finance's database (shared by every process on it)
+  const replay = createReplayGuard(deps.store, DEFAULT_TOLERANCE_MS);
   const app = new Hono();
   app.onError(createErrorHandler(deps.log ?? ((msg, err) => console.error(msg, err))));
   app.notFound((c) => errorResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
