@@ -37,7 +37,8 @@ async function expectFinanceAgrees(h: Harness, books: readonly PacketBooks[]): P
 }
 
 export function settlementSuite(backend: Backend): void {
-  describe(`every order reaches a final state (${backend})`, () => {
+  // its polls wait up to 60 s each on a busy machine (issue 18): the tests get longer than that
+  describe(`every order reaches a final state (${backend})`, { timeout: 240_000 }, () => {
     it('settles every payment, transfer and refund through re-checks when every callback is lost', async () => {
       const h = await startHarness(backend, { knobs: { dropCallbacks: 1 } });
       try {
