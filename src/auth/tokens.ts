@@ -20,6 +20,11 @@ export interface TokenPolicy {
   maxLifetimeSec?: number;
 }
 
+/** The policy of a `--max-token-lifetime` that may be absent (absent: the default maximum). */
+export function tokenPolicy(maxLifetimeSec: number | undefined): TokenPolicy {
+  return maxLifetimeSec === undefined ? {} : { maxLifetimeSec };
+}
+
 const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 
 function mac(secret: string, signingInput: string): Buffer {

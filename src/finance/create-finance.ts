@@ -28,6 +28,8 @@ export interface FinanceConfig {
   store: FinanceStoreConfig;
   /** Verifies payers' JWTs at the cashier. */
   jwtSecret: string;
+  /** Issue 18: the longest bearer-token lifetime accepted (serve's `--max-token-lifetime`). */
+  maxTokenLifetimeSec?: number | undefined;
   /** Signs callbacks and verifies service calls. */
   signSecret: string;
   /** Base of cashier URLs, e.g. http://127.0.0.1:8080; the request's origin when not set. */
@@ -109,6 +111,7 @@ export async function createFinance(config: FinanceConfig): Promise<Finance> {
     notifier,
     random,
     jwtSecret: config.jwtSecret,
+    maxTokenLifetimeSec: config.maxTokenLifetimeSec,
     signSecret: config.signSecret,
     now,
     ...(config.publicUrl ? { publicUrl: config.publicUrl.replace(/\/+$/, '') } : {}),

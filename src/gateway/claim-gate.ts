@@ -12,7 +12,7 @@
  * after a lost answer) only the core's database knows, so the claim goes on to the core.
  */
 import { createTokenVerifier } from '../auth/token-cache.js';
-import { bearerFrom } from '../auth/tokens.js';
+import { bearerFrom, tokenPolicy } from '../auth/tokens.js';
 import type { ClaimLimiter } from '../cache/claim-limiter.js';
 import { isRedpktError } from '../domain/errors.js';
 import { errorAnswer } from './error-answer.js';
@@ -40,6 +40,8 @@ export interface PacketAnswer {
 export interface ClaimGateOptions {
   /** The cores' secret, to check bearer tokens before a claim takes a place in the limiter. */
   secret: string;
+  /** Issue 18: the longest bearer-token lifetime accepted, as the cores' (`--max-token-lifetime`). */
+  maxTokenLifetimeSec?: number | undefined;
   /** The real lane's limiter and the shadow lane's (load-test traffic counts apart). */
   limiters: { real: ClaimLimiter; shadow: ClaimLimiter };
   now?: () => number;
@@ -48,7 +50,7 @@ export interface ClaimGateOptions {
 export function createClaimGate(opts: ClaimGateOptions): ClaimGate {
   const now = opts.now ?? Date.now;
   const limiterOf = (shadow: boolean) => (shadow ? opts.limiters.shadow : opts.limiters.real);
-  const verify = createTokenVerifier(opts.secret);
+  const verify = createTokenVerifier(opts.secret, tokenPolicy(opts.maxTokenLifetimeSec));
   return {
     async admit(req, packetId, shadow) {
       try {

@@ -33,6 +33,33 @@ export interface ListenOptions {
   requestTimeoutMs?: number;
 }
 
+/** How long a connection answered 408/400 is read and discarded before it is destroyed. */
+const LINGER_MS = 2_000;
+
+/** What Node's HTTP server keeps on a connection's socket (not in its public types). */
+type ServerSocket = Socket & { parser?: { unconsume?: () => void } | null };
+
+/**
+ * Issue 18: a lingering close, as nginx does. Destroying a socket whose client is still sending
+ * (a body that came too slowly, or a busy client that wrote its headers and not yet its body)
+ * makes the kernel answer the unread bytes with a reset, and the client sees ECONNRESET instead
+ * of the 408 written just before. So: the HTTP parser lets go of the connection (the request in
+ * progress never completes, so its handler never acts on it: it sees the request aborted when
+ * the socket closes), what still comes is read and dropped, our side is half-closed after the
+ * answer, and the socket is destroyed when the client closes or after LINGER_MS at most.
+ */
+function lingeringClose(socket: ServerSocket): void {
+  socket.parser?.unconsume?.();
+  socket.removeAllListeners('data');
+  socket.on('data', () => {});
+  socket.resume();
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+  socket.once('end', () => socket.destroy());
+  socket.end();
+}
+
 /**
  * Issue 18: what Node answers a client that broke the protocol or ran out of time (Node's own
  * answers are bare, with no body): our error shape, and the connection closed, since the rest of
@@ -51,7 +78,10 @@ function answerClientError(err: Error & { code?: string }, socket: Socket): void
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
+    lingeringClose(socket);
+    return;
   }
+  // part of another answer is on the wire already: nothing more can be said on this connection
   socket.destroy(err);
 }
 

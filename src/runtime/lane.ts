@@ -85,6 +85,7 @@ export async function startLane(input: LaneInput): Promise<Lane> {
     const finance = await createFinance({
       store: input.financeConfig,
       jwtSecret: secret,
+      maxTokenLifetimeSec: config.maxTokenLifetimeSec,
       signSecret,
       publicUrl: url,
       rain: { tokenKey, queue: grantQueue },

@@ -5,7 +5,7 @@
  * its own routes check their auth as the real lane's do.
  */
 import { adminKeyMatches } from '../auth/admin-key.js';
-import { bearerFrom, verifyToken } from '../auth/tokens.js';
+import { bearerFrom, tokenPolicy, verifyToken } from '../auth/tokens.js';
 import { NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyRequest } from '../finance/signature.js';
 
 export interface ShadowGateKeys {
@@ -24,7 +24,7 @@ export async function mayStartShadowLane(req: Request, keys: ShadowGateKeys): Pr
   if (auth) {
     const presented = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
     if (presented && adminKeyMatches(keys.adminKey, presented)) return true;
-    const policy = keys.maxTokenLifetimeSec === undefined ? {} : { maxLifetimeSec: keys.maxTokenLifetimeSec };
+    const policy = tokenPolicy(keys.maxTokenLifetimeSec);
     const ok = await verifyToken(keys.jwtSecret, bearerFrom(auth), Date.now(), policy).then(
       () => true,
       () => false,

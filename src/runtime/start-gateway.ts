@@ -58,6 +58,7 @@ export async function startGateway(
     const secret = await readSecret(config.dataDir, config.secret);
     claimGate = createClaimGate({
       secret,
+      maxTokenLifetimeSec: config.maxTokenLifetimeSec,
       limiters: {
         real: createLimiter(config.redis, log, LIMITER_PREFIX),
         shadow: createLimiter(config.redis, log, `${LIMITER_PREFIX}shadow:`),

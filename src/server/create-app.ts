@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createTokenVerifier } from '../auth/token-cache.js';
+import { tokenPolicy } from '../auth/tokens.js';
 import type { ClaimLimiter } from '../cache/claim-limiter.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { createErrorHandler, notFound } from './middleware/error-handler.js';
@@ -71,10 +72,7 @@ export function createApp(opts: AppOptions): Hono {
     app.on(MOUNTED_METHODS, `${prefix}/*`, (c) => extra.fetch(c.req.raw, c.env));
   app.route('/', callbackRoutes(opts.deps, opts.signSecret));
   // one memory of verified tokens for every route
-  const verify = createTokenVerifier(
-    opts.jwtSecret,
-    opts.maxTokenLifetimeSec === undefined ? {} : { maxLifetimeSec: opts.maxTokenLifetimeSec },
-  );
+  const verify = createTokenVerifier(opts.jwtSecret, tokenPolicy(opts.maxTokenLifetimeSec));
   app.route('/', packetRoutes(opts.deps, verify, opts.limiter));
   // issue 3: B2C subsidies, where this process serves them
   if (opts.deps.subsidy) {

@@ -34,7 +34,8 @@ export function callbacksContract(backend: Backend, get: Get) {
       });
 
       it('answers at once and delivers the callback after callbackDelayMs', async () => {
-        slow.finance.knobs.set({ callbackDelayMs: 300 });
+        // long enough that even a very busy machine has its answer before the callback
+        slow.finance.knobs.set({ callbackDelayMs: 3_000 });
         const tag = slow.id('cb');
         const started = Date.now();
         const order = await slow.client.transfer({
@@ -43,12 +44,12 @@ export function callbacksContract(backend: Backend, get: Get) {
           amount: 9,
           notifyUrl: slow.receiver.url(tag),
         });
-        const answeredAfter = Date.now() - started;
+        // "at once": answered before the callback went out, not within some milliseconds (how
+        // fast is a speed, issue 18); the callback came no sooner than the delay
         expect(order.status).toBe('succeeded');
         expect(slow.receiver.received(tag)).toHaveLength(0);
-        const [cb] = await slow.receiver.waitFor(tag, 1);
-        expect(answeredAfter).toBeLessThan(250);
-        expect(cb!.at - started).toBeGreaterThanOrEqual(290);
+        const [cb] = await slow.receiver.waitFor(tag, 1, 60_000);
+        expect(cb!.at - started).toBeGreaterThanOrEqual(2_990);
         expect((JSON.parse(cb!.raw) as ProviderEvent).order.orderNo).toBe(order.orderNo);
       });
     });

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
+import { sign } from 'hono/jwt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/tokens.js';
 import type { ServeConfig } from '../../src/config/serve-config.js';
@@ -325,6 +326,22 @@ describe('the claim gate in front of claims', () => {
       expect(r.json.error.code).toBe('UNAUTHENTICATED');
     }
     expect(core!.received).toHaveLength(0);
+  });
+
+  it('refuses at its claim gate a token over serve --max-token-lifetime, as the cores do', async () => {
+    const [core] = await fakeCores(1);
+    const gw = await gateway([core!.url], { claimLimiter: true, maxTokenLifetimeSec: 2 * 24 * 3600 });
+    const id = packetOwnedBy([core!.url], 0);
+    const now = Math.floor(Date.now() / 1000);
+    const claim = async (lifetimeSec: number) => {
+      const token = await sign({ sub: 'eve', iat: now, exp: now + lifetimeSec }, SECRET, 'HS256');
+      return send(gw.url, 'POST', `/v1/packets/${id}/claims`, { authorization: `Bearer ${token}` });
+    };
+    const long = await claim(3 * 24 * 3600);
+    expect([long.status, long.json.error.code]).toStrictEqual([401, 'UNAUTHENTICATED']);
+    expect(core!.received).toHaveLength(0);
+    expect((await claim(24 * 3600)).status).toBe(200); // forwarded (the stand-in core echoes)
+    expect(core!.received).toHaveLength(1);
   });
 
   it('limits claims per packet from the remaining count the core answered, and forwards claims on an exhausted packet', async () => {

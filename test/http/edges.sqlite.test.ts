@@ -96,14 +96,24 @@ describe('the edges of the HTTP API', () => {
       await sign({ sub: 'eve', iat: now, exp: now + 3 * 24 * 3600 }, secret, 'HS256'),
       await sign({ sub: 'eve', exp: now + 60 }, secret, 'HS256'),
     ];
+    // every route that reads a bearer token: ours, and finance's cashier and draw (issue 18)
+    const routes = [
+      ['GET', '/v1/me/balance'],
+      ['POST', '/finance/cashier/no-such-order/pay'],
+      ['POST', '/finance/rain/no-such-campaign/draw'],
+    ] as const;
     for (const token of tokens) {
-      const r = await t.call('GET', '/v1/me/balance', { headers: { authorization: `Bearer ${token}` } });
-      expect([r.status, r.body.error.code]).toStrictEqual([401, 'UNAUTHENTICATED']);
+      for (const [method, path] of routes) {
+        const r = await t.call(method, path, { headers: { authorization: `Bearer ${token}` } });
+        expect([path, r.status, r.body.error.code]).toStrictEqual([path, 401, 'UNAUTHENTICATED']);
+      }
     }
     const day = await sign({ sub: 'eve', iat: now, exp: now + 24 * 3600 }, secret, 'HS256');
-    expect(
-      (await t.call('GET', '/v1/me/balance', { headers: { authorization: `Bearer ${day}` } })).status,
-    ).toBe(200);
+    const answers = [];
+    for (const [method, path] of routes)
+      answers.push((await t.call(method, path, { headers: { authorization: `Bearer ${day}` } })).status);
+    expect(answers[0]).toBe(200);
+    expect(answers.slice(1)).not.toContain(401); // past the token check: the order, the campaign is unknown
   });
 
   it('starts the shadow lane only for an authenticated request', async () => {
@@ -173,6 +183,47 @@ describe('the edges of the HTTP API', () => {
       expect(got.toLowerCase()).toContain('connection: close');
       expect(JSON.parse(got.slice(got.indexOf('\r\n\r\n') + 4)).error.code).toBe('REQUEST_TIMEOUT');
     }
+  });
+
+  it('lets a client still sending its body read the 408 and a clean close, not a reset; the request is not acted on', async () => {
+    const outOrderNo = no('late-body');
+    const packet = { outOrderNo, totalAmount: 100, totalCount: 1, greeting: 'x'.repeat(140) };
+    const body = JSON.stringify(packet);
+    const { hostname, port } = new URL(t.url);
+    // half-open allowed: the server's FIN after its answer does not stop this client sending
+    const socket = connect({ port: Number(port), host: hostname, allowHalfOpen: true });
+    const seen = await new Promise<{ got: string; error: string | undefined }>((resolve) => {
+      let got = '';
+      let error: string | undefined;
+      let sent = 0;
+      socket.setEncoding('utf8');
+      socket.on('data', (d: string) => (got += d));
+      socket.on('error', (e: Error & { code?: string }) => (error = e.code ?? e.message));
+      socket.on('close', () => resolve({ got, error }));
+      socket.on('connect', async () => {
+        socket.write(
+          `POST /v1/c2c/packets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${await t.token('alice')}\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+        );
+        // the body starts after the request timeout, and goes on past the answer, as a busy client's would
+        await new Promise((r) => setTimeout(r, 2_500));
+        const tick = setInterval(() => {
+          if (socket.destroyed) return clearInterval(tick);
+          if (sent >= body.length) {
+            clearInterval(tick);
+            return void socket.end();
+          }
+          socket.write(body.slice(sent, (sent += 20)));
+        }, 50);
+      });
+    });
+    expect(seen.got).toMatch(/^HTTP\/1\.1 408/);
+    expect(seen.error).toBeUndefined();
+    // that request was never acted on: the same order is new when sent again
+    const again = await t.call('POST', '/v1/c2c/packets', { uid: 'alice', body: packet });
+    expect([again.status, again.body.created]).toStrictEqual([201, true]);
+    // and the server answers as ever
+    expect((await t.call('GET', '/healthz')).status).toBe(200);
   });
 
   it('lets any signed-in user read a packet and its claims by id, and the sender claim their own', async () => {

@@ -18,6 +18,10 @@ import type { ServeProcess } from './support/serve-process.js';
 import { startServeProcess } from './support/serve-process.js';
 
 const SECRET = 'cluster-secret-0123456789abcdef';
+/** How long a poll waits for its condition: generous, the suite runs on busy machines (issue 18). */
+const UNTIL_MS = 60_000;
+/** A test that polls several times and runs the CLI a few times. */
+const TEST_MS = 240_000;
 const ready = (await mysqlAvailable()) && (await redisAvailable());
 
 describe.skipIf(!ready)('two instances on one MariaDB + Redis', () => {
@@ -47,7 +51,7 @@ describe.skipIf(!ready)('two instances on one MariaDB + Redis', () => {
     // one after the other: the first creates the tables
     a = await startServeProcess(args('a'));
     b = await startServeProcess(args('b'));
-  }, 60_000);
+  }, TEST_MS);
 
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
@@ -89,24 +93,25 @@ describe.skipIf(!ready)('two instances on one MariaDB + Redis', () => {
     expect(
       (await call(base, 'POST', `/finance/cashier/${created.body.payOrderNo}/pay`, 'sender')).status,
     ).toBe(200);
-    for (let i = 0; i < 200; i++) {
+    const until = Date.now() + UNTIL_MS;
+    while (Date.now() < until) {
       if (
         (await call(base, 'GET', `/v1/packets/${created.body.packetId}`, 'sender')).body.status === 'active'
       )
         return created.body.packetId;
       await sleep(25);
     }
-    throw new Error('never active');
+    throw new Error(`not active within ${UNTIL_MS} ms`);
   }
 
   /** A send attempt that cannot create anything: 400 when sends are open, 503 when degraded. */
   const sendProbe = (base: string) =>
     call(base, 'POST', '/v1/c2c/packets', 'sender', {}).then((r) => r.status);
 
-  /** Milliseconds until every instance answers `status` to the probe (null: not within 20 s, a busy machine). */
+  /** Milliseconds until every instance answers `status` to the probe (null: not within UNTIL_MS). */
   async function untilAll(status: number, probe: (base: string) => Promise<number>): Promise<number | null> {
     const started = Date.now();
-    while (Date.now() - started < 20_000) {
+    while (Date.now() - started < UNTIL_MS) {
       const statuses = await Promise.all([a.url, b.url].map(probe));
       if (statuses.every((s) => s === status)) return Date.now() - started;
       await sleep(10);
@@ -114,162 +119,194 @@ describe.skipIf(!ready)('two instances on one MariaDB + Redis', () => {
     return null;
   }
 
-  it('degrades C2C sends on both after `redpkt degrade c2c-send on`; B2C sends and claims keep working; off restores', async () => {
-    const packetId = await activePacket(a.url, 'cluster-1', 4);
-    expect(await untilAll(400, sendProbe)).not.toBeNull();
+  it(
+    'degrades C2C sends on both after `redpkt degrade c2c-send on`; B2C sends and claims keep working; off restores',
+    async () => {
+      const packetId = await activePacket(a.url, 'cluster-1', 4);
+      expect(await untilAll(400, sendProbe)).not.toBeNull();
 
-    const on = await runCli([
-      'degrade',
-      'c2c-send',
-      'on',
-      '--target',
-      a.url,
-      '--secret',
-      SECRET,
-      '--reason',
-      'finance slow',
-      '--actor',
-      'oncall',
-    ]);
-    expect([on.status, on.stderr]).toEqual([0, '']);
-    const reached = await untilAll(503, sendProbe);
-    expect(reached).not.toBeNull(); // how fast is a speed, not asserted (issue 18)
-    const degraded = await call(b.url, 'POST', '/v1/c2c/packets', 'sender', {
-      outOrderNo: 'x',
-      totalAmount: 100,
-      totalCount: 1,
-    });
-    expect(degraded.body.error).toMatchObject({ code: 'DEGRADED', retryAfterMs: expect.any(Number) });
-
-    // B2C sends are not gated by it (an empty body is refused by validation, not by the switch)
-    for (const base of [a.url, b.url])
-      expect((await call(base, 'POST', '/v1/b2c/packets', 'sender', {})).status).toBe(400);
-    // claims on either instance keep working
-    expect((await call(a.url, 'POST', `/v1/packets/${packetId}/claims`, 'claimer-a')).status).toBe(200);
-    expect((await call(b.url, 'POST', `/v1/packets/${packetId}/claims`, 'claimer-b')).status).toBe(200);
-
-    const off = await runCli([
-      'degrade',
-      'c2c-send',
-      'off',
-      '--target',
-      b.url,
-      '--secret',
-      SECRET,
-      '--actor',
-      'oncall',
-    ]);
-    expect(off.status).toBe(0);
-    const restored = await untilAll(400, sendProbe);
-    expect(restored).not.toBeNull();
-  }, 90_000);
-
-  it('reaches both from a change written straight to the database (with --redis), and audits every change', async () => {
-    const packetId = await activePacket(b.url, 'cluster-2', 4);
-    const claimProbe = (uid: string) => (base: string) =>
-      call(base, 'POST', `/v1/packets/${packetId}/claims`, uid).then((r) => r.status);
-    const on = await runCli([
-      'degrade',
-      'claim',
-      'on',
-      '--mysql',
-      db.url,
-      '--redis',
-      testRedisUrl,
-      '--actor',
-      'dba',
-    ]);
-    expect([on.status, on.stderr]).toEqual([0, '']);
-    const reached = await untilAll(503, claimProbe('probe-1'));
-    expect(reached).not.toBeNull(); // how fast is a speed, not asserted (issue 18)
-    await runCli(['degrade', 'claim', 'off', '--mysql', db.url, '--redis', testRedisUrl, '--actor', 'dba']);
-    expect(await untilAll(200, claimProbe('probe-2'))).toBeLessThan(1000);
-
-    const audit = await runCli(['degrade', 'audit', '--target', b.url, '--secret', SECRET, '--json']);
-    const { entries } = JSON.parse(audit.stdout) as { entries: Array<Record<string, unknown>> };
-    expect(entries.slice(0, 4).map((e) => [e.name, e.oldValue, e.newValue, e.actor, e.via])).toEqual([
-      ['claim', 1, 0, 'dba', 'direct'],
-      ['claim', 0, 1, 'dba', 'direct'],
-      ['c2c-send', 1, 0, 'oncall', 'admin-api'],
-      ['c2c-send', 0, 1, 'oncall', 'admin-api'],
-    ]);
-    expect(entries[3]).toMatchObject({ reason: 'finance slow' });
-  }, 90_000);
-
-  it('answers 401 without the admin key and 403 to a user token, on both', async () => {
-    for (const base of [a.url, b.url]) {
-      expect((await call(base, 'GET', '/admin/switches')).status).toBe(401);
-      expect((await call(base, 'GET', '/admin/switches', 'alice')).status).toBe(403);
-      const ok = await fetch(`${base}/admin/switches`, {
-        headers: { 'x-admin-key': deriveAdminKey(SECRET) },
+      const on = await runCli([
+        'degrade',
+        'c2c-send',
+        'on',
+        '--target',
+        a.url,
+        '--secret',
+        SECRET,
+        '--reason',
+        'finance slow',
+        '--actor',
+        'oncall',
+      ]);
+      expect([on.status, on.stderr]).toEqual([0, '']);
+      const reached = await untilAll(503, sendProbe);
+      expect(reached).not.toBeNull(); // how fast is a speed, not asserted (issue 18)
+      const degraded = await call(b.url, 'POST', '/v1/c2c/packets', 'sender', {
+        outOrderNo: 'x',
+        totalAmount: 100,
+        totalCount: 1,
       });
-      expect(ok.status).toBe(200);
-    }
-    const refused = await runCli([
-      'degrade',
-      'status',
-      '--target',
-      a.url,
-      '--admin-key',
-      'wrong-key-0123456789abcdef',
-    ]);
-    expect([refused.status, refused.stderr]).toEqual([3, expect.stringMatching(/refused the admin key/)]);
-  });
+      expect(degraded.body.error).toMatchObject({ code: 'DEGRADED', retryAfterMs: expect.any(Number) });
 
-  it('holds a limit of N/s over both instances: never more passes than the limit allows', async () => {
-    const perSecond = 40;
-    const packetId = await activePacket(a.url, 'cluster-3', 1);
-    const set = await runCli([
-      'limit',
-      'set',
-      'query-details',
-      String(perSecond),
-      '--target',
-      a.url,
-      '--secret',
-      SECRET,
-    ]);
-    expect(set.status).toBe(0);
-    expect(
-      await untilAll(429, async (base) => {
-        // drain the budget until this instance refuses
-        for (let i = 0; i < perSecond * 2; i++) {
-          const r = await call(base, 'GET', `/v1/packets/${packetId}`, 'reader');
-          if (r.status === 429) return 429;
-        }
-        return 200;
-      }),
-    ).not.toBeNull();
+      // B2C sends are not gated by it (an empty body is refused by validation, not by the switch)
+      for (const base of [a.url, b.url])
+        expect((await call(base, 'POST', '/v1/b2c/packets', 'sender', {})).status).toBe(400);
+      // claims on either instance keep working
+      expect((await call(a.url, 'POST', `/v1/packets/${packetId}/claims`, 'claimer-a')).status).toBe(200);
+      expect((await call(b.url, 'POST', `/v1/packets/${packetId}/claims`, 'claimer-b')).status).toBe(200);
 
-    // steady overload from both sides; count what passes in a window after a warm-up
-    const warmUpMs = 1200;
-    const windowMs = 3000;
-    const started = Date.now();
-    const passed = { a: 0, b: 0 };
-    let refused = 0;
-    const auth = { authorization: `Bearer ${await token('reader')}` };
-    const worker = async (name: 'a' | 'b', base: string) => {
-      while (Date.now() - started < warmUpMs + windowMs) {
+      const off = await runCli([
+        'degrade',
+        'c2c-send',
+        'off',
+        '--target',
+        b.url,
+        '--secret',
+        SECRET,
+        '--actor',
+        'oncall',
+      ]);
+      expect(off.status).toBe(0);
+      const restored = await untilAll(400, sendProbe);
+      expect(restored).not.toBeNull();
+    },
+    TEST_MS,
+  );
+
+  it(
+    'reaches both from a change written straight to the database (with --redis), and audits every change',
+    async () => {
+      const packetId = await activePacket(b.url, 'cluster-2', 4);
+      const claimProbe = (uid: string) => (base: string) =>
+        call(base, 'POST', `/v1/packets/${packetId}/claims`, uid).then((r) => r.status);
+      const on = await runCli([
+        'degrade',
+        'claim',
+        'on',
+        '--mysql',
+        db.url,
+        '--redis',
+        testRedisUrl,
+        '--actor',
+        'dba',
+      ]);
+      expect([on.status, on.stderr]).toEqual([0, '']);
+      const reached = await untilAll(503, claimProbe('probe-1'));
+      expect(reached).not.toBeNull(); // how fast is a speed, not asserted (issue 18)
+      await runCli(['degrade', 'claim', 'off', '--mysql', db.url, '--redis', testRedisUrl, '--actor', 'dba']);
+      expect(await untilAll(200, claimProbe('probe-2'))).not.toBeNull();
+
+      const audit = await runCli(['degrade', 'audit', '--target', b.url, '--secret', SECRET, '--json']);
+      const { entries } = JSON.parse(audit.stdout) as { entries: Array<Record<string, unknown>> };
+      expect(entries.slice(0, 4).map((e) => [e.name, e.oldValue, e.newValue, e.actor, e.via])).toEqual([
+        ['claim', 1, 0, 'dba', 'direct'],
+        ['claim', 0, 1, 'dba', 'direct'],
+        ['c2c-send', 1, 0, 'oncall', 'admin-api'],
+        ['c2c-send', 0, 1, 'oncall', 'admin-api'],
+      ]);
+      expect(entries[3]).toMatchObject({ reason: 'finance slow' });
+    },
+    TEST_MS,
+  );
+
+  it(
+    'answers 401 without the admin key and 403 to a user token, on both',
+    async () => {
+      for (const base of [a.url, b.url]) {
+        expect((await call(base, 'GET', '/admin/switches')).status).toBe(401);
+        expect((await call(base, 'GET', '/admin/switches', 'alice')).status).toBe(403);
+        const ok = await fetch(`${base}/admin/switches`, {
+          headers: { 'x-admin-key': deriveAdminKey(SECRET) },
+        });
+        expect(ok.status).toBe(200);
+      }
+      const refused = await runCli([
+        'degrade',
+        'status',
+        '--target',
+        a.url,
+        '--admin-key',
+        'wrong-key-0123456789abcdef',
+      ]);
+      expect([refused.status, refused.stderr]).toEqual([3, expect.stringMatching(/refused the admin key/)]);
+    },
+    TEST_MS,
+  );
+
+  /** How many endpoint-limit decisions this instance made alone because Redis did not answer in time. */
+  async function bypassed(base: string): Promise<number> {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const m = /^redpkt_limiter_bypassed\{limiter="endpoint"\} (\d+)/m.exec(text);
+    return Number(m?.[1] ?? 0);
+  }
+
+  it(
+    'holds a limit of N/s over both instances: never more passes than the limit allows',
+    async () => {
+      const perSecond = 10;
+      const packetId = await activePacket(a.url, 'cluster-3', 1);
+      const set = await runCli([
+        'limit',
+        'set',
+        'query-details',
+        String(perSecond),
+        '--target',
+        a.url,
+        '--secret',
+        SECRET,
+      ]);
+      expect(set.status).toBe(0);
+      const auth = { authorization: `Bearer ${await token('reader')}` };
+      const read = async (base: string) => {
         const res = await fetch(`${base}/v1/packets/${packetId}`, { headers: auth });
         await res.arrayBuffer();
-        const at = Date.now() - started;
-        if (at >= warmUpMs && at < warmUpMs + windowMs) {
-          if (res.status === 200) passed[name]++;
-          else if (res.status === 429) refused++;
+        return res.status;
+      };
+      // A burst sized by the limit: six seconds' budget at once on each instance is refused in part
+      // however slowly this machine sends it (issue 18), once the new limit reached the instance.
+      expect(
+        await untilAll(429, async (base) => {
+          const statuses = await Promise.all(Array.from({ length: perSecond * 6 }, () => read(base)));
+          return statuses.includes(429) ? 429 : 200;
+        }),
+      ).not.toBeNull();
+
+      // Steady overload from both sides (more readers than the limit admits a second, each reading
+      // back to back); count the passes that were both asked and answered inside the window, so
+      // each was decided inside it, whatever the latency.
+      const warmUpMs = 1200;
+      const windowMs = 3000;
+      const bypassedBefore = await Promise.all([a.url, b.url].map(bypassed));
+      const started = Date.now();
+      const passed = { a: 0, b: 0 };
+      let refused = 0;
+      const worker = async (name: 'a' | 'b', base: string) => {
+        while (Date.now() - started < warmUpMs + windowMs) {
+          const asked = Date.now() - started;
+          const status = await read(base);
+          const answered = Date.now() - started;
+          if (asked >= warmUpMs && answered < warmUpMs + windowMs) {
+            if (status === 200) passed[name]++;
+            else if (status === 429) refused++;
+          }
         }
-        await sleep(15);
-      }
-    };
-    await Promise.all([
-      ...Array.from({ length: 5 }, () => worker('a', a.url)),
-      ...Array.from({ length: 5 }, () => worker('b', b.url)),
-    ]);
-    // An upper bound (a busy machine sends slower, never faster): what passed in the window fits
-    // the limit, with one second's budget of slack for the window's edges. How close to the limit
-    // the passes come is a speed, measured in benchmarks, not here (issue 18).
-    expect(passed.a + passed.b).toBeLessThanOrEqual((perSecond * windowMs) / 1000 + perSecond);
-    expect(refused).toBeGreaterThan(0); // the limit was what held it
-    expect(passed.a + passed.b).toBeGreaterThan(0);
-    await runCli(['limit', 'clear', 'query-details', '--target', a.url, '--secret', SECRET]);
-  }, 90_000);
+      };
+      await Promise.all([
+        ...Array.from({ length: perSecond }, () => worker('a', a.url)),
+        ...Array.from({ length: perSecond }, () => worker('b', b.url)),
+      ]);
+      // The sliding window admits at most the limit in any one second, so a window of three seconds
+      // spans four of them at most. While Redis did not answer in time (commandTimeout), an instance
+      // decides alone with its own twin of the limit (issue 19): each such instance adds one limit.
+      const bypassedAfter = await Promise.all([a.url, b.url].map(bypassed));
+      const alone = bypassedAfter.filter((n, i) => n > bypassedBefore[i]!).length;
+      const bound = ((perSecond * windowMs) / 1000 + perSecond) * (1 + alone);
+      // An upper bound: how close to the limit the passes come is a speed, measured in benchmarks,
+      // not here (issue 18).
+      expect(passed.a + passed.b).toBeLessThanOrEqual(bound);
+      expect(refused).toBeGreaterThan(0); // the limit was what held it
+      await runCli(['limit', 'clear', 'query-details', '--target', a.url, '--secret', SECRET]);
+    },
+    TEST_MS,
+  );
 });

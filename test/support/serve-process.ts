@@ -18,7 +18,7 @@ export async function startServe(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   /** How long it may take to print its URL (a supervisor starts several cores first). */
-  startTimeoutMs = 20_000,
+  startTimeoutMs = 60_000,
 ): Promise<ServeProcess> {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -32,6 +32,8 @@ export interface FinanceAppDeps {
   random: Random;
   /** Verifies payers' bearer tokens at the cashier. */
   jwtSecret: string;
+  /** Issue 18: the longest bearer-token lifetime accepted (serve's `--max-token-lifetime`). */
+  maxTokenLifetimeSec?: number | undefined;
   /** Verifies service calls' signatures. */
   signSecret: string;
   publicUrl?: string;
@@ -43,7 +45,8 @@ export interface FinanceAppDeps {
 
 export function createFinanceApp(deps: FinanceAppDeps): Hono {
   const now = deps.now ?? Date.now;
-  const replay = createReplayGuard(DEFAULT_TOLERANCE_MS); // issue 18: one for every signed route
+  // issue 18: one for every signed route, kept in finance's database (shared by every process on it)
+  const replay = createReplayGuard(deps.store, DEFAULT_TOLERANCE_MS);
   const app = new Hono();
   app.onError(createErrorHandler(deps.log ?? ((msg, err) => console.error(msg, err))));
   app.notFound((c) => errorResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
@@ -61,16 +64,14 @@ export function createFinanceApp(deps: FinanceAppDeps): Hono {
       publicUrl: deps.publicUrl,
     }),
   );
-  app.route('/', cashierRoutes({ service: deps.service, jwtSecret: deps.jwtSecret }));
+  const tokens = { jwtSecret: deps.jwtSecret, maxTokenLifetimeSec: deps.maxTokenLifetimeSec };
+  app.route('/', cashierRoutes({ service: deps.service, ...tokens, now }));
   // issue 8: the reward issuer's grant export for reconciliation (read-only, signed)
   app.route('/', grantExportRoutes({ store: deps.store, signSecret: deps.signSecret, now }));
   app.route('/', adminRoutes({ ...deps, now, replay }));
   app.route('/', accountRoutes({ store: deps.store, signSecret: deps.signSecret, now, replay })); // issue 5
   if (deps.rain) {
-    app.route(
-      '/',
-      rainRoutes({ rain: deps.rain, jwtSecret: deps.jwtSecret, signSecret: deps.signSecret, now, replay }),
-    );
+    app.route('/', rainRoutes({ rain: deps.rain, ...tokens, signSecret: deps.signSecret, now, replay }));
   }
   return app;
 }

@@ -28,7 +28,7 @@ export function requireSignature(secret: string, now: () => number, replay?: Rep
       { now: at },
     );
     if (!ok) throw new RedpktError('INVALID_SIGNATURE', 'missing, stale or wrong request signature');
-    if (replay && !READS.has(c.req.method) && sig && !replay.firstUse(sig, Number(ts), at))
+    if (replay && !READS.has(c.req.method) && sig && !(await replay.firstUse(sig, Number(ts), at)))
       throw new RedpktError('INVALID_SIGNATURE', 'this signed request was already accepted (a replay)');
     c.set(CHECKED, true);
     await next();

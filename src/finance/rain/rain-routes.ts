@@ -4,7 +4,7 @@
  * through the signed admin API (never faulted by the knobs).
  */
 import { Hono } from 'hono';
-import { bearerFrom, verifyToken } from '../../auth/tokens.js';
+import { bearerFrom, tokenPolicy, verifyToken } from '../../auth/tokens.js';
 import { RedpktError } from '../../domain/errors.js';
 import { jsonBody, parseWith } from '../../server/validate.js';
 import type { ReplayGuard } from '../replay-guard.js';
@@ -23,6 +23,8 @@ import {
 export interface RainRoutesDeps {
   rain: RainService;
   jwtSecret: string;
+  /** Issue 18: serve's `--max-token-lifetime`, as on every route that reads a bearer token. */
+  maxTokenLifetimeSec?: number | undefined;
   signSecret: string;
   /** Issue 18: signed writes accepted once. */
   replay?: ReplayGuard | undefined;
@@ -32,9 +34,11 @@ export interface RainRoutesDeps {
 export function rainRoutes(deps: RainRoutesDeps): Hono {
   const app = new Hono();
   const signed = requireSignature(deps.signSecret, deps.now, deps.replay);
+  const policy = tokenPolicy(deps.maxTokenLifetimeSec);
 
   app.post('/finance/rain/:campaign/draw', async (c) => {
-    const uid = await verifyToken(deps.jwtSecret, bearerFrom(c.req.header('authorization')), deps.now());
+    const token = bearerFrom(c.req.header('authorization'));
+    const uid = await verifyToken(deps.jwtSecret, token, deps.now(), policy);
     const campaign = parseWith(CampaignParam, c.req.param('campaign'));
     return c.json(toDrawView(await deps.rain.draw(campaign, uid)));
   });

@@ -2,6 +2,7 @@
  * What the shared money logic (operations.ts) needs from a database, implemented once per
  * dialect (sqlite/, mysql/). Kept internal to the store: the port is FinanceStore.
  */
+import type { SignedRequests } from './signed-requests.js';
 import type { Fen } from '../../domain/money.js';
 import type { BatchReads, BatchTxOps } from './batch-dialect.js';
 import type { InstallReads, InstallTxOps } from './install-dialect.js';
@@ -27,7 +28,7 @@ export interface TxOps extends RainTxOps, InstallTxOps, BatchTxOps {
   sumRefunds(payOrderNo: string): Promise<Fen>;
 }
 
-export interface Dialect extends RainReads, InstallReads, RainExportReads, BatchReads {
+export interface Dialect extends RainReads, InstallReads, RainExportReads, BatchReads, SignedRequests {
   readonly kind: 'sqlite' | 'mysql';
   /** Runs fn in one write transaction: serialized (SQLite) or retried on lock races (MySQL). */
   write<T>(fn: (tx: TxOps) => Promise<T>): Promise<T>;

@@ -26,6 +26,8 @@ export function createOperations(d: Dialect): FinanceStore {
     getAccount: (id) => d.getAccount(id),
     listLedger: (query) => d.listLedger(query),
     checkBooks: () => d.checkBooks(),
+    acceptSignature: (signature, expiresAt) => d.acceptSignature(signature, expiresAt), // issue 18
+    forgetSignatures: (now) => d.forgetSignatures(now),
 
     async openAccount(id, initialBalance, opts) {
       const existing = await d.getAccount(id);

@@ -7,6 +7,7 @@ import type { Fen } from '../../domain/money.js';
 import type { ProviderOrder, ProviderOrderKind } from '../../domain/ports.js';
 import type { RainExportReads } from '../rain/grant-export.js';
 import type { RainLedgerKind, RainStore } from '../rain/types.js';
+import type { SignedRequests } from './signed-requests.js';
 import type { InstallStore } from './install-types.js';
 
 export type FinanceStoreConfig = { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
@@ -114,7 +115,7 @@ export interface WriteOptions {
   newTxnId: () => string;
 }
 
-export interface FinanceStore extends RainStore, InstallStore, RainExportReads {
+export interface FinanceStore extends RainStore, InstallStore, RainExportReads, SignedRequests {
   readonly kind: FinanceStoreConfig['kind'];
   /** Creates missing tables (recorded in schema_migrations) and the issuer account; safe to run again. */
   migrate(): Promise<void>;

@@ -45,7 +45,7 @@ export async function startCallbackReceiver(): Promise<CallbackReceiver> {
   return {
     url: (tag) => `http://127.0.0.1:${port}/callbacks/${tag}`,
     received: (tag) => byTag.get(tag) ?? [],
-    async waitFor(tag, n, timeoutMs = 5_000) {
+    async waitFor(tag, n, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       while ((byTag.get(tag)?.length ?? 0) < n) {
         if (Date.now() > deadline)

@@ -73,7 +73,7 @@ export const orderNo = (label: string): string => `${label}-${process.pid}-${Dat
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined | false>,
-  timeoutMs = 15_000,
+  timeoutMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -17,6 +17,7 @@ import { mysqlBatchReads, mysqlBatchTxOps } from './batch-ops.js';
 import { mysqlInstallReads, mysqlInstallTxOps } from './install-ops.js';
 import { mysqlRainReads, mysqlRainTxOps } from './rain-ops.js';
 import { mysqlRainExportReads } from './rain-export-ops.js';
+import { mysqlSignedRequests } from './signed-requests.js';
 import { accounts, ledgerEntries, orders } from './schema.js';
 
 type Db = MySqlDatabase<MySql2QueryResultHKT, MySql2PreparedQueryHKT>;
@@ -106,6 +107,7 @@ export function openMysql(url: string): Dialect {
     ...mysqlRainExportReads(db), // issue 8
     ...mysqlInstallReads(db), // issue 5
     ...mysqlBatchReads(db), // batch transfers
+    ...mysqlSignedRequests(pool), // issue 18
     kind: 'mysql',
 
     write: (fn) =>

@@ -6,6 +6,7 @@
 import type { Migration } from '../dialect.js';
 import { MYSQL_INSTALL_MIGRATION } from './install-migrations.js';
 import { MYSQL_RAIN_EXPORT_MIGRATION, MYSQL_RAIN_MIGRATION } from './rain-migrations.js';
+import { MYSQL_SIGNED_REQUESTS_MIGRATION } from './signed-requests.js';
 
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
 
@@ -69,4 +70,5 @@ export const MYSQL_MIGRATIONS: readonly Migration[] = [
   MYSQL_RAIN_MIGRATION,
   MYSQL_RAIN_EXPORT_MIGRATION,
   MYSQL_INSTALL_MIGRATION, // issue 5
+  MYSQL_SIGNED_REQUESTS_MIGRATION, // issue 18
 ];

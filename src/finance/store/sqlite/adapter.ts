@@ -19,6 +19,7 @@ import { sqliteBatchReads, sqliteBatchTxOps } from './batch-ops.js';
 import { sqliteInstallReads, sqliteInstallTxOps } from './install-ops.js';
 import { sqliteRainReads, sqliteRainTxOps } from './rain-ops.js';
 import { sqliteRainExportReads } from './rain-export-ops.js';
+import { sqliteSignedRequests } from './signed-requests.js';
 import { accounts, ledgerEntries, orders } from './schema.js';
 
 type Db = BaseSQLiteDatabase<'async', ResultSet>;
@@ -119,6 +120,7 @@ export function openSqlite(file: string): Dialect {
     ...sqliteRainExportReads(db), // issue 8
     ...sqliteInstallReads(db), // issue 5
     ...sqliteBatchReads(db), // batch transfers
+    ...sqliteSignedRequests(), // issue 18
     kind: 'sqlite',
     write,
 
