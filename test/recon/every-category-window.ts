@@ -18,19 +18,11 @@
  *            B2C claims are credits, not provider orders, so only the packet's sums show it).
  */
 import { join } from 'node:path';
-import { issueToken } from '../../src/auth/tokens.js';
 import { reconExportCommand } from '../../src/commands/recon-export.js';
 import { newOrderNo, SHADOW_MARK } from '../../src/domain/ids.js';
-import { createRainAdminClient, drawRain } from '../../src/finance/rain/rain-client.js';
-import { financeSignSecret } from '../../src/runtime/secret.js';
 import { booksOf, isSettled } from '../worker/support/settled.js';
-import {
-  orderNo,
-  SECRET,
-  startHarness,
-  waitFor,
-  type Harness,
-} from '../worker/support/settlement-harness.js';
+import { orderNo, startHarness, waitFor, type Harness } from '../worker/support/settlement-harness.js';
+import { drawGrant, openRainCampaign, sendB2c, shanghaiDate, type Grant } from './rain-flows.js';
 
 /** The export's cut-off: short, so a grant drawn a few seconds earlier is already outstanding. */
 export const CUTOFF = '5s';
@@ -46,35 +38,14 @@ export interface EveryCategoryWindow {
   campaign: string;
 }
 
-interface Grant {
-  tokenId: string;
-  outGrantNo: string;
-  amount: number;
-  issuedAt: number;
-  token: string;
-}
-
-const shanghaiDate = (ms: number): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(ms));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Generous: the flows run on two cores shared with other work. */
 const WAIT_MS = 60_000;
 
 async function b2cFlows(h: Harness, campaign: string) {
-  const draw = async (uid: string): Promise<Grant> => {
-    const answer = await drawRain(h.url, campaign, await issueToken(SECRET, uid));
-    if (!answer.won) throw new Error('a probability-1 campaign must grant');
-    return answer.grant;
-  };
-  const send = async (uid: string, g: Grant, body: Record<string, unknown>) => {
-    const r = await h.call('POST', '/v1/b2c/packets', uid, {
-      outOrderNo: orderNo('b2c'),
-      subsidyToken: g.token,
-      ...body,
-    });
-    if (r.status !== 201) throw new Error(`send failed: ${JSON.stringify(r.body)}`);
-    return (r.body as { packetId: string }).packetId;
-  };
+  const draw = (uid: string) => drawGrant(h, campaign, uid);
+  const send = async (uid: string, g: Grant, body: Record<string, unknown>) =>
+    (await sendB2c(h, uid, g, body)).packetId;
   const grants: Grant[] = [];
   for (const uid of ['s1', 's2', 'k1', 'k2', 'k3']) grants.push(await draw(uid));
   for (const g of grants)
@@ -146,19 +117,7 @@ export async function buildEveryCategoryExport(work: string): Promise<EveryCateg
   // (the harness's 1.5 s is short for that): the unpaid ones close a little later instead
   const h = await startHarness('sqlite', { timings: { paymentTimeoutMs: 10_000 } });
   try {
-    const admin = createRainAdminClient({ baseUrl: h.url, secret: financeSignSecret(SECRET) });
-    const campaign = orderNo('camp');
-    try {
-      await admin.setCampaign(campaign, {
-        budget: 1_000_000,
-        probability: 1,
-        minAmount: 100,
-        maxAmount: 900,
-        tokenTtlSec: 3_600,
-      });
-    } finally {
-      await admin.close();
-    }
+    const campaign = await openRainCampaign(h);
     const c2c = await c2cFlows(h);
     const t0 = (await h.service.store.getPacket(c2c.refunded.id))!.createdAt;
     const date = shanghaiDate(t0);

@@ -5,12 +5,9 @@
  * finance database and over its HTTP export alike; then each fault injected alone, found, undone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueToken } from '../../src/auth/tokens.js';
 import { reconCommand } from '../../src/commands/recon.js';
 import { newOrderNo } from '../../src/domain/ids.js';
-import { createRainAdminClient, drawRain } from '../../src/finance/rain/rain-client.js';
 import type { ReconReport } from '../../src/recon/run-recon.js';
-import { financeSignSecret } from '../../src/runtime/secret.js';
 import {
   orderNo,
   SECRET,
@@ -19,17 +16,7 @@ import {
   type Backend,
   type Harness,
 } from '../worker/support/settlement-harness.js';
-
-const shanghaiDate = (ms: number): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(ms));
-
-interface Grant {
-  tokenId: string;
-  outGrantNo: string;
-  amount: number;
-  issuedAt: number;
-  token: string;
-}
+import { drawGrant, openRainCampaign, sendB2c, shanghaiDate, type Grant } from './rain-flows.js';
 
 export function reconB2cSuite(backend: Backend): void {
   describe(`redpkt recon over real B2C flows (${backend})`, () => {
@@ -58,38 +45,14 @@ export function reconB2cSuite(backend: Backend): void {
       );
       return { code, report: JSON.parse(out) as ReconReport };
     }
-    const draw = async (uid: string): Promise<Grant> => {
-      const answer = await drawRain(h.url, campaign, await issueToken(SECRET, uid));
-      if (!answer.won) throw new Error('a probability-1 campaign must grant');
-      return answer.grant;
-    };
+    const draw = (uid: string) => drawGrant(h, campaign, uid);
     const booked = (g: Grant) => async () => (await h.service.store.getSubsidy(g.tokenId)) !== null;
-    const send = async (uid: string, g: Grant, body: Record<string, unknown>) => {
-      const r = await h.call('POST', '/v1/b2c/packets', uid, {
-        outOrderNo: orderNo('b2c'),
-        subsidyToken: g.token,
-        ...body,
-      });
-      if (r.status !== 201) throw new Error(`send failed: ${JSON.stringify(r.body)}`);
-      return r.body as { packetId: string };
-    };
+    const send = (uid: string, g: Grant, body: Record<string, unknown>) => sendB2c(h, uid, g, body);
     const statusOf = async (id: string) => (await h.service.store.getPacket(id))?.status;
 
     beforeAll(async () => {
       h = await startHarness(backend);
-      const admin = createRainAdminClient({ baseUrl: h.url, secret: financeSignSecret(SECRET) });
-      campaign = orderNo('camp');
-      try {
-        await admin.setCampaign(campaign, {
-          budget: 1_000_000,
-          probability: 1,
-          minAmount: 100,
-          maxAmount: 900,
-          tokenTtlSec: 3_600,
-        });
-      } finally {
-        await admin.close();
-      }
+      campaign = await openRainCampaign(h);
       for (const uid of ['s1', 's2', 'keeper']) grants.push(await draw(uid));
       for (const g of grants) await waitFor('the grant booked', booked(g));
       date = shanghaiDate(grants[0]!.issuedAt);

@@ -17,9 +17,8 @@ import type { Manifest } from '../../src/recon/export/manifest.js';
 import type { ReconReport } from '../../src/recon/run-recon.js';
 import { booksOf, isSettled } from '../worker/support/settled.js';
 import { startHarness, waitFor, type Harness } from '../worker/support/settlement-harness.js';
+import { shanghaiDate } from './rain-flows.js';
 
-const shanghaiDate = (ms: number): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(ms));
 const NOW = Date.UTC(2030, 0, 1);
 
 describe('redpkt recon export and recon --from (sqlite)', () => {

@@ -15,9 +15,7 @@ import {
   type Backend,
   type Harness,
 } from '../worker/support/settlement-harness.js';
-
-const shanghaiDate = (ms: number): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(ms));
+import { shanghaiDate } from './rain-flows.js';
 
 export function reconFlowsSuite(backend: Backend): void {
   describe(`redpkt recon over real C2C flows (${backend})`, () => {

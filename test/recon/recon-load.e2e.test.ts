@@ -13,10 +13,9 @@ import { reconCommand } from '../../src/commands/recon.js';
 import type { ReconReport } from '../../src/recon/run-recon.js';
 import { startService, type RunningService } from '../../src/runtime/start-service.js';
 import { runLoadCommand } from '../scenarios/support/run-command.js';
+import { shanghaiDate } from './rain-flows.js';
 
 const SECRET = 'recon-load-e2e-secret-0123456789abcdef';
-const shanghaiDate = (ms: number): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(ms));
 
 describe('a clean redpkt load run reconciles (embedded)', () => {
   let dir: string;

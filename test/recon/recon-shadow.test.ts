@@ -24,12 +24,10 @@ import {
 } from '../../src/runtime/storage-config.js';
 import { createStore } from '../../src/storage/create-store.js';
 import { c2cInput } from '../contract/contract-fixtures.js';
+import { shanghaiDate } from './rain-flows.js';
 
 const SECRET = 'recon-shadow-test-secret-0123456789';
 const NOTIFY = 'http://127.0.0.1:9/nowhere';
-
-const shanghaiDate = (ms: number): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(ms));
 
 describe('redpkt recon keeps the shadow lane apart (sqlite)', () => {
   let dir: string;
