@@ -14,7 +14,7 @@
  * and checked the same way: the statements' affected rows must add up to one per packet (every
  * change moves `remaining_count`, so a matched row is always a changed row). A miss fails the
  * whole group, which rolls back. The id list is a range read on the primary key (checked by EXPLAIN
- * in test/contract/claim-in-lists.mysql.test.ts). A group of one packet (the hot packet) keeps the
+ * in test/contract/packet-updates.mysql.test.ts). A group of one packet (the hot packet) keeps the
  * plain single-row statement.
  */
 import type { PacketWrite } from '../shared/store-dialect.js';

@@ -67,16 +67,21 @@ export async function countRowStates(reads: SqlRunner): Promise<StateCounts> {
   return counts;
 }
 
+/** The lists of counts by labels (every field of a row but `count` is a label). */
+const COUNT_LISTS = ['packets', 'payments', 'claims', 'refunds', 'tasks', 'alerts', 'shadowMarked'] as const;
+
 /** The same labels' counts added up; undefined when any database left the list out. */
-function sumRows<T extends { count: number }>(
-  lists: ReadonlyArray<readonly T[] | undefined>,
-  labels: (row: T) => string[],
-): T[] | undefined {
+function sumRows(
+  lists: ReadonlyArray<ReadonlyArray<{ count: number }> | undefined>,
+): { count: number }[] | undefined {
   if (lists.some((l) => l === undefined)) return undefined;
-  const sums = new Map<string, T>();
+  const sums = new Map<string, { count: number }>();
   for (const list of lists)
     for (const row of list ?? []) {
-      const id = labels(row).join('\u0000');
+      const id = Object.entries(row)
+        .filter(([k]) => k !== 'count')
+        .map(([, v]) => String(v))
+        .join('\u0000');
       const seen = sums.get(id);
       if (seen) seen.count += row.count;
       else sums.set(id, { ...row });
@@ -89,62 +94,14 @@ function sumRows<T extends { count: number }>(
  * the earliest of all. A field some database left out is left out of the sum.
  */
 export function sumStateCounts(parts: readonly StateCounts[]): StateCounts {
-  const out: StateCounts = {};
-  const put = <K extends keyof StateCounts>(key: K, value: StateCounts[K] | undefined) => {
-    if (value !== undefined) out[key] = value;
-  };
-  put(
-    'packets',
-    sumRows(
-      parts.map((p) => p.packets),
-      (r) => [r.type, r.status],
-    ),
-  );
-  put(
-    'payments',
-    sumRows(
-      parts.map((p) => p.payments),
-      (r) => [r.status],
-    ),
-  );
-  put(
-    'claims',
-    sumRows(
-      parts.map((p) => p.claims),
-      (r) => [r.status],
-    ),
-  );
-  put(
-    'refunds',
-    sumRows(
-      parts.map((p) => p.refunds),
-      (r) => [r.status],
-    ),
-  );
-  put(
-    'tasks',
-    sumRows(
-      parts.map((p) => p.tasks),
-      (r) => [r.kind, r.status],
-    ),
-  );
-  put(
-    'alerts',
-    sumRows(
-      parts.map((p) => p.alerts),
-      (r) => [r.kind],
-    ),
-  );
-  put(
-    'shadowMarked',
-    sumRows(
-      parts.map((p) => p.shadowMarked),
-      (r) => [r.table],
-    ),
-  );
+  const out: Record<string, unknown> = {};
+  for (const key of COUNT_LISTS) {
+    const sum = sumRows(parts.map((p) => p[key]));
+    if (sum !== undefined) out[key] = sum;
+  }
   if (parts.length > 0 && parts.every((p) => p.oldestPendingDueAt !== undefined)) {
     const due = parts.map((p) => p.oldestPendingDueAt).filter((d): d is number => typeof d === 'number');
     out.oldestPendingDueAt = due.length > 0 ? Math.min(...due) : null;
   }
-  return out;
+  return out as StateCounts;
 }
