@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { chunks } from '../domain/chunks.js';
-import { systemClock, type Clock } from '../domain/clock.js';
+import { pauseOn, systemClock, type Clock } from '../domain/clock.js';
 import type { PacketStore, Task, TaskKind } from '../domain/ports.js';
 import { outcomeOf, type TaskOutcome } from '../services/settlement/task-outcome.js';
 import { backoffMs } from './backoff.js';
@@ -193,17 +193,7 @@ export function createWorker(opts: WorkerOptions): Worker {
     };
   }
 
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (stopping.signal.aborted) return resolve();
-      const timer = clock.setTimeout(done, ms);
-      function done() {
-        clock.clearTimeout(timer);
-        stopping.signal.removeEventListener('abort', done);
-        resolve();
-      }
-      stopping.signal.addEventListener('abort', done);
-    });
+  const pause = (ms: number) => pauseOn(clock, ms, stopping.signal);
 
   async function poll(): Promise<void> {
     while (!stopping.signal.aborted) {

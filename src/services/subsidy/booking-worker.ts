@@ -9,7 +9,7 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { openSubsidyToken } from '../../auth/subsidy-token.js';
-import { systemClock, type Clock } from '../../domain/clock.js';
+import { pauseOn, systemClock, type Clock } from '../../domain/clock.js';
 import type { GrantQueue, PacketStore, QueueMessage } from '../../domain/ports.js';
 import type { SealedGrant } from '../../domain/subsidy.js';
 import { createTokenBucket } from './token-bucket.js';
@@ -104,16 +104,7 @@ export function startBookingWorker(opts: BookingWorkerOptions): BookingWorker {
   const booker = createBooker(opts);
   const { stats } = booker;
   const stopping = new AbortController();
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = clock.setTimeout(done, ms);
-      function done() {
-        stopping.signal.removeEventListener('abort', done);
-        clock.clearTimeout(timer);
-        resolve();
-      }
-      stopping.signal.addEventListener('abort', done, { once: true });
-    });
+  const pause = (ms: number) => pauseOn(clock, ms, stopping.signal);
   async function loop(): Promise<void> {
     while (!stopping.signal.aborted) {
       // With a synchronous driver under the promises (libsql), a busy loop would never leave the
