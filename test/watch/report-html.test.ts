@@ -1,8 +1,12 @@
 /** The report's charts data (JSON) and its HTML, without a browser (report-browser.test.ts has one). */
 import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../src/scenarios/aggregate.js';
-import { buildRunCharts, intendedArrivals } from '../../src/scenarios/dashboard/run-charts.js';
-import type { Sample } from '../../src/scenarios/dashboard/run-sampler.js';
+import {
+  buildRunCharts,
+  intendedArrivals,
+  type StepPointCache,
+} from '../../src/scenarios/dashboard/run-charts.js';
+import { evenlySpaced, type Sample } from '../../src/scenarios/dashboard/run-sampler.js';
 import { tickStep } from '../../src/scenarios/dashboard/svg-chart.js';
 import { createMetrics } from '../../src/scenarios/metrics.js';
 import { renderHtml } from '../../src/scenarios/render-html.js';
@@ -109,6 +113,84 @@ describe('the report charts (JSON)', () => {
       }
     }
     expect(intendedArrivals({ model: { kind: 'closed', concurrency: 2 }, rampMs: 0 }, 1000)).toBeNull();
+  });
+});
+
+describe("the live page's point cap", () => {
+  /** `n` cumulative samples 250 ms apart: 10 requests sent, 9 answered, 1 RATE_LIMITED a tick. */
+  const cumulative = (n: number): Sample[] =>
+    Array.from({ length: n }, (_, i) => ({
+      t: i * 250,
+      sent: i * 10,
+      received: i * 9,
+      started: i,
+      finished: i,
+      steps: { claim: { count: i * 9, ok: i * 8, errors: i > 0 ? { RATE_LIMITED: i } : {} } },
+      lagP99Ms: i % 7,
+      cpuPct: 10,
+    }));
+
+  it('keeps at most the cap, the first and the last sample, in order', () => {
+    const all = cumulative(2400);
+    const few = evenlySpaced(all, 400);
+    expect(few).toHaveLength(400);
+    expect(few[0]).toBe(all[0]);
+    expect(few.at(-1)).toBe(all.at(-1));
+    for (let i = 1; i < few.length; i++) expect(few[i]!.t).toBeGreaterThan(few[i - 1]!.t);
+    expect(evenlySpaced(all.slice(0, 300), 400)).toHaveLength(300); // under the cap: all of them
+  });
+
+  it('loses resolution, never totals: the thinned charts count every request and error', () => {
+    const all = cumulative(2400);
+    const metrics = createMetrics({ steps: ['claim', 'flow'], startMs: 0, bucketMs: 250 });
+    const plan = { model: { kind: 'closed' as const, concurrency: 10 }, rampMs: 0 };
+    const charts = (samples: readonly Sample[]) =>
+      buildRunCharts({ samples, metrics, plan, durationMs: 600_000, distributions: false });
+    const total = (c: ReturnType<typeof charts>, key: 'requestsPerSec' | 'errorsPerSec') => {
+      let sum = 0;
+      for (let i = 0; i < c.traffic.length; i++) {
+        const from = i === 0 ? 0 : c.traffic[i - 1]!.t;
+        sum += (c.traffic[i]![key] * (c.traffic[i]!.t - from)) / 1000;
+      }
+      return Math.round(sum);
+    };
+    const full = charts(all);
+    const thin = charts(evenlySpaced(all, 400));
+    const ticks = all.length - 1; // each tick: 10 sent, 1 RATE_LIMITED
+    expect(thin.traffic).toHaveLength(399);
+    expect(full.traffic).toHaveLength(ticks);
+    expect(total(thin, 'requestsPerSec')).toBe(ticks * 10);
+    expect(total(full, 'requestsPerSec')).toBe(ticks * 10);
+    expect(total(thin, 'errorsPerSec')).toBe(ticks);
+    expect(thin.errorsByCode).toEqual([expect.objectContaining({ code: 'RATE_LIMITED', total: ticks })]);
+  });
+
+  it("reuses a step bucket's point only while no request landed in it", () => {
+    let now = 0;
+    const metrics = createMetrics({ steps: ['claim', 'flow'], startMs: 0, bucketMs: 250, now: () => now });
+    const plan = { model: { kind: 'closed' as const, concurrency: 1 }, rampMs: 0 };
+    const pointCache: StepPointCache = new WeakMap();
+    const points = () =>
+      buildRunCharts({
+        samples: [],
+        metrics,
+        plan,
+        durationMs: now,
+        distributions: false,
+        pointCache,
+      }).steps.find((s) => s.name === 'claim')!.points;
+    metrics.record('claim', 5, undefined, 10);
+    now = 300;
+    metrics.record('claim', 7, undefined, 260);
+    const first = points();
+    const again = points();
+    expect(again[0]).toBe(first[0]); // nothing new: the same object
+    expect(again[1]).toBe(first[1]);
+    metrics.record('claim', 90, undefined, 270); // lands in the second bucket
+    const third = points();
+    expect(third[0]).toBe(first[0]);
+    expect(third[1]).not.toBe(first[1]);
+    expect(third[1]!.max).toBeGreaterThan(first[1]!.max);
   });
 });
 
