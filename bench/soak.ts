@@ -1,6 +1,7 @@
 /**
  * `npm run bench:soak` (issue 21 part 6): --packets distinct C2C packets (default 1,000,000) through
- * ONE core on MySQL, each created (straight through the store, as the claim bench does) and claimed
+ * ONE core on MySQL, each written active and paid straight into its database (./bulk-packets.ts,
+ * 1,000 a transaction: the call-by-call path takes hours for 1M) and claimed
  * out over HTTP (--shares claimers each, --clients at a time, 429s retried), and every --every
  * packets (default 100,000) the core's V8 heap used after a full GC and its RSS. Per-packet state
  * in the core (limiter windows, claim queues, remaining counts, token and route caches) must be
@@ -17,8 +18,7 @@ import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 import { readEnv } from '../src/config/env.js';
 import { NODE_FLAGS } from '../src/runtime/node-flags.js';
-import { createStore } from '../src/storage/create-store.js';
-import { makePackets } from './bench-packets.js';
+import { bulkPackets } from './bulk-packets.js';
 import { runHttp, type BenchServer } from './claim-http.js';
 import type { ClaimJob } from './claim-load.js';
 
@@ -60,8 +60,10 @@ const sample = () =>
 
 const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
 const samples: { packets: number; heapUsedMb: number; rssMb: number; claimsPerSec: number }[] = [];
-const store = await createStore({ kind: 'mysql', urls: [url] });
+const bulk = bulkPackets(url);
 const started = Date.now();
+const errors: Record<string, number> = {};
+let claimsInDb = 0;
 try {
   const s0 = await sample();
   samples.push({ packets: 0, heapUsedMb: mb(s0.heapUsed), rssMb: mb(s0.rss), claimsPerSec: 0 });
@@ -71,12 +73,13 @@ try {
     // in chunks of 10,000 packets: the job list and tokens of a chunk only
     for (let c = 0; c < n; c += 10_000) {
       const k = Math.min(10_000, n - c);
-      const ids = await makePackets(store, k, shares, `soak-${done + c}`);
+      const ids = await bulk.make(k, shares, `soak-${done + c}`);
       const jobs: ClaimJob[] = ids.flatMap((packetId, p) =>
         Array.from({ length: shares }, (_, s) => ({ packetId, uid: `u${(done + c + p) % 50_000}-${s}` })),
       );
       const r = await runHttp(server, jobs, clients);
       if (Object.keys(r.errors).length > 0) process.stderr.write(`  errors: ${JSON.stringify(r.errors)}\n`);
+      for (const [code, n] of Object.entries(r.errors)) errors[code] = (errors[code] ?? 0) + n;
       claimsPerSec = r.claimsPerSec;
     }
     done += n;
@@ -87,10 +90,13 @@ try {
     );
   }
 } finally {
-  await store.close();
+  await bulk.close();
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   const admin = await mysql.createConnection({ uri: values.mysql });
+  // every claimer's share is in the database: the run claimed the packets out, not only answered
+  const [rows] = await admin.query(`SELECT COUNT(*) AS n FROM \`${name}\`.claims`).catch(() => [[{ n: 0 }]]);
+  claimsInDb = Number((rows as { n: number }[])[0]!.n);
   for (const suffix of ['', '_finance', '_shadow', '_finance_shadow'])
     await admin.query(`DROP DATABASE IF EXISTS \`${name}${suffix}\``);
   await admin.end();
@@ -101,6 +107,7 @@ const report = {
   startedAt: new Date(started).toISOString(),
   config: { packets: total, every, shares, clients },
   samples,
+  claims: { expected: total * shares, inDb: claimsInDb, errors },
   heapLastToFirst: first ? Math.round((last.heapUsedMb / first.heapUsedMb) * 100) / 100 : null,
 };
 await mkdir(dirname(values.out), { recursive: true });
