@@ -266,6 +266,7 @@ try {
       logMoney(money);
       variants.push({ name, hot, spread, money });
       if (floor) variants.push(floor);
+      floor = undefined; // listed once, after (d) (whose server it ran on)
     } finally {
       await server.stop();
       await own.close();
