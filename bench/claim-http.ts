@@ -33,6 +33,8 @@ export async function startBenchServer(
   transfers: 'batch' | 'one' = 'batch',
   /** Issue 25: the coalescer's group transactions at once (the service's default when absent). */
   maxGroups?: number,
+  /** Issue 25: false sends claims through Hono's router, not the claim's fast path (before/after). */
+  claimFastPath = true,
 ): Promise<BenchServer> {
   const script = new URL('./claim-server.js', import.meta.url);
   const prof = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
@@ -45,7 +47,8 @@ export async function startBenchServer(
     path,
     limiter ? 'on' : 'off',
     transfers,
-    ...(maxGroups === undefined ? [] : [String(maxGroups)]),
+    maxGroups === undefined ? '' : String(maxGroups),
+    claimFastPath ? 'fast' : 'hono',
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {

@@ -1,7 +1,8 @@
 /**
  * The service under test for `npm run bench:claim` and `bench:transfer`, in its own process (so the
  * load generator does not share its event loop):
- * `node claim-server.js <mysqlUrl> <claim path> <limiter on|off> [transfers batch|one] [max groups]`.
+ * `node claim-server.js <mysqlUrl> <claim path> <limiter on|off> [transfers batch|one] [max groups]
+ * [claims fast|hono]` (issue 25: `hono` turns the claim's fast path off).
  * Prints one JSON line `{url, secret}` once listening; stops on SIGTERM. BENCH_LOG=1 in the
  * environment sends the service's log to stderr (diagnosis; quiet otherwise).
  */
@@ -11,7 +12,8 @@ import { join } from 'node:path';
 import type { ClaimPath } from '../src/core/claim-coalescer.js';
 import { startService } from '../src/runtime/start-service.js';
 
-const [mysqlUrl, claimPath, limiter, transfers = 'batch', maxGroups = ''] = process.argv.slice(2);
+const [mysqlUrl, claimPath, limiter, transfers = 'batch', maxGroups = '', claims = 'fast'] =
+  process.argv.slice(2);
 const PATHS: ClaimPath[] = ['coalesce', 'coalesce-per-packet', 'queue', 'direct'];
 if (!mysqlUrl || !PATHS.includes(claimPath as ClaimPath)) {
   throw new Error(`usage: claim-server <mysqlUrl> <${PATHS.join('|')}> <on|off>`);
@@ -29,6 +31,7 @@ const service = await startService(
     claimPath: claimPath as ClaimPath,
     limiter: limiter !== 'off',
     transferBatches: transfers !== 'one',
+    claimFastPath: claims !== 'hono',
     ...(maxGroups ? { claimGroups: Number(maxGroups) } : {}),
     log: process.env.BENCH_LOG ? (m: string, e?: unknown) => console.error(m, e ?? '') : () => {},
   },

@@ -6,6 +6,8 @@
  *   (d0) limiter + coalescing queue, each packet its own transaction (before issue 6's group commit)
  *   (d) limiter + coalescing queue with cross-packet group commit (what `redpkt serve` runs)
  *   (e) the HTTP floor: GET /healthz, same clients and server as (d), no claim at all
+ *   (dh) (d) with claims through Hono's router and middleware (before issue 25's fast path); only
+ *        when asked for (`--variants deh`), for a before/after in one run
  * each on one hot packet claimed by --clients concurrent claimers, and spread over --packets
  * packets; claims/s, p50/p99, errors by code, and each as a ratio to (a). Writes --out (JSON).
  * Every HTTP variant gets a database of its own (`redpkt_bench_*_<letter>`, dropped at the end): the
@@ -205,14 +207,15 @@ try {
     variants.push({ name: '(a) raw mysql2 transaction', hot: bestHot, spread: bestSpread, money });
   }
 
-  const http: Array<[string, string, ClaimPath, boolean]> = [
+  const http: Array<[string, string, ClaimPath, boolean, boolean?]> = [
     ['(b) plain row lock over HTTP', 'b', 'direct', false],
     ['(c) limiter + queue', 'c', 'queue', true],
     ['(d0) limiter + coalescing queue, per packet', '0', 'coalesce-per-packet', true],
     ['(d) limiter + coalescing queue + group commit', 'd', 'coalesce', true],
+    ['(dh) (d), claims through Hono (no fast path)', 'h', 'coalesce', true, false],
   ];
   let floor: Variant | undefined;
-  for (const [name, letter, path, limiter] of http) {
+  for (const [name, letter, path, limiter, fastPath = true] of http) {
     if (!runVariant(letter)) continue;
     const own = await freshStore(`${database}_${letter}`);
     const server = await startBenchServer(
@@ -222,6 +225,7 @@ try {
       values['cpu-prof'],
       'batch',
       values['max-groups'] === undefined ? undefined : Number(values['max-groups']),
+      fastPath,
     );
     try {
       // (e) first, on a server with nothing else to do: the floor is a lower bound
@@ -262,6 +266,7 @@ try {
       logMoney(money);
       variants.push({ name, hot, spread, money });
       if (floor) variants.push(floor);
+      floor = undefined; // listed once, after (d) (whose server it ran on)
     } finally {
       await server.stop();
       await own.close();

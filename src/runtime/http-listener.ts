@@ -1,5 +1,6 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import type { Http2Bindings, HttpBindings, ServerType } from '@hono/node-server';
 import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from '../config/http-config.js';
 import { RedpktError } from '../domain/errors.js';
@@ -31,6 +32,11 @@ export interface ListenOptions {
   headersTimeoutMs?: number;
   /** Longest wait for a whole request, body included (Node: `requestTimeout`); then 408 and close. */
   requestTimeoutMs?: number;
+  /**
+   * Issue 25: offered every request first, on Node's own request and response; true when it
+   * answered it, false to leave it to `fetch` (the claim's fast path, src/server/claim-fast-path.ts).
+   */
+  first?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** How long a connection answered 408/400 is read and discarded before it is destroyed. */
@@ -94,16 +100,22 @@ export async function listenHttp(
 ): Promise<HttpListener> {
   const requestTimeout = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const headersTimeout = Math.min(opts.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout);
-  const server = createAdaptorServer({
-    fetch,
-    hostname: host,
-    serverOptions: {
+  // what @hono/node-server's createAdaptorServer makes, with `first` ahead of its listener
+  const listener = getRequestListener(fetch, { hostname: host });
+  const { first } = opts;
+  const server = createServer(
+    {
       headersTimeout,
       requestTimeout,
       // Node checks both timeouts only this often (default 30 s, longer than the timeouts themselves)
       connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 4))),
     },
-  });
+    first
+      ? (req, res) => {
+          if (!first(req, res)) void listener(req, res);
+        }
+      : listener,
+  );
   server.on('clientError', answerClientError);
   const address = await new Promise<AddressInfo>((resolve, reject) => {
     const onError = (e: Error) =>

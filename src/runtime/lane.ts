@@ -20,7 +20,8 @@ import { createFinance, type Finance } from '../finance/create-finance.js';
 import { createRainClient } from '../finance/rain/rain-client.js';
 import { createGrantQueue, grantQueueConfig } from '../queue/create-grant-queue.js';
 import { createDependencyCalls } from '../metrics/dependency-calls.js';
-import { createApp } from '../server/create-app.js';
+import type { NodeHandler } from '../server/claim-fast-path.js';
+import { createHttpApp } from '../server/create-app.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { startBookingWorker, type BookingWorker } from '../services/subsidy/booking-worker.js';
 import { createStore, type StoreOptions } from '../storage/create-store.js';
@@ -40,6 +41,8 @@ export interface Lane {
   finance: Finance;
   deps: ServiceDeps;
   app: Hono;
+  /** Issue 25: the lane's claims served on Node's request and response before `app` (claim-fast-path.ts). */
+  claimFastPath: NodeHandler;
   background: Background;
   subsidy: { queue: GrantQueue; booking: BookingWorker };
   /** With `--redis`: the state of the lane's connections (claim limiter, grant queue), by name. */
@@ -120,7 +123,7 @@ export async function startLane(input: LaneInput): Promise<Lane> {
     };
     const limiter = createLimiter(config.redis, log, shadow ? 'redpkt:shadow:' : 'redpkt:');
     closers.push(() => limiter.close());
-    const app = createApp({
+    const { app, claimFastPath } = createHttpApp({
       deps,
       jwtSecret: secret,
       maxTokenLifetimeSec: config.maxTokenLifetimeSec,
@@ -164,6 +167,7 @@ export async function startLane(input: LaneInput): Promise<Lane> {
       finance,
       deps,
       app,
+      claimFastPath,
       background,
       subsidy: { queue: grantQueue, booking },
       redisStatus() {

@@ -7,6 +7,8 @@ import type { BookingWorker } from '../services/subsidy/booking-worker.js';
 import type { ServeConfig } from '../config/serve-config.js';
 import { startOps, type Ops } from '../switches/start-ops.js';
 import type { Background } from '../worker/start-worker.js';
+import { SHADOW_HEADER } from '../domain/ids.js';
+import type { NodeHandler } from '../server/claim-fast-path.js';
 import { listenHttp, type NodeBindings } from './http-listener.js';
 import { createLaneRequests } from '../metrics/lane-requests.js';
 import { isShadowRequest, startLane, type Lane } from './lane.js';
@@ -56,6 +58,11 @@ export interface StartOptions {
   claimPath?: ClaimPath;
   /** Group transactions at once on the `coalesce` path (default DEFAULT_MAX_GROUPS); the claim benchmark's `--max-groups`. */
   claimGroups?: number;
+  /**
+   * Issue 25: false sends claims through Hono's router like every other request, not the fast
+   * path (the claim benchmark's before/after, the fast path's equivalence tests). Default on.
+   */
+  claimFastPath?: boolean;
   /** false turns the claim limiter off (benchmarks). Default on. */
   limiter?: boolean;
   /** false pays claims one transfer task at a time (the transfer benchmark's baseline). Default on. */
@@ -112,13 +119,22 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
     isReadinessProbe(req)
       ? readiness.report().then((report) => readinessResponse(report, req.method))
       : handler(req, env);
-  const listener = await listenHttp(serve, config.host, config.port, config).catch(async (e: unknown) => {
-    await ops.close();
-    throw e;
-  });
+  const lanes = createLaneRequests(); // issue 23: real vs shadow traffic on the real lane's /metrics
+  // issue 25: the real lane's claims, once it runs (a shadow-marked claim goes to its lane by fetch)
+  let claimFastPath: NodeHandler | undefined;
+  const first: NodeHandler = (req, res) => {
+    if (!claimFastPath || req.headers[SHADOW_HEADER] !== undefined || !claimFastPath(req, res)) return false;
+    lanes.count('real');
+    return true;
+  };
+  const listener = await listenHttp(serve, config.host, config.port, { ...config, first }).catch(
+    async (e: unknown) => {
+      await ops.close();
+      throw e;
+    },
+  );
   const { url } = listener;
   const laneInput = { config, opts, secret, url, ops };
-  const lanes = createLaneRequests(); // issue 23: real vs shadow traffic on the real lane's /metrics
   const real = await startLane({
     ...laneInput,
     name: 'real',
@@ -176,6 +192,7 @@ export async function startService(config: ServeConfig, opts: StartOptions = {})
       );
     }
   };
+  if (opts.claimFastPath !== false) claimFastPath = real.claimFastPath;
   handler = (req, env) => {
     const shadow = isShadowRequest(req);
     lanes.count(shadow ? 'shadow' : 'real');

@@ -4,6 +4,8 @@ import { createTokenVerifier } from '../auth/token-cache.js';
 import { tokenPolicy } from '../auth/tokens.js';
 import type { ClaimLimiter } from '../cache/claim-limiter.js';
 import type { ServiceDeps } from '../services/deps.js';
+import { hasBody } from './body-presence.js';
+import { createClaimFastPath, type NodeHandler } from './claim-fast-path.js';
 import { createErrorHandler, notFound } from './middleware/error-handler.js';
 import { openApiDocument } from './openapi.js';
 import { installOpsLayer, type OpsAppOptions } from './ops-layer.js';
@@ -39,11 +41,20 @@ export interface AppOptions {
 }
 
 export function createApp(opts: AppOptions): Hono {
+  return createHttpApp(opts).app;
+}
+
+/**
+ * The Hono app, and the claim's fast path over the same dependencies, token cache and ops gates
+ * (src/server/claim-fast-path.ts): a Node listener serves the claims it takes before the app.
+ */
+export function createHttpApp(opts: AppOptions): { app: Hono; claimFastPath: NodeHandler } {
   const app = new Hono();
   const log = opts.log ?? ((msg, err) => console.error(msg, err));
   app.onError(createErrorHandler(log));
   app.notFound(notFound);
-  if (opts.ops) installOpsLayer(app, opts.ops, opts.jwtSecret); // issue 7: before any route
+  // issue 7: before any route
+  const gates = opts.ops ? installOpsLayer(app, opts.ops, opts.jwtSecret) : undefined;
   const limitBody = bodyLimit({ maxSize: 64 * 1024 });
   // Only requests that carry a body (HTTP/1.1: Content-Length or Transfer-Encoding). bodyLimit
   // reads `c.req.raw.body`, which makes @hono/node-server build a full WHATWG Request (abort
@@ -79,11 +90,8 @@ export function createApp(opts: AppOptions): Hono {
     app.route('/', subsidyRoutes(opts.deps, verify, log, opts.limiter));
     app.route('/', meRoutes(opts.deps, verify, log));
   }
-  return app;
+  const claimFastPath = createClaimFastPath({ deps: opts.deps, verify, limiter: opts.limiter, log, gates });
+  return { app, claimFastPath };
 }
 
 const MOUNTED_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-
-function hasBody(contentLength: string | undefined, transferEncoding: string | undefined): boolean {
-  return transferEncoding !== undefined || (contentLength !== undefined && contentLength.trim() !== '0');
-}

@@ -12,8 +12,8 @@ import type { SwitchStore } from '../switches/ports.js';
 import type { SwitchBoard } from '../switches/switch-board.js';
 import { adminAuth } from './middleware/admin-auth.js';
 import { degradeGate } from './middleware/degrade-gate.js';
-import { endpointLimit } from './middleware/endpoint-limit.js';
-import { observeRequests } from './middleware/observe.js';
+import { endpointLimit, type EndpointLimit } from './middleware/endpoint-limit.js';
+import { observeRequests, type ObserveOptions } from './middleware/observe.js';
 import { adminRoutes } from './routes/admin.js';
 
 export interface OpsAppOptions {
@@ -26,9 +26,41 @@ export interface OpsAppOptions {
   logger?: Logger;
 }
 
-export function installOpsLayer(app: Hono, ops: OpsAppOptions, jwtSecret: string): void {
+/**
+ * The pieces of the layer a claim passes, for the claim's fast path (src/server/claim-fast-path.ts)
+ * to run the same ones as the middleware below: observe's options, the degrade switches, the
+ * endpoint limit, and the count of the per-packet limiter's refusals.
+ */
+export interface OpsGates {
+  observe: ObserveOptions;
+  switches: OpsAppOptions['switches'];
+  endpoint: EndpointLimit;
+  /** An answer of the routes behind the gates: its 429 on a claim came from the per-packet limiter. */
+  afterRoute(method: string, path: string, status: number): void;
+}
+
+export function opsGates(ops: OpsAppOptions): OpsGates {
   const { metrics } = ops;
-  app.use('*', observeRequests({ logger: ops.logger, metrics }));
+  return {
+    observe: { logger: ops.logger, metrics },
+    switches: ops.switches,
+    endpoint: {
+      switches: ops.switches,
+      limiter: ops.endpointLimiter,
+      onRejected: (endpoint) => metrics?.limiterRejected('endpoint', endpoint),
+    },
+    afterRoute(method, path, status) {
+      // a 429 that passed the endpoint limiter came from the per-packet claim limiter
+      if (metrics && status === 429 && endpointOf(method, path) === 'claim')
+        metrics.limiterRejected('packet', 'claim');
+    },
+  };
+}
+
+export function installOpsLayer(app: Hono, ops: OpsAppOptions, jwtSecret: string): OpsGates {
+  const gates = opsGates(ops);
+  const { metrics } = ops;
+  app.use('*', observeRequests(gates.observe));
   if (metrics) {
     app.get('/metrics', async (c) =>
       c.body(await metrics.render(), 200, { 'content-type': metrics.contentType }),
@@ -37,18 +69,12 @@ export function installOpsLayer(app: Hono, ops: OpsAppOptions, jwtSecret: string
   app.route('/', adminRoutes({ board: ops.switches, store: ops.store, adminKey: ops.adminKey, jwtSecret }));
   app.use('/admin', adminAuth(ops.adminKey, jwtSecret));
   app.use('/v1/*', degradeGate(ops.switches));
-  app.use(
-    '/v1/*',
-    endpointLimit(ops.switches, ops.endpointLimiter, (endpoint) =>
-      metrics?.limiterRejected('endpoint', endpoint),
-    ),
-  );
+  app.use('/v1/*', endpointLimit(gates.endpoint));
   if (metrics) {
-    // a 429 that passed the endpoint limiter came from the per-packet claim limiter
     app.use('/v1/packets/*', async (c, next) => {
       await next();
-      if (c.res.status === 429 && endpointOf(c.req.method, c.req.path) === 'claim')
-        metrics.limiterRejected('packet', 'claim');
+      gates.afterRoute(c.req.method, c.req.path, c.res.status);
     });
   }
+  return gates;
 }

@@ -4,7 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from '../../metrics/logger.js';
 import type { Metrics } from '../../metrics/create-metrics.js';
-import { refusalOf } from './error-handler.js';
+import { refusalOf, type Refusal } from './error-handler.js';
 
 export type ObserveEnv = { Variables: { requestId: string; log: Logger } };
 
@@ -31,26 +31,69 @@ function nodeResponse(env: unknown): ServerResponse | undefined {
   return outgoing instanceof ServerResponse ? outgoing : undefined;
 }
 
+/** The request id: the client's own (`x-request-id`) when it is short and plain, else a new one. */
+export function requestIdOf(given: string | undefined): string {
+  return given && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export interface ObserveOptions {
+  logger?: Logger | undefined;
+  metrics?: Metrics | undefined;
+}
+
+/** The request's child logger (carrying its id), when the logger writes at all. */
+export function requestLogger(opts: ObserveOptions, requestId: string): Logger | undefined {
+  return opts.logger?.isLevelEnabled('error') ? opts.logger.child({ reqId: requestId }) : undefined;
+}
+
+/** A finished request: its count and latency in the metrics, and its one log line. */
+export function recordRequest(
+  opts: ObserveOptions,
+  log: Logger | undefined,
+  done: {
+    method: string;
+    route: string;
+    path: string;
+    status: number;
+    seconds: number;
+    refusal?: Refusal | undefined;
+  },
+): void {
+  const { method, route, path, status, seconds } = done;
+  opts.metrics?.observeRequest(method, route, status, seconds);
+  if (!log) return;
+  const line = { method, route, path, status, ms: Math.round(seconds * 10_000) / 10 };
+  // 503 is a degraded endpoint or a dependency down: expected while it lasts, not a bug. Its
+  // line says which dependency and why (issue 17 item 6), as every refusal's says its code.
+  const refusal = status >= 400 ? done.refusal : undefined;
+  const full = refusal ? { ...line, ...refusal } : line;
+  if (status >= 500 && status !== 503) log.error(full, 'request failed');
+  else if (status >= 500)
+    log.warn(
+      full,
+      refusal?.code === 'DEPENDENCY_FAILED'
+        ? `request refused: ${refusal.dependency ?? 'a dependency'} failed`
+        : `request refused: ${refusal?.code ?? status}`,
+    );
+  else log.info(full, 'request');
+}
+
 /**
  * Outermost middleware: gives every request an id (`x-request-id`, echoed or generated, also on
  * the response), a child logger carrying it (`c.get('log')`), one JSON log line when it ends
  * (5xx at error, the rest at info), and its count and latency in the metrics.
  */
-export function observeRequests(opts: {
-  logger?: Logger | undefined;
-  metrics?: Metrics | undefined;
-}): MiddlewareHandler<ObserveEnv> {
+export function observeRequests(opts: ObserveOptions): MiddlewareHandler<ObserveEnv> {
   return async (c, next) => {
     const started = performance.now();
-    const given = c.req.header('x-request-id');
-    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    const requestId = requestIdOf(c.req.header('x-request-id'));
     c.set('requestId', requestId);
     // On Node's response when this runs under the Node listener: cheap, and written with the
     // answer's own headers. Reading `c.res.headers` instead makes @hono/node-server build a WHATWG
     // Headers object (webidl conversions, then copied back out) for every request.
     const outgoing = nodeResponse(c.env);
     outgoing?.setHeader('x-request-id', requestId);
-    const log = opts.logger?.isLevelEnabled('error') ? opts.logger.child({ reqId: requestId }) : undefined;
+    const log = requestLogger(opts, requestId);
     if (log) c.set('log', log);
     await next();
     if (!outgoing) {
@@ -62,30 +105,14 @@ export function observeRequests(opts: {
         c.header('x-request-id', requestId); // immutable headers (a Response from fetch)
       }
     }
-    const seconds = (performance.now() - started) / 1000;
-    const route = routeOf(c);
-    opts.metrics?.observeRequest(c.req.method, route, c.res.status, seconds);
-    if (log) {
-      const line = {
-        method: c.req.method,
-        route,
-        path: c.req.path,
-        status: c.res.status,
-        ms: Math.round(seconds * 10_000) / 10,
-      };
-      // 503 is a degraded endpoint or a dependency down: expected while it lasts, not a bug. Its
-      // line says which dependency and why (issue 17 item 6), as every refusal's says its code.
-      const refusal = c.res.status >= 400 ? refusalOf(c) : undefined;
-      const full = refusal ? { ...line, ...refusal } : line;
-      if (c.res.status >= 500 && c.res.status !== 503) log.error(full, 'request failed');
-      else if (c.res.status >= 500)
-        log.warn(
-          full,
-          refusal?.code === 'DEPENDENCY_FAILED'
-            ? `request refused: ${refusal.dependency ?? 'a dependency'} failed`
-            : `request refused: ${refusal?.code ?? c.res.status}`,
-        );
-      else log.info(full, 'request');
-    }
+    const status = c.res.status;
+    recordRequest(opts, log, {
+      method: c.req.method,
+      route: routeOf(c),
+      path: c.req.path,
+      status,
+      seconds: (performance.now() - started) / 1000,
+      refusal: status >= 400 ? refusalOf(c) : undefined,
+    });
   };
 }

@@ -62,26 +62,9 @@ export function packetRoutes(deps: ServiceDeps, verify: TokenVerifier, limiter?:
     return c.json(packetView(await getPacket(deps, id)));
   });
 
-  app.post('/v1/packets/:id/claims', auth, async (c) => {
-    const id = parseWith(PacketIdParam, c.req.param('id'), 'id');
-    if (limiter) await admitClaim(limiter, id);
-    let r: Awaited<ReturnType<typeof claimPacket>>;
-    try {
-      r = await claimPacket(deps, id, c.get('uid'));
-    } catch (e) {
-      if (limiter && isRedpktError(e) && e.code === 'PACKET_EXHAUSTED') void limiter.setRemaining(id, 0);
-      throw e;
-    }
-    if (limiter) void limiter.setRemaining(id, r.remainingCount);
-    return c.json({
-      claimNo: r.claim.claimNo,
-      packetId: id,
-      amount: r.claim.amount,
-      remainingCount: r.remainingCount,
-      status: r.claim.status,
-      created: r.created,
-    });
-  });
+  app.post(CLAIM_ROUTE, auth, async (c) =>
+    c.json(await claimAnswer(deps, limiter, c.req.param('id'), c.get('uid'))),
+  );
 
   app.get('/v1/packets/:id/claims', auth, async (c) => {
     const id = parseWith(PacketIdParam, c.req.param('id'), 'id');
@@ -89,6 +72,40 @@ export function packetRoutes(deps: ServiceDeps, verify: TokenVerifier, limiter?:
   });
 
   return app;
+}
+
+/** The claim route: Hono's pattern here, and the one the claim's fast path serves first. */
+export const CLAIM_ROUTE = '/v1/packets/:id/claims';
+
+/**
+ * A claim's answer once its token gave `uid`: the packet id checked, the limiter passed, the claim
+ * committed (DESIGN §3), the limiter's remaining count kept current. Throws the refusals. The
+ * Hono route and the fast path (src/server/claim-fast-path.ts) both answer with it.
+ */
+export async function claimAnswer(
+  deps: ServiceDeps,
+  limiter: ClaimLimiter | undefined,
+  rawId: string,
+  uid: string,
+) {
+  const id = parseWith(PacketIdParam, rawId, 'id');
+  if (limiter) await admitClaim(limiter, id);
+  let r: Awaited<ReturnType<typeof claimPacket>>;
+  try {
+    r = await claimPacket(deps, id, uid);
+  } catch (e) {
+    if (limiter && isRedpktError(e) && e.code === 'PACKET_EXHAUSTED') void limiter.setRemaining(id, 0);
+    throw e;
+  }
+  if (limiter) void limiter.setRemaining(id, r.remainingCount);
+  return {
+    claimNo: r.claim.claimNo,
+    packetId: id,
+    amount: r.claim.amount,
+    remainingCount: r.remainingCount,
+    status: r.claim.status,
+    created: r.created,
+  };
 }
 
 /**
