@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { HttpRequest } from '../../src/scenarios/define-scenario.js';
 import { createHttpClient, type HttpClient } from '../../src/scenarios/http-client.js';
 
 /**
@@ -154,12 +155,13 @@ describe('the generator HTTP/1.1 client', () => {
       socket.write('HTTP/1.1 204 No Content\r\n\r\n');
     });
     const c = client(server.url);
-    for (const req of [
-      { method: 'GET' as const, path: '/a b' },
-      { method: 'GET' as const, path: 'a' },
-      { method: 'GET' as const, path: '/a', headers: { authorization: 'x\r\nhost: evil' } },
-      { method: 'GET' as const, path: '/a', headers: { 'bad name': 'x' } },
-    ])
+    const refused: HttpRequest[] = [
+      { method: 'GET', path: '/a b' },
+      { method: 'GET', path: 'a' },
+      { method: 'GET', path: '/a', headers: { authorization: 'x\r\nhost: evil' } },
+      { method: 'GET', path: '/a', headers: { 'bad name': 'x' } },
+    ];
+    for (const req of refused)
       expect(await c.send(req)).toMatchObject({ status: 0, transportError: 'TRANSPORT_ERROR' });
     expect((await c.send({ method: 'GET', path: '/ok' })).status).toBe(204);
     expect(seen).toHaveLength(1);
@@ -189,6 +191,14 @@ describe('the generator HTTP/1.1 client', () => {
       status: 0,
       transportError: 'TRANSPORT_ERROR',
     });
+  });
+
+  it('still times out an answer that never comes while it waits to close', async () => {
+    const server = await rawServer(() => undefined);
+    const c = createHttpClient({ url: server.url, connections: 1, timeoutMs: 200 });
+    const answer = c.send({ method: 'GET', path: '/' });
+    await c.close();
+    expect(await answer).toMatchObject({ status: 0, transportError: 'TIMEOUT' });
   });
 });
 

@@ -103,10 +103,10 @@ class ConnectionPool {
   /** Waits for the answers in flight (and the requests in line), then closes every connection. */
   close(): Promise<void> {
     this.closed = true;
-    clearInterval(this.sweeper);
     return new Promise((resolve) => {
       this.closing = () => {
         this.closing = undefined;
+        clearInterval(this.sweeper); // only now: answers still in flight still time out
         for (const c of this.connections) c.drop();
         resolve();
       };
@@ -187,6 +187,10 @@ class Connection implements ResponseSink {
       if (this.socket !== socket) return;
       this.connecting = false;
       this.tick = this.pool.ticks; // the answer's clock starts now
+    });
+    socket.on('end', () => {
+      // the server let an idle connection go: forget it now, before a request is written on it
+      if (this.socket === socket && !this.exchange) this.drop();
     });
     socket.on('error', (e) => {
       if (this.socket === socket) this.error ??= e;
