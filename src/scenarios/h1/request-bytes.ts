@@ -13,8 +13,8 @@ export interface RequestBytes {
   build(req: HttpRequest): string | InvalidRequest;
 }
 
+/** A request that cannot be sent (answered `TRANSPORT_ERROR`, as undici's refusal was). */
 export class InvalidRequest {
-  readonly code = 'UND_ERR_INVALID_ARG';
   constructor(readonly message: string) {}
 }
 
