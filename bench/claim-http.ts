@@ -93,8 +93,9 @@ async function warmUp(client: HttpClient, concurrency: number, rounds = 5): Prom
 }
 
 /**
- * The claimers' client: `redpkt load`'s own (one undici Client per connection, bodies read to the
- * end), without the shadow mark, since the bench server's packets are in its real lane.
+ * The claimers' client: `redpkt load`'s own (its HTTP/1.1 client on `net.Socket` for the bench
+ * server's http URL, bodies read to the end), without the shadow mark, since the bench server's
+ * packets are in its real lane.
  */
 export const benchClient = (server: BenchServer, connections: number) =>
   createHttpClient({ url: server.url, connections, timeoutMs: 60_000, shadow: false });

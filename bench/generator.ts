@@ -5,7 +5,9 @@
  * neighbour hurts both alike). Printed: the median request rate of each and their ratio
  * (goal >= 0.9x), and the generator's own CPU time per request, which is steadier than the
  * rate on a busy machine (the server's CPU is not counted: it runs in another process).
- * Also measured, for scale: a bare undici dispatch loop (the floor of any undici-based runner).
+ * The generator's client for http targets is our own on `net.Socket` (src/scenarios/h1/); also
+ * measured, for scale: the same runner on its undici client (what https targets use, and what
+ * http ones used before) and a bare undici dispatch loop (the floor of any undici-based runner).
  * Flags: --connections N (10), --seconds S per round (3), --rounds R (5).
  */
 import { parseArgs } from 'node:util';
@@ -36,8 +38,8 @@ async function measured(
   };
 }
 
-async function ours(url: string, connections: number, seconds: number) {
-  const client = createHttpClient({ url, connections, timeoutMs: 10_000 });
+async function ours(url: string, connections: number, seconds: number, engine?: 'undici') {
+  const client = createHttpClient({ url, connections, timeoutMs: 10_000, engine });
   const metrics = createMetrics({ steps: ['get', 'flow'], startMs: performance.now() });
   try {
     const run = await runScenario(trivial, {
@@ -119,9 +121,11 @@ async function main(): Promise<number> {
     // Warm both clients and the server's JIT before measuring.
     await theirs(server.url, connections, 1);
     await ours(server.url, connections, 1);
+    await ours(server.url, connections, 1, 'undici');
     await bareUndici(server.url, connections, 1);
     const a: Sample[] = [];
     const b: Sample[] = [];
+    const r: Sample[] = [];
     const u: Sample[] = [];
     const lines = [
       `trivial endpoint, ${connections} connections, ${rounds} alternating rounds of ${seconds} s`,
@@ -129,9 +133,10 @@ async function main(): Promise<number> {
     for (let i = 0; i < rounds; i++) {
       a.push(await measured(() => theirs(server.url, connections, seconds)));
       b.push(await measured(() => ours(server.url, connections, seconds)));
+      r.push(await measured(() => ours(server.url, connections, seconds, 'undici')));
       u.push(await measured(() => bareUndici(server.url, connections, seconds)));
       lines.push(
-        `round ${i + 1}: ${row('autocannon', a[i]!)} | ${row('redpkt', b[i]!)} | ${row('bare undici', u[i]!)}`,
+        `round ${i + 1}: ${row('autocannon', a[i]!)} | ${row('redpkt', b[i]!)} | ${row('redpkt on undici', r[i]!)} | ${row('bare undici', u[i]!)}`,
       );
     }
     const rate = median(b.map((x) => x.rps)) / median(a.map((x) => x.rps));
@@ -139,7 +144,8 @@ async function main(): Promise<number> {
     lines.push(
       `median rate: autocannon ${median(a.map((x) => x.rps)).toFixed(0)} req/s, redpkt ${median(b.map((x) => x.rps)).toFixed(0)} req/s`,
       `ratio redpkt/autocannon: ${rate.toFixed(2)}x by rate (goal >= 0.90x: ${rate >= 0.9 ? 'met' : 'NOT met'}), ${cpu.toFixed(2)}x by CPU per request`,
-      `for scale: bare undici Clients' dispatch (no runner, no metrics) ${(median(u.map((x) => x.rps)) / median(a.map((x) => x.rps))).toFixed(2)}x autocannon by rate; redpkt is ${(median(b.map((x) => x.rps)) / median(u.map((x) => x.rps))).toFixed(2)}x bare undici`,
+      `median CPU µs/request: autocannon ${median(a.map((x) => x.cpuUsPerRequest)).toFixed(1)}, redpkt ${median(b.map((x) => x.cpuUsPerRequest)).toFixed(1)}, redpkt on undici ${median(r.map((x) => x.cpuUsPerRequest)).toFixed(1)}, bare undici ${median(u.map((x) => x.cpuUsPerRequest)).toFixed(1)}`,
+      `for scale: redpkt on its undici client (https targets) ${(median(r.map((x) => x.rps)) / median(a.map((x) => x.rps))).toFixed(2)}x autocannon by rate, ${(median(a.map((x) => x.cpuUsPerRequest)) / median(r.map((x) => x.cpuUsPerRequest))).toFixed(2)}x by CPU; bare undici Clients' dispatch (no runner, no metrics) ${(median(u.map((x) => x.rps)) / median(a.map((x) => x.rps))).toFixed(2)}x by rate, ${(median(a.map((x) => x.cpuUsPerRequest)) / median(u.map((x) => x.cpuUsPerRequest))).toFixed(2)}x by CPU`,
       '',
     );
     process.stdout.write(lines.join('\n'));

@@ -5,7 +5,7 @@
  * acted on it) by undici's `onRequestStart`, which runs just before the request is written.
  *
  * `pool.dispatch` with a small handler instead of `pool.request`: no Readable per answer (the
- * same choice as the load generator's client, src/scenarios/http-client.ts).
+ * same choice as the load generator's undici client, src/scenarios/undici-client.ts).
  */
 import type { Dispatcher, Pool } from 'undici';
 
