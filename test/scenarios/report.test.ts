@@ -100,9 +100,9 @@ describe('the generator watching itself', () => {
     const warnings: string[] = [];
     const watch = startSelfWatch({
       intervalMs: 50,
-      // the busy loop below gets a full core only on an idle machine: a low bar keeps this true
-      // when the suite's other files share the 2 cores
-      cpuWarnPct: 20,
+      // the busy loop below gets a full core only on an idle machine, and 15% of one was seen
+      // with ten runnable processes a core: a bar this low keeps the test about the warning
+      cpuWarnPct: 2,
       onWarn: (m) => warnings.push(m),
       sharedWith: 'the embedded service',
     });
@@ -112,7 +112,7 @@ describe('the generator watching itself', () => {
       await new Promise((r) => setTimeout(r, 1));
     }
     const health = watch.stop();
-    expect(health.cpuPct).toBeGreaterThan(20);
+    expect(health.cpuPct).toBeGreaterThan(2);
     expect(health.eventLoopP99Ms).toBeGreaterThan(10);
     expect(warnings.filter((w) => w.includes('CPU'))).toHaveLength(1);
     expect(warnings[0]).toContain('sharing its process with the embedded service');
