@@ -95,6 +95,7 @@ export function startProcess(input: {
     signSecret: input.signSecret,
     limiter,
     log: quiet,
+    tokenNow: now,
     ops: {
       switches,
       store: ops,

@@ -7,7 +7,7 @@
  * the final state.
  */
 import { subsidyTokenKey } from '../../src/auth/subsidy-token.js';
-import { issueToken } from '../../src/auth/tokens.js';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SEC, issueToken } from '../../src/auth/tokens.js';
 import { createRainService } from '../../src/finance/rain/rain-service.js';
 import { createKnobs } from '../../src/finance/knobs.js';
 import { createFinanceService } from '../../src/finance/service.js';
@@ -278,10 +278,10 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
 
   async function token(uid: string): Promise<string> {
     let t = tokens.get(uid);
-    // Tokens are checked against the real clock (the app's token cache reads Date.now()), and
-    // since issue 18 a token lives at most 30 days: minted now, for a day, they outlive any run.
-    // Their text never reaches the trace, so the real clock here does not break replay.
-    if (!t) tokens.set(uid, (t = await issueToken(JWT_SECRET, uid, 86_400)));
+    // minted and checked on simulated time (the app's token cache reads the sim clock), for the
+    // longest lifetime serve accepts (30 days): longer than any run
+    if (!t)
+      tokens.set(uid, (t = await issueToken(JWT_SECRET, uid, DEFAULT_MAX_TOKEN_LIFETIME_SEC, k.clock.now())));
     return t;
   }
 
