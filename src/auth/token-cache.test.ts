@@ -49,6 +49,16 @@ describe('createTokenVerifier: verified tokens remembered', () => {
     expect(codeOf(() => verify(later, NOW))).toBe('UNAUTHENTICATED'); // remembered, still not yet valid
   });
 
+  it('checks times at its clock when a call gives none (issue 24: the simulation passes its own)', async () => {
+    let clock = NOW;
+    const verify = createTokenVerifier(SECRET, { now: () => clock });
+    const token = await issueToken(SECRET, 'u10', 60, NOW);
+    expect(verify(token)).toBe('u10');
+    clock = NOW + 60_000;
+    expect(codeOf(() => verify(token))).toBe('UNAUTHENTICATED');
+    expect(verify(token, NOW + 1_000)).toBe('u10'); // a call's own time still wins
+  });
+
   it('never answers a changed token from the memory of the right one, and remembers no failure', async () => {
     const { calls, read } = counting();
     const verify = createTokenVerifier(SECRET, { read });

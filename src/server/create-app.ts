@@ -20,6 +20,11 @@ export interface AppOptions {
   jwtSecret: string;
   /** Issue 18: the longest bearer-token lifetime accepted (seconds); DEFAULT_MAX_TOKEN_LIFETIME_SEC when absent. */
   maxTokenLifetimeSec?: number | undefined;
+  /**
+   * Issue 24: the time bearer tokens are checked at (the simulation's clock); absent: Date.now.
+   * Not `deps.now`, which tests freeze while they mint tokens on the real clock.
+   */
+  tokenNow?: () => number;
   /** Verifies finance's callback signatures. */
   signSecret: string;
   version?: string;
@@ -83,7 +88,10 @@ export function createHttpApp(opts: AppOptions): { app: Hono; claimFastPath: Nod
     app.on(MOUNTED_METHODS, `${prefix}/*`, (c) => extra.fetch(c.req.raw, c.env));
   app.route('/', callbackRoutes(opts.deps, opts.signSecret));
   // one memory of verified tokens for every route
-  const verify = createTokenVerifier(opts.jwtSecret, tokenPolicy(opts.maxTokenLifetimeSec));
+  const verify = createTokenVerifier(opts.jwtSecret, {
+    ...tokenPolicy(opts.maxTokenLifetimeSec),
+    ...(opts.tokenNow ? { now: opts.tokenNow } : {}),
+  });
   app.route('/', packetRoutes(opts.deps, verify, opts.limiter));
   // issue 3: B2C subsidies, where this process serves them
   if (opts.deps.subsidy) {

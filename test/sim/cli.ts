@@ -1,8 +1,8 @@
 /**
  * Issue 24: `npm run sim -- --seeds 1000 [--seed S] [--steps N] [--from F] [--json] [--no-shrink]`.
  * Runs seeds F .. F+seeds-1 (or the one seed S), prints a line per failing seed with its replay
- * command and its trace, and a summary (seeds, simulated hours, faults by kind, invariant checks,
- * wall time). Exit 0: every seed held; 1: an invariant broke (2 when money did not add up); 3: usage.
+ * command and its trace, and a summary (seeds, simulated hours, faults by kind, switch flips by
+ * switch, invariant checks, wall time). Exit 0: every seed held; 1: an invariant broke (2 when money did not add up); 3: usage.
  */
 import { parseArgs } from 'node:util';
 import { FAULT_KINDS, zeroCounts } from './faults.js';
@@ -52,7 +52,17 @@ async function main(argv: string[]): Promise<number> {
   let checks = 0;
   let recons = 0;
   let events = 0;
-  const work = { packets: 0, b2cPackets: 0, claims: 0, withdrawals: 0, crashes: 0, callbacks: 0 };
+  const work = {
+    packets: 0,
+    b2cPackets: 0,
+    claims: 0,
+    withdrawals: 0,
+    crashes: 0,
+    callbacks: 0,
+    switchFlips: 0,
+    mockedPayments: 0,
+  };
+  const flips: Record<string, number> = {};
   let exit = 0;
   const failed: number[] = [];
   // SIGINT / SIGTERM: finish the seed in hand, then report what ran
@@ -70,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
     reconRuns: recons,
     work,
     faults,
+    switchFlips: flips,
     wallSeconds: Math.round((performance.now() - started) / 100) / 10,
   });
   for (const seed of seeds) {
@@ -83,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
     for (const key of Object.keys(work) as (keyof typeof work)[]) work[key] += r.stats[key];
     events += r.events;
     for (const k of FAULT_KINDS) faults[k] += r.faults[k];
+    for (const [name, n] of Object.entries(r.switchFlips)) flips[name] = (flips[name] ?? 0) + n;
     if (seeds.length === 1 && !values.json) process.stdout.write(`seed ${seed} trace ${r.traceHash}\n`);
     if (r.ok) continue;
     failed.push(seed);

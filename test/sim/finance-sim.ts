@@ -26,6 +26,8 @@ export interface Mutations {
   pendingAsPaid?: boolean;
   /** Mutant: a packet's expiry refunds it whatever its status (mutants.ts, unguardedExpiry). */
   refundUnguarded?: boolean;
+  /** Mutant: a packet counts as mocked only while `mock payment` is on (mutants.ts, mockFollowsSwitch). */
+  mockFollowsSwitch?: boolean;
 }
 
 interface CallSide {

@@ -2,6 +2,11 @@
  * Issue 24: what must hold, read straight from both books (the packet store's SQLite file and
  * finance's), never through the service. `checkStep` holds after every step, whatever the faults;
  * `checkQuiescent` once faults stopped and every task, callback and retry has run its course.
+ *
+ * Mocked orders (`mock payment`, src/switches/mocks/) are money that never moved: a mocked
+ * packet's payment, transfers and refund are rows of the switch store's `ops_mocked_orders`
+ * instead of orders at finance, and they must stay there: none of a mocked packet's money may
+ * reach finance, and no real packet's order may be mocked.
  */
 import type { Client } from '@libsql/client';
 
@@ -33,6 +38,10 @@ interface Books {
   rainReturns: Map<string, Row>;
   rainGrants: Row[];
   subsidies: Map<string, Row>;
+  /** ops_mocked_orders by order number. */
+  mocked: Map<string, Row>;
+  /** Packets whose payment was mocked. */
+  mockedPackets: Set<string>;
 }
 
 async function readBooks(packets: Client, finance: Client): Promise<Books> {
@@ -46,7 +55,10 @@ async function readBooks(packets: Client, finance: Client): Promise<Books> {
   const b2cReturns = await rows(packets, 'SELECT return_no, packet_id, amount, status FROM b2c_returns');
   const rainReturns = await rows(finance, 'SELECT return_no, amount FROM rain_returns');
   const subsidies = await rows(packets, 'SELECT out_grant_no, uid, amount, status FROM subsidies');
+  const mocked = await rows(packets, 'SELECT order_no, kind, packet_id, uid, amount FROM ops_mocked_orders');
   return {
+    mocked: new Map(mocked.map((r) => [str(r.order_no), r])),
+    mockedPackets: new Set(mocked.filter((r) => r.kind === 'payment').map((r) => str(r.packet_id))),
     withdrawals: new Map(withdrawals.map((r) => [str(r.withdrawal_no), r])),
     credits: await rows(packets, 'SELECT claim_no, packet_id, uid, amount FROM subsidy_credits'),
     balances: await rows(packets, 'SELECT uid, available, held FROM subsidy_balances'),
@@ -158,21 +170,27 @@ export async function checkStep(packets: Client, finance: Client): Promise<strin
   const finByNo = new Map(b.finOrders.map((o) => [str(o.order_no), o]));
   const b2c = new Set(b.packets.filter((p) => str(p.type) === 'b2c').map((p) => str(p.id)));
   const credited = new Set(b.credits.map((c) => str(c.claim_no)));
+  // ... or, for a mocked packet, when its mocked order says so (same amount)
+  const mockedAs = (no: string, kind: string, amount: unknown) => {
+    const m = b.mocked.get(no);
+    return m !== undefined && m.kind === kind && num(m.amount) === num(amount);
+  };
   for (const [no, c] of b.claims) {
     if (str(c.status) !== 'transferred') continue;
     if (b2c.has(str(c.packet_id))) {
       if (!credited.has(no)) bad.push(`B2C claim ${no} is transferred but never credited`);
-    } else if (str(finByNo.get(no)?.status) !== 'succeeded')
+    } else if (str(finByNo.get(no)?.status) !== 'succeeded' && !mockedAs(no, 'transfer', c.amount))
       bad.push(`claim ${no} is transferred but finance never paid it`);
   }
   for (const [no, r] of b.refunds) {
-    if (str(r.status) === 'succeeded' && str(finByNo.get(no)?.status) !== 'succeeded')
-      bad.push(`refund ${no} succeeded but finance never refunded it`);
+    if (str(r.status) !== 'succeeded' || str(finByNo.get(no)?.status) === 'succeeded') continue;
+    if (!mockedAs(no, 'refund', r.amount)) bad.push(`refund ${no} succeeded but finance never refunded it`);
   }
   for (const [no, p] of b.payments) {
-    if (str(p.status) === 'paid' && str(finByNo.get(no)?.status) !== 'succeeded')
-      bad.push(`payment ${no} is paid but finance has no money for it`);
+    if (str(p.status) !== 'paid' || str(finByNo.get(no)?.status) === 'succeeded') continue;
+    if (!mockedAs(no, 'payment', p.amount)) bad.push(`payment ${no} is paid but finance has no money for it`);
   }
+  bad.push(...checkMocked(b));
   for (const [no, w] of b.withdrawals) {
     if (str(w.status) === 'succeeded' && str(finByNo.get(no)?.status) !== 'succeeded')
       bad.push(`withdrawal ${no} succeeded but finance never paid it`);
@@ -180,6 +198,40 @@ export async function checkStep(packets: Client, finance: Client): Promise<strin
   for (const [no, r] of b.refunds)
     if (num(r.amount) < 1) bad.push(`refund ${no} of ${r.amount} fen (a packet with nothing left refunded)`);
   bad.push(...checkSubsidies(b));
+  return bad;
+}
+
+/**
+ * Mocked money stays mocked: every mocked transfer or refund belongs to a packet whose payment was
+ * mocked, is one of its claims or its refund (same amount), and together they never exceed the
+ * mocked payment; a mocked packet's payment never reached finance. (Finance paying out for a
+ * mocked packet shows as "paid out for 0 fen paid in" in the conservation check above.)
+ */
+function checkMocked(b: Books): string[] {
+  const bad: string[] = [];
+  const finByNo = new Map(b.finOrders.map((o) => [str(o.order_no), o]));
+  const out = new Map<string, number>();
+  for (const [no, m] of b.mocked) {
+    const pid = str(m.packet_id);
+    if (m.kind === 'payment') {
+      const pay = b.payments.get(no);
+      if (!pay || str(pay.packet_id) !== pid || num(pay.amount) !== num(m.amount))
+        bad.push(`mocked payment ${no} (${m.amount} fen) is no payment of ours`);
+      if (str(finByNo.get(no)?.status) === 'succeeded')
+        bad.push(`mocked payment ${no} was paid at finance too`);
+      continue;
+    }
+    if (!b.mockedPackets.has(pid)) bad.push(`mocked ${m.kind} ${no} of packet ${pid}, whose payment is real`);
+    const ours = m.kind === 'transfer' ? b.claims.get(no) : b.refunds.get(no);
+    if (!ours || num(ours.amount) !== num(m.amount))
+      bad.push(`mocked ${m.kind} ${no} of ${m.amount} fen matches no ${m.kind} of ours`);
+    out.set(pid, (out.get(pid) ?? 0) + num(m.amount));
+  }
+  for (const [pid, sum] of out) {
+    const pay = [...b.mocked.values()].find((m) => m.kind === 'payment' && str(m.packet_id) === pid);
+    if (pay && sum > num(pay.amount))
+      bad.push(`mocked packet ${pid}: ${sum} fen mocked out of ${pay.amount}`);
+  }
   return bad;
 }
 
@@ -257,9 +309,12 @@ export async function checkQuiescent(packets: Client, finance: Client): Promise<
     if (!['exhausted', 'refunded', 'closed'].includes(status)) bad.push(`packet ${id} is still ${status}`);
     const pay = b.payments.get(str(p.pay_order_no));
     const finPay = fin.get(str(p.pay_order_no));
+    const mockedPay = b.mocked.get(str(p.pay_order_no));
     const paidAtFinance = str(finPay?.status) === 'succeeded';
     if (pay && str(pay.status) === 'pending') bad.push(`payment ${pay.pay_order_no} is still pending`);
-    if (paidAtFinance !== (str(pay?.status) === 'paid'))
+    if (mockedPay) {
+      if (str(pay?.status) !== 'paid') bad.push(`packet ${id}: payment mocked, we say ${pay?.status}`);
+    } else if (paidAtFinance !== (str(pay?.status) === 'paid'))
       bad.push(
         `packet ${id}: finance says ${finPay?.status ?? 'no order'}, we say ${pay?.status ?? 'no payment'}`,
       );
@@ -277,10 +332,13 @@ export async function checkQuiescent(packets: Client, finance: Client): Promise<
           bad.push(`refund ${r.refund_no} of ${r.amount} fen for ${p.remaining_amount} fen left`);
       }
     } else if (refunds.length > 0) bad.push(`packet ${id} (${status}) has a refund order`);
-    if (paidAtFinance) {
+    const paid = mockedPay ?? (paidAtFinance ? finPay : undefined);
+    if (paid) {
       const refunded = refunds.reduce((s, r) => s + (str(r.status) === 'succeeded' ? num(r.amount) : 0), 0);
-      if (num(p.claimed) + refunded !== num(finPay?.amount))
-        bad.push(`packet ${id}: ${p.claimed} claimed + ${refunded} refunded != ${finPay?.amount} paid`);
+      if (num(p.claimed) + refunded !== num(paid.amount))
+        bad.push(
+          `packet ${id}: ${p.claimed} claimed + ${refunded} refunded != ${paid.amount} paid${mockedPay ? ' (mocked)' : ''}`,
+        );
     }
   }
   const transfers = b.finOrders.filter(
@@ -293,6 +351,11 @@ export async function checkQuiescent(packets: Client, finance: Client): Promise<
     if (str(c.status) !== 'transferred') bad.push(`claim ${no} is ${c.status}, not transferred`);
     if (b2cPackets.has(str(c.packet_id))) {
       if (!credited.has(no)) bad.push(`B2C claim ${no} was never credited to ${c.uid}`);
+      continue;
+    }
+    if (b.mockedPackets.has(str(c.packet_id))) {
+      if (b.mocked.get(no)?.kind !== 'transfer')
+        bad.push(`claim ${no} of a mocked packet was never mocked paid`);
       continue;
     }
     c2cClaims++;

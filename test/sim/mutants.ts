@@ -4,6 +4,8 @@
  */
 import type { Client } from '@libsql/client';
 import type { PacketStore } from '../../src/domain/ports.js';
+import type { MockedOrderStore } from '../../src/switches/mocks/payment-mock.js';
+import type { SwitchReader } from '../../src/switches/ports.js';
 
 /**
  * Mutant "refund without the status guard": a packet's expiry refunds whatever the packet's status
@@ -24,4 +26,22 @@ export function unguardedExpiry(store: PacketStore, db: Client): PacketStore {
       };
     },
   });
+}
+
+/**
+ * Mutant "mock follows the switch, not the packet": the payment mocks take a packet for mocked
+ * only while `mock payment` is still on, so turning it off sends a mocked packet's transfers and
+ * refund to finance, which pays out money it never received (what src/switches/mocks/
+ * mocking-provider.ts rules out by deciding on the packet's mocked payment).
+ */
+export function mockFollowsSwitch(
+  store: MockedOrderStore,
+  switches: Pick<SwitchReader, 'isOn'>,
+): MockedOrderStore {
+  const on = () => switches.isOn('mock', 'payment');
+  return {
+    recordMocked: (order) => store.recordMocked(order),
+    getMocked: async (orderNo) => (on() ? store.getMocked(orderNo) : null),
+    isPacketMocked: async (packetId) => on() && (await store.isPacketMocked(packetId)),
+  };
 }

@@ -1,7 +1,10 @@
 /**
- * Issue 24: one incarnation of the packet service process in the simulation: the real HTTP app,
- * claim coalescer, limiter, outbox workers and sweeper, over the gated store and finance. A crash
- * throws all of it away (queues, caches, limiter counts, leases in hand); the stores are kept.
+ * Issue 24: one incarnation of the packet service process in the simulation: the real HTTP app
+ * (with issue 7's ops layer: degrade gate, endpoint limiter), claim coalescer, limiter, outbox
+ * workers and sweeper, over the gated store and finance, and the switches composed as
+ * src/runtime/lane.ts composes them (payment and issuer mocks around the provider and the issuer).
+ * A crash throws all of it away (queues, caches, limiter counts, leases, the board's memory of the
+ * switches); the stores are kept.
  */
 import type { Hono } from 'hono';
 import { createMemoryClaimLimiter } from '../../src/cache/memory-claim-limiter.js';
@@ -11,6 +14,12 @@ import { DEFAULT_LIMITS } from '../../src/domain/limits.js';
 import type { GrantQueue, PacketStore, PaymentProvider, SubsidyIssuer } from '../../src/domain/ports.js';
 import { randomIntOf } from '../../src/domain/random.js';
 import { createApp } from '../../src/server/create-app.js';
+import { createMemoryEndpointLimiter } from '../../src/switches/limit/memory-endpoint-limiter.js';
+import { withIssuerMock } from '../../src/switches/mocks/mocking-issuer.js';
+import { withPaymentMocks } from '../../src/switches/mocks/mocking-provider.js';
+import { createPaymentMock, type MockedOrderStore } from '../../src/switches/mocks/payment-mock.js';
+import type { SwitchStore } from '../../src/switches/ports.js';
+import type { SwitchBoard } from '../../src/switches/switch-board.js';
 import type { ServiceDeps } from '../../src/services/deps.js';
 import { createBooker, type Booker } from '../../src/services/subsidy/booking-worker.js';
 import { createAlertSink } from '../../src/worker/alert-sink.js';
@@ -31,6 +40,8 @@ export interface SimProcess {
   booker: Booker;
   /** Background loops running now (one poll per worker, one sweep at a time). */
   busy: Set<string>;
+  /** This process's switch board (the simulator drives its poll). */
+  switches: SwitchBoard;
 }
 
 export function startProcess(input: {
@@ -46,9 +57,18 @@ export function startProcess(input: {
   jwtSecret: string;
   signSecret: string;
   workers: number;
+  switches: SwitchBoard;
+  /** The switch store as this process sees it (gated: mocked orders are money records). */
+  switchStore: SwitchStore;
+  /** What the payment mocks read to decide a packet is mocked (the switch store, or a mutant's). */
+  mockedOrders?: MockedOrderStore;
 }): SimProcess {
-  const { k, store, provider, timings } = input;
+  const { k, timings, switches, switchStore: ops } = input;
+  const { store } = input;
   const now = k.clock.now;
+  // issue 7 (src/runtime/lane.ts): a mocked packet's transfers and refund never reach finance
+  const provider = withPaymentMocks(input.provider, { store: input.mockedOrders ?? ops, now });
+  const issuer = withIssuerMock(input.issuer, { switches });
   const random = randomIntOf(k.random);
   const quiet = () => {};
   const deps: ServiceDeps = {
@@ -60,7 +80,13 @@ export function startProcess(input: {
     now,
     random,
     paymentRecheckDelayMs: timings.recheckAfterMs,
-    subsidy: { tokenKey: input.tokenKey, issuer: input.issuer, issuerEnabled: () => true },
+    subsidy: {
+      tokenKey: input.tokenKey,
+      issuer,
+      issuerEnabled: () => !switches.isOn('degrade', 'subsidy-issuer') && !switches.isOn('mock', 'issuer'),
+    },
+    switches,
+    paymentMock: createPaymentMock({ switches, store: ops, now }),
   };
   const limiter = createMemoryClaimLimiter(DEFAULT_LIMITER_SETTINGS, { now });
   const app = createApp({
@@ -69,6 +95,13 @@ export function startProcess(input: {
     signSecret: input.signSecret,
     limiter,
     log: quiet,
+    tokenNow: now,
+    ops: {
+      switches,
+      store: ops,
+      endpointLimiter: createMemoryEndpointLimiter({ now }),
+      adminKey: 'sim-admin-key-0123456789abcdef',
+    },
   });
   const settlement = {
     store,
@@ -78,7 +111,7 @@ export function startProcess(input: {
     paymentTimeoutMs: timings.paymentTimeoutMs,
     paymentRecheckDelayMs: timings.recheckAfterMs,
     retryMaxMs: timings.retryMaxMs,
-    issuer: input.issuer,
+    issuer,
   };
   const workers = Array.from({ length: input.workers }, (_, i) =>
     createWorker({
@@ -96,5 +129,5 @@ export function startProcess(input: {
   const alerts = createAlertSink({ log: quiet, writeLine: quiet });
   const sweeper = createSweeper({ store, alerts, timings, now, clock: k.clock, log: quiet });
   const booker = createBooker({ queue: input.queue, store, tokenKey: input.tokenKey, now, log: quiet });
-  return { life: input.life, app, workers, sweeper, booker, busy: new Set() };
+  return { life: input.life, app, workers, sweeper, booker, busy: new Set(), switches };
 }

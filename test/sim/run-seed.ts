@@ -1,18 +1,23 @@
 /**
  * Issue 24: one simulated run. A seed gives the faults (swarm), the workload and every
  * interleaving; the run drives the real packet service (HTTP app in process, coalescer, limiter,
- * workers, sweeper, SQLite store) and the real simulated finance (service, store, ledger), checks
- * the invariants after every step, then stops the faults, lets everything settle, and checks the
- * final state.
+ * workers, sweeper, SQLite store, switch board and mocks) and the real simulated finance (service,
+ * store, ledger), flips switches as an operator would (./switches.ts), checks the invariants after
+ * every step, then stops the faults, turns the switches off, lets everything settle, and checks
+ * the final state.
  */
 import { subsidyTokenKey } from '../../src/auth/subsidy-token.js';
-import { issueToken } from '../../src/auth/tokens.js';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SEC, issueToken } from '../../src/auth/tokens.js';
 import { createRainService } from '../../src/finance/rain/rain-service.js';
 import { createKnobs } from '../../src/finance/knobs.js';
 import { createFinanceService } from '../../src/finance/service.js';
 import { createFinanceStore } from '../../src/finance/store/create-finance-store.js';
 import type { PacketStore } from '../../src/domain/ports.js';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { createWriteQueue } from '../../src/storage/shared/write-queue.js';
+import { createSwitchStore } from '../../src/storage/switches/create-switch-store.js';
+import type { SwitchStore } from '../../src/switches/ports.js';
+import { createSwitchBoard } from '../../src/switches/switch-board.js';
 import { workerTimings } from '../../src/worker/timings.js';
 import { runFiles } from './books.js';
 import { Faults, type FaultCounts, type FaultKind } from './faults.js';
@@ -29,8 +34,9 @@ import { checkClientSeen, checkQuiescent, checkStep, type ClientSuccess } from '
 import { Kernel, type Life } from './kernel.js';
 import { startProcess, type SimProcess } from './process.js';
 import { SimGrantQueue } from './grant-queue.js';
-import { unguardedExpiry } from './mutants.js';
+import { mockFollowsSwitch, unguardedExpiry } from './mutants.js';
 import { gatedStore } from './store-proxy.js';
+import { checkDegraded, gateView, Operator, SimSwitchBus, SWITCH_POLL_MS } from './switches.js';
 
 /** 2026-01-01T00:00:00Z: simulated time starts here in every run. */
 export const SIM_EPOCH = Date.UTC(2026, 0, 1);
@@ -56,6 +62,8 @@ export interface SimOptions {
   echo?: (line: string) => void;
   /** The real recon over the window at quiescence (default on). */
   recon?: boolean;
+  /** The operator flips switches (default on; off: every switch stays off, as before issue 24's flips). */
+  switches?: boolean;
 }
 
 export interface SimResult {
@@ -81,7 +89,13 @@ export interface SimResult {
     withdrawals: number;
     crashes: number;
     callbacks: number;
+    /** Switch changes the operator made. */
+    switchFlips: number;
+    /** C2C packets whose payment `mock payment` answered. */
+    mockedPayments: number;
   };
+  /** Switch changes by `kind name`. */
+  switchFlips: Record<string, number>;
 }
 
 interface KnownPacket {
@@ -95,9 +109,17 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
   const k = new Kernel(opts.seed, SIM_EPOCH, 400, opts.echo);
   const faults = new Faults(k, { enabled: opts.faults ?? 'all' });
   const timings = workerTimings(faults.active('lease_expiry') ? { leaseMs: 500 + k.int(3000) } : {});
-  k.trace(`seed ${opts.seed} faults ${faults.describe()} leaseMs ${timings.leaseMs}`);
+  // switches, swarm style too: a quarter of the runs flips none; a run with a bus (`--redis`)
+  // tells the process at once, one without relies on its poll
+  const flipRate = k.chance(0.75) && opts.switches !== false ? 0.01 + k.random() * 0.05 : 0;
+  const withBus = k.chance(0.5);
+  k.trace(
+    `seed ${opts.seed} faults ${faults.describe()} leaseMs ${timings.leaseMs} flips ${flipRate.toFixed(3)}${withBus ? ' bus' : ''}`,
+  );
   const files = await runFiles();
   const view = files.open();
+  // every call into the packets file, by either store, one at a time (store-proxy.ts)
+  const serial = createWriteQueue();
   const finStore = createFinanceStore({ kind: 'sqlite', file: files.finance });
   const network: InFlightCallback[] = [];
   const service = createFinanceService({
@@ -134,14 +156,27 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
   const tokens = new Map<string, string>();
   const actors = new Set<Promise<void>>();
   const mutantSeen = new Map<string, number>();
-  const stats = { packets: 0, b2cPackets: 0, claims: 0, withdrawals: 0, crashes: 0, callbacks: 0 };
+  const stats = {
+    packets: 0,
+    b2cPackets: 0,
+    claims: 0,
+    withdrawals: 0,
+    crashes: 0,
+    callbacks: 0,
+    switchFlips: 0,
+    mockedPayments: 0,
+  };
   /** B2C claimers with money credited (or about to be): who may withdraw. */
   const b2cClaimers: string[] = [];
   let checks = 0;
   let reconRuns = 0;
   let lives = 0;
   let raw: PacketStore | undefined;
+  let rawSwitches: SwitchStore | undefined;
   let proc: SimProcess | undefined;
+  /** Switch changes the process's boards applied (every incarnation's): the degrade check's clock. */
+  let boardChanges = 0;
+  let nextPoll = 0;
 
   function spawn(name: string, work: () => Promise<unknown>): void {
     const p: Promise<void> = work()
@@ -156,11 +191,42 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
     actors.add(p);
   }
 
+  const bus = withBus ? new SimSwitchBus(k, spawn) : undefined;
+  const operatorStore = await createSwitchStore({ kind: 'sqlite', file: files.packets });
+  const operator = await Operator.start({
+    k,
+    store: gatedStore(operatorStore, k, faults, null, {
+      name: 'operator',
+      ungated: ['listSwitches'],
+      serial,
+    }),
+    bus: bus?.publisher(),
+    spawn,
+    rate: flipRate,
+  });
+
   async function start(): Promise<void> {
     const life: Life = { id: ++lives, dead: false };
     raw = await createSqliteStore({ file: files.packets });
-    const gated = gatedStore(raw, k, faults, life);
+    rawSwitches = await createSwitchStore({ kind: 'sqlite', file: files.packets });
+    const gated = gatedStore(raw, k, faults, life, { serial });
     const store = opts.mutations?.refundUnguarded ? unguardedExpiry(gated, view.packets) : gated;
+    // the board's reads of the small switch table are not gated (its first one runs at start)
+    const switchStore = gatedStore(rawSwitches, k, faults, life, {
+      name: 'switches',
+      ungated: ['listSwitches'],
+      serial,
+    });
+    const switches = await createSwitchBoard({
+      store: switchStore,
+      bus: bus?.side(life),
+      pollMs: 0, // polled on simulated time (pollSwitches)
+      now: k.clock.now,
+      onChange: (c) => {
+        boardChanges++;
+        k.trace(`process ${life.id} sees ${c.kind} ${c.name} ${c.from} -> ${c.to}`);
+      },
+    });
     const side = { k, faults, life, spawn };
     const provider = simProvider({
       ...side,
@@ -182,6 +248,11 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
       jwtSecret: JWT_SECRET,
       signSecret: SIGN_SECRET,
       workers: 2,
+      switches,
+      switchStore,
+      ...(opts.mutations?.mockFollowsSwitch
+        ? { mockedOrders: mockFollowsSwitch(switchStore, switches) }
+        : {}),
     });
     k.trace(`process ${life.id} up`);
   }
@@ -194,23 +265,32 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
     k.failParked(life);
     await k.settle();
     await raw!.close();
+    await rawSwitches!.close();
     await start();
+  }
+
+  /** The board re-reads the switch table every SWITCH_POLL_MS of simulated time. */
+  function pollSwitches(): void {
+    if (k.clock.now() < nextPoll) return;
+    nextPoll = k.clock.now() + SWITCH_POLL_MS;
+    void proc!.switches.refresh();
   }
 
   async function token(uid: string): Promise<string> {
     let t = tokens.get(uid);
-    // Tokens are checked against the real clock (the app's token cache reads Date.now()), and
-    // since issue 18 a token lives at most 30 days: minted now, for a day, they outlive any run.
-    // Their text never reaches the trace, so the real clock here does not break replay.
-    if (!t) tokens.set(uid, (t = await issueToken(JWT_SECRET, uid, 86_400)));
+    // minted and checked on simulated time (the app's token cache reads the sim clock), for the
+    // longest lifetime serve accepts (30 days): longer than any run
+    if (!t)
+      tokens.set(uid, (t = await issueToken(JWT_SECRET, uid, DEFAULT_MAX_TOKEN_LIFETIME_SEC, k.clock.now())));
     return t;
   }
 
   type Answer = { lost: true } | { lost: false; status: number; body: Record<string, unknown> };
   async function http(method: 'GET' | 'POST', path: string, uid: string, body?: unknown): Promise<Answer> {
-    const { life, app } = proc!;
+    const { life, app, switches } = proc!;
     const headers: Record<string, string> = { authorization: `Bearer ${await token(uid)}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    const before = gateView(switches, boardChanges, method, path);
     let res: Response;
     try {
       res = await app.request(path, {
@@ -224,6 +304,14 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
     const json = (await res.json()) as Record<string, unknown>;
     if (life.dead) return { lost: true }; // the connection died with the process
     if (res.status === 500) violations.push(`500 answer to ${method} ${path}: ${JSON.stringify(json)}`);
+    const degraded = checkDegraded(
+      before,
+      gateView(switches, boardChanges, method, path),
+      `${method} ${path}`,
+      res.status,
+      json,
+    );
+    if (degraded) violations.push(degraded);
     return { lost: false, status: res.status, body: json };
   }
   const answerText = (a: Answer) =>
@@ -256,6 +344,8 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
     const p: KnownPacket = { id: String(created.packetId), sender, count, type: 'c2c' };
     if (!known.some((x) => x.id === p.id)) known.push(p);
     stats.packets = known.length;
+    // `mock payment`: active at once, no cashier to pay at
+    if (created.status === 'active') return;
     if (!k.chance(0.85)) return; // left unpaid: the payment re-check closes it
     const payOrderNo = String(created.payOrderNo);
     await k.gate('cashier.pay', null);
@@ -320,6 +410,10 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
   }
 
   async function claim(p: KnownPacket, uid: string): Promise<void> {
+    if (k.chance(0.15)) {
+      const a = await http('GET', `/v1/packets/${p.id}`, uid);
+      k.trace(`details ${p.id.slice(-6)} ${uid} -> ${answerText(a)}`);
+    }
     let told: ClientSuccess | undefined;
     for (let attempt = 0; attempt < 4; attempt++) {
       if (attempt > 0) await pause('claim');
@@ -469,6 +563,7 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
   let step = 0;
   try {
     await start();
+    operator.opening();
     for (; step < opts.steps && violations.length === 0; step++) {
       const roll = k.random() * 20;
       if (k.pendingGates() > 0 && roll < 10) {
@@ -509,6 +604,8 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
         k.clock.advance(dt);
       }
       if (faults.fire('crash')) await crash();
+      operator.maybeFlip();
+      pollSwitches();
       // the lease fault: time runs past the lease while a worker still holds its tasks
       if (
         faults.active('lease_expiry') &&
@@ -536,8 +633,11 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
       if (faults.on && (round >= FAULTY_ROUNDS || k.clock.now() >= faultyUntil)) {
         faults.on = false;
         k.trace('quiesce');
+        operator.allOff();
       }
       if (faults.fire('crash')) await crash();
+      if (faults.on) operator.maybeFlip();
+      pollSwitches();
       // claimers withdraw while the run settles too (most credits land here)
       if (faults.on && b2cClaimers.length > 0 && k.chance(0.1)) startWithdrawal();
       await drain();
@@ -571,6 +671,11 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
       }
       await k.settle();
     }
+    const mocked = await view.packets.execute(
+      `SELECT COUNT(*) AS n FROM ops_mocked_orders WHERE kind = 'payment'`,
+    );
+    stats.mockedPayments = Number(mocked.rows[0]?.n ?? 0);
+    stats.switchFlips = operator.flipCount;
     checks++;
     violations.push(...(await checkQuiescent(view.packets, view.finance)));
     violations.push(...(await checkClientSeen(view.packets, seen)));
@@ -596,6 +701,8 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
     }
     await k.settle();
     await raw?.close().catch(() => {});
+    await rawSwitches?.close().catch(() => {});
+    await operatorStore.close().catch(() => {});
     await finStore.close().catch(() => {});
     view.packets.close();
     view.finance.close();
@@ -616,5 +723,6 @@ export async function runSeed(opts: SimOptions): Promise<SimResult> {
     invariantChecks: checks,
     reconRuns,
     stats,
+    switchFlips: Object.fromEntries(operator.flips),
   };
 }

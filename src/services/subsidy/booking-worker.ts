@@ -98,7 +98,7 @@ export function startBookingWorker(opts: BookingWorkerOptions): BookingWorker {
   const clock = opts.clock ?? systemClock;
   const bucket = createTokenBucket({
     ratePerSec: opts.ratePerSec,
-    ...(opts.clock ? { now: opts.clock.now } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const maxBatch = opts.maxBatch ?? 500;
   const booker = createBooker(opts);

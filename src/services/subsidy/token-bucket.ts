@@ -2,7 +2,7 @@
  * A token bucket: `ratePerSec` tokens a second, at most `burst` saved up. The booking worker takes
  * one token per grant it books, so a rain of grants reaches the database as a steady stream.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pauseOn, systemClock, type Clock } from '../../domain/clock.js';
 
 export interface TokenBucket {
   /**
@@ -22,12 +22,21 @@ export interface TokenBucketOptions {
   /** Tokens that may be saved up while idle; default 50 ms worth (at least 1). */
   burst?: number;
   now?: () => number;
+  /**
+   * Issue 24: the clock its waits run on, and its time when `now` is not given. Default: the
+   * system's timers over `performance.now()`.
+   */
+  clock?: Clock;
   /** Longest single wait, so a new rate or an abort is noticed soon. Default 50 ms. */
   maxWaitMs?: number;
 }
 
+/** The signal of a wait nobody can cut short. */
+const NEVER = new AbortController().signal;
+
 export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? options.clock?.now ?? (() => performance.now());
+  const clock = options.clock ?? systemClock;
   const maxWaitMs = options.maxWaitMs ?? 50;
   let rate = options.ratePerSec;
   // paused (rate 0): nothing may be saved up, not even tokens given back
@@ -52,11 +61,8 @@ export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
           return n;
         }
         const waitMs = rate > 0 ? Math.ceil(((1 - tokens) * 1000) / rate) : maxWaitMs;
-        try {
-          await sleep(Math.max(1, Math.min(maxWaitMs, waitMs)), undefined, signal ? { signal } : undefined);
-        } catch {
-          return 0; // aborted
-        }
+        // an abort ends the wait at once; the loop's first line then answers 0
+        await pauseOn(clock, Math.max(1, Math.min(maxWaitMs, waitMs)), signal ?? NEVER);
       }
     },
     giveBack(n) {
