@@ -4,6 +4,7 @@
  * dies with a request in hand, or never answers.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
@@ -134,6 +135,37 @@ describe('the gateway forwards requests as they came', () => {
     expect(r.status).toBe(400);
     expect(r.json).toEqual({ error: { code: 'VALIDATION_FAILED', message: 'request body too large' } });
     expect(core!.received).toHaveLength(0);
+  });
+
+  it('reads a chunked body (no length given) off the stream: forwarded whole below 64 KiB, refused above', async () => {
+    const [core] = await fakeCores(1);
+    const gw = await gateway([core!.url]);
+    // written in pieces with no content-length: Node sends it chunked, the gateway counts as it reads
+    const chunked = (pieces: string[]) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest(`${gw.url}/v1/c2c/packets`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+        });
+        req.on('response', (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (d: string) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', reject);
+        for (const p of pieces) req.write(p);
+        req.end();
+      });
+    const small = await chunked(['{"outOrderNo":', '"o-2"}']);
+    expect(small.status).toBe(200);
+    expect(core!.received).toHaveLength(1);
+    expect(core!.received[0]!.body).toBe('{"outOrderNo":"o-2"}');
+    const large = await chunked(Array.from({ length: 5 }, () => 'x'.repeat(16_000)));
+    expect(large.status).toBe(400);
+    expect(JSON.parse(large.text)).toEqual({
+      error: { code: 'VALIDATION_FAILED', message: 'request body too large' },
+    });
+    expect(core!.received).toHaveLength(1);
   });
 });
 
