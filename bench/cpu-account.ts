@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** Linux's USER_HZ: /proc times are in these ticks (100 on every mainstream kernel build). */
 const TICKS_PER_SEC = 100;
 
-function procCpuMs(pid: number): number | null {
+export function procCpuMs(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // the command name (field 2) may hold spaces: fields are counted after its closing paren

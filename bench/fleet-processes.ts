@@ -23,13 +23,28 @@ interface Started {
   child: ChildProcess;
 }
 
-async function serve(args: string[]): Promise<Started> {
+/**
+ * Diagnosis (`bench:fleet --cpu-prof-dir DIR`): the processes started here (a `serve`, the
+ * supervisor with its gateway, a core behind HAProxy) write a V8 CPU profile into DIR when they
+ * exit. Not a supervisor's cores: Node refuses --cpu-prof in NODE_OPTIONS, and the supervisor
+ * starts them with the binary's own flags.
+ */
+const profArgs = (profDir: string | undefined) =>
+  profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+
+/** The database a service's URL names (its connections' own CPU is counted, ./db-thread-cpu.ts). */
+function databaseOf(mysqlUrl: string): BenchServer['database'] {
+  const u = new URL(mysqlUrl);
+  const name = decodeURIComponent(u.pathname.slice(1));
+  u.pathname = '/';
+  return { serverUrl: u.toString(), name };
+}
+
+async function serve(args: string[], profDir?: string): Promise<Started> {
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', ...args, '--secret', FLEET_BENCH_SECRET, '--log-level', 'warn'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    [...profArgs(profDir), BIN, 'serve', ...args, '--secret', FLEET_BENCH_SECRET, '--log-level', 'warn'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -62,34 +77,49 @@ function stopAll(children: ChildProcess[]): Promise<void> {
 
 const dataDir = () => mkdtemp(join(tmpdir(), 'redpkt-bench-fleet-'));
 
-export async function oneProcess(mysqlUrl: string): Promise<BenchServer> {
-  const s = await serve(['--mysql', mysqlUrl, '--port', '0', '--data-dir', await dataDir()]);
-  return { url: s.url, pid: s.child.pid, secret: FLEET_BENCH_SECRET, stop: () => stopAll([s.child]) };
+/** A service, and a name for each of its `pids` (the diagnosis's per-process CPU). */
+export type FleetServer = BenchServer & { pidNames: readonly string[] };
+
+export async function oneProcess(mysqlUrl: string, profDir?: string): Promise<FleetServer> {
+  const s = await serve(['--mysql', mysqlUrl, '--port', '0', '--data-dir', await dataDir()], profDir);
+  return {
+    url: s.url,
+    pid: s.child.pid,
+    pids: [s.child.pid!],
+    pidNames: ['serve'],
+    secret: FLEET_BENCH_SECRET,
+    database: databaseOf(mysqlUrl),
+    stop: () => stopAll([s.child]),
+  };
 }
 
-export async function supervised(mysqlUrl: string, cores: number): Promise<BenchServer> {
-  const s = await serve([
-    '--cores',
-    String(cores),
-    '--mysql',
-    mysqlUrl,
-    '--port',
-    '0',
-    '--data-dir',
-    await dataDir(),
-  ]);
+export async function supervised(mysqlUrl: string, cores: number, profDir?: string): Promise<FleetServer> {
+  const s = await serve(
+    ['--cores', String(cores), '--mysql', mysqlUrl, '--port', '0', '--data-dir', await dataDir()],
+    profDir,
+  );
   const health = (await (await fetch(`${s.url}/healthz`)).json()) as {
     supervisor: { cores: { pid: number }[] };
   };
   const pids = [s.child.pid!, ...health.supervisor.cores.map((c) => c.pid)];
-  return { url: s.url, pid: s.child.pid, pids, secret: FLEET_BENCH_SECRET, stop: () => stopAll([s.child]) };
+  return {
+    url: s.url,
+    pid: s.child.pid,
+    pids,
+    pidNames: ['supervisor+gateway', ...health.supervisor.cores.map((_, j) => `core-${j}`)],
+    secret: FLEET_BENCH_SECRET,
+    database: databaseOf(mysqlUrl),
+    stop: () => stopAll([s.child]),
+  };
 }
 
-export async function behindHaproxy(mysqlUrl: string, cores: number): Promise<BenchServer> {
+export async function behindHaproxy(mysqlUrl: string, cores: number, profDir?: string): Promise<FleetServer> {
   const dir = await dataDir();
   const started: Started[] = [];
   for (let i = 0; i < cores; i++)
-    started.push(await serve(['--mysql', mysqlUrl, '--port', '0', '--data-dir', join(dir, `core-${i}`)]));
+    started.push(
+      await serve(['--mysql', mysqlUrl, '--port', '0', '--data-dir', join(dir, `core-${i}`)], profDir),
+    );
   const probe = await fetch(`${started[0]!.url}/readyz`);
   await probe.body?.cancel();
   const [port] = await freePorts(1);
@@ -117,7 +147,9 @@ export async function behindHaproxy(mysqlUrl: string, cores: number): Promise<Be
     url,
     pid: haproxy.pid,
     pids: children.map((c) => c.pid!),
+    pidNames: ['haproxy', ...started.map((_, j) => `core-${j}`)],
     secret: FLEET_BENCH_SECRET,
+    database: databaseOf(mysqlUrl),
     stop: () => stopAll(children),
   };
 }

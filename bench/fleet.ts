@@ -8,7 +8,13 @@
  * claim of the service's processes (summed), of the claimers and of MariaDB, and each variant's
  * claims/s as a ratio to (1). Every variant's claims are counted in its database afterwards (must
  * equal the 200s). Writes --out (JSON). Flags: --mysql URL, --packets 2000, --shares 2,
- * --clients 200, --out bench/results/fleet.json.
+ * --clients 200, --out bench/results/fleet.json, --variants one,gateway,haproxy (a subset),
+ * --cpu-prof-dir DIR (V8 CPU profiles of the processes it starts, for diagnosis).
+ *
+ * Issue 21's diagnosis (./fleet-diagnosis.ts), printed per variant: each process's CPU per claim,
+ * MariaDB's counters per claim, the transfers the workers made during the run, and CPU per claim
+ * until every claim is transferred (the same work in every variant: a slower variant's run
+ * otherwise holds more of the workers' transfers, and looks dearer per claim for it).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -18,9 +24,10 @@ import mysql from 'mysql2/promise';
 import { readEnv } from '../src/config/env.js';
 import { createStore } from '../src/storage/create-store.js';
 import { makePackets } from './bench-packets.js';
-import { runHttp, type BenchServer } from './claim-http.js';
+import { runHttp } from './claim-http.js';
 import type { ClaimJob, RunResult } from './claim-load.js';
-import { behindHaproxy, oneProcess, supervised } from './fleet-processes.js';
+import { startDiagnosis, type Diagnosis } from './fleet-diagnosis.js';
+import { behindHaproxy, oneProcess, supervised, type FleetServer } from './fleet-processes.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +36,10 @@ const { values } = parseArgs({
     shares: { type: 'string', default: '2' },
     clients: { type: 'string', default: '200' },
     out: { type: 'string', default: 'bench/results/fleet.json' },
+    /** Which variants to run, e.g. `gateway,haproxy` (default all three). */
+    variants: { type: 'string', default: 'one,gateway,haproxy' },
+    /** Diagnosis: V8 CPU profiles of every service process, written here when they exit. */
+    'cpu-prof-dir': { type: 'string' },
   },
 });
 const packets = Number(values.packets);
@@ -42,16 +53,18 @@ function dbUrl(name: string): string {
   return u.toString();
 }
 
-const VARIANTS: { key: string; label: string; start: (url: string) => Promise<BenchServer> }[] = [
-  { key: 'one', label: '(1) one process', start: oneProcess },
-  { key: 'gateway', label: '(2) --cores 2, our gateway', start: (url) => supervised(url, 2) },
-  { key: 'haproxy', label: '(3) 2 cores behind HAProxy', start: (url) => behindHaproxy(url, 2) },
+const prof = values['cpu-prof-dir'];
+const VARIANTS: { key: string; label: string; start: (url: string) => Promise<FleetServer> }[] = [
+  { key: 'one', label: '(1) one process', start: (url) => oneProcess(url, prof) },
+  { key: 'gateway', label: '(2) --cores 2, our gateway', start: (url) => supervised(url, 2, prof) },
+  { key: 'haproxy', label: '(3) 2 cores behind HAProxy', start: (url) => behindHaproxy(url, 2, prof) },
 ];
 
 const admin = await mysql.createConnection({ uri: values.mysql });
-const results: Record<string, RunResult & { claimsInDb: number }> = {};
+const results: Record<string, RunResult & { claimsInDb: number; diagnosis: Diagnosis }> = {};
 try {
-  for (const v of VARIANTS) {
+  const chosen = new Set(values.variants.split(','));
+  for (const v of VARIANTS.filter((x) => chosen.has(x.key))) {
     const name = `redpkt_bench_fleet_${run}_${v.key}`;
     const url = dbUrl(name);
     process.stderr.write(`${v.label}: starting on ${name}\n`);
@@ -63,12 +76,14 @@ try {
       const jobs: ClaimJob[] = ids.flatMap((packetId, p) =>
         Array.from({ length: shares }, (_, k) => ({ packetId, uid: `u${p}-${k}` })),
       );
+      const diagnose = await startDiagnosis(admin, server);
       const result = await runHttp(server, jobs, clients);
+      const diagnosis = await diagnose(result.claims);
       const [rows] = await admin.query(`SELECT COUNT(*) AS n FROM \`${name}\`.claims`);
       const claimsInDb = Number((rows as { n: number }[])[0]!.n);
-      results[v.key] = { ...result, claimsInDb };
+      results[v.key] = { ...result, claimsInDb, diagnosis };
       process.stderr.write(
-        `  ${result.claimsPerSec} claims/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, errors ${JSON.stringify(result.errors)}, cpu/claim ${JSON.stringify(result.cpuUsPerClaim)}, in db ${claimsInDb}\n`,
+        `  ${result.claimsPerSec} claims/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, errors ${JSON.stringify(result.errors)}, cpu/claim ${JSON.stringify(result.cpuUsPerClaim)}, in db ${claimsInDb}\n  per claim (warm-up included): ${JSON.stringify(diagnosis)}\n`,
       );
     } finally {
       await server.stop();
@@ -102,6 +117,16 @@ for (const v of VARIANTS) {
   const c = r.cpuUsPerClaim;
   console.log(
     `${v.label.padEnd(28)} ${String(r.claimsPerSec).padStart(8)}  ${String(r.ratioToOne).padStart(5)}  ${String(r.latencyMs.p50).padStart(6)}  ${String(r.latencyMs.p99).padStart(6)}  ${c?.service}+${c?.claimers}+${c?.database} = ${c?.total}`,
+  );
+}
+console.log(
+  'CPU µs per claim until every claim was transferred (service + MariaDB), and per process meanwhile:',
+);
+for (const v of VARIANTS) {
+  const d = results[v.key]?.diagnosis;
+  if (!d?.settled) continue;
+  console.log(
+    `${v.label.padEnd(28)} ${d.settled.service}+${d.settled.database} in ${d.settled.seconds} s; transfers per claim in the run ${d.transfersPerClaim}; ${JSON.stringify(d.processes)}`,
   );
 }
 const bad = Object.entries(results).filter(([, r]) => r.claimsInDb !== r.claims);

@@ -18,8 +18,8 @@ import { isRedpktError } from '../domain/errors.js';
 import { errorAnswer } from './error-answer.js';
 
 export interface ClaimGate {
-  /** An answer to give instead of forwarding (401, 429), or null to forward. */
-  admit(req: Request, packetId: string, shadow: boolean): Promise<Response | null>;
+  /** An answer to give instead of forwarding (401, 429), or null to forward. `authorization`: the request's header. */
+  admit(authorization: string | undefined, packetId: string, shadow: boolean): Promise<Response | null>;
   /** Reads what a core answered about a packet (a claim or its detail) into the limiter. */
   learn(packetId: string, shadow: boolean, answer: PacketAnswer): void;
   /**
@@ -52,9 +52,9 @@ export function createClaimGate(opts: ClaimGateOptions): ClaimGate {
   const limiterOf = (shadow: boolean) => (shadow ? opts.limiters.shadow : opts.limiters.real);
   const verify = createTokenVerifier(opts.secret, tokenPolicy(opts.maxTokenLifetimeSec));
   return {
-    async admit(req, packetId, shadow) {
+    async admit(authorization, packetId, shadow) {
       try {
-        verify(bearerFrom(req.headers.get('authorization') ?? undefined), now());
+        verify(bearerFrom(authorization), now());
       } catch (e) {
         if (isRedpktError(e)) return errorAnswer(e.code, e.message);
         throw e;

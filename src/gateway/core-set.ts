@@ -7,7 +7,12 @@
  *    closed as it was reused, or one slow answer while the database is slow, would otherwise take
  *    a healthy core out, and under database slowness every core in turn;
  *  - a failed health check. Every transport failure runs one at once, so a core that really died
- *    goes down after its first failure, one that answers its health check stays up.
+ *    goes down after its first failure, one that answers its health check stays up. A check
+ *    refused, reset or answered with anything but 200 takes the core down at once; one that only
+ *    TIMED OUT (the core took the connection, and is slow to answer) takes it down at the third in
+ *    a row, as HAProxy's `fall 3` does (deploy/haproxy/haproxy.cfg): on a starved machine a busy
+ *    core's `/readyz` can take longer than 2 s now and then (issue 21, `bench:fleet` at load 20),
+ *    and moving its packets to the other core for a second then loaded that one more.
  * The health check (`GET /readyz` on every core, every `healthEveryMs`, on a fresh connection) is
  * also what brings a core back: a core is taken in only once it says it can serve (issue 19's
  * readiness: stores reachable, Redis connected, worker started), not merely once it listens. A
@@ -42,6 +47,8 @@ export interface CoreState {
   forwarded: number;
   /** Transport failures since its last answer (or since it came back). */
   failures: number;
+  /** Health checks in a row that timed out (a passing one ends the run). */
+  checkTimeouts: number;
 }
 
 export interface CoreSet {
@@ -96,6 +103,7 @@ export function createCoreSet(opts: CoreSetOptions): CoreSet {
     reason: undefined,
     forwarded: 0,
     failures: 0,
+    checkTimeouts: 0,
   }));
   const downAfter = Math.max(1, opts.downAfterFailures ?? DOWN_AFTER_FAILURES);
 
@@ -131,10 +139,17 @@ export function createCoreSet(opts: CoreSetOptions): CoreSet {
       let path = READY_PATH;
       let status = await probe(path);
       if (status === 404) status = await probe((path = LIVE_PATH));
+      states[i]!.checkTimeouts = 0;
       if (status === 200) set(i, true, 'health check passed');
       else set(i, false, `health check answered ${status} on ${path}`);
     } catch (e) {
-      set(i, false, `health check failed: ${errorText(e)}`);
+      const s = states[i]!;
+      const timedOut = isTimeout(e);
+      s.checkTimeouts = timedOut ? s.checkTimeouts + 1 : 0;
+      if (!timedOut || s.checkTimeouts >= downAfter) {
+        const times = timedOut ? ` (${s.checkTimeouts} in a row)` : '';
+        set(i, false, `health check failed${times}: ${errorText(e)}`);
+      }
     } finally {
       checking.delete(i);
     }
@@ -168,6 +183,10 @@ export function createCoreSet(opts: CoreSetOptions): CoreSet {
     },
   };
 }
+
+/** undici's timeouts waiting for an answer on a connection the core accepted. */
+const TIMEOUT_CODES: ReadonlySet<string> = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const isTimeout = (e: unknown) => TIMEOUT_CODES.has(String((e as { code?: unknown } | null)?.code));
 
 export function errorText(e: unknown): string {
   if (e instanceof Error) {

@@ -13,8 +13,15 @@
  * No core up, or an unsafe request lost with a core: `503 DEPENDENCY_FAILED`. A path holding a
  * percent-encoded byte is refused (400 VALIDATION_FAILED, see request-class.ts). `GET /metrics`
  * is the gateway's own when it is given metrics (./gateway-metrics.ts).
+ *
+ * Issue 21: behind a Node listener (src/runtime/http-listener.ts) the request's headers and body
+ * are read from Node's own request (`env.incoming`), and the answer is built with plain header
+ * objects: @hono/node-server then never materialises a WHATWG Request (its Headers, AbortSignal
+ * and body stream) nor a Headers for the answer, which were most of the gateway's CPU per claim
+ * in `npm run bench:fleet` (docs/performance.md).
  */
 import { SHADOW_HEADER } from '../domain/ids.js';
+import type { NodeBindings } from '../runtime/http-listener.js';
 import { readinessResponse } from '../runtime/readiness.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import type { ClaimGate } from './claim-gate.js';
@@ -61,11 +68,20 @@ export interface GatewayHandlerOptions {
   describe?: (() => Record<string, unknown>) | undefined;
 }
 
-export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request) => Promise<Response> {
+/** What the gateway reads of a request beside its method and URL: its headers, and its body. */
+interface Incoming {
+  /** Lower-case names; a repeated header's values joined with `, ` (as WHATWG Headers does). */
+  headers: Record<string, string>;
+  body(): Promise<Uint8Array | null | Response>;
+}
+
+export function createGatewayHandler(
+  opts: GatewayHandlerOptions,
+): (req: Request, env?: NodeBindings) => Promise<Response> {
   const { cores, router, claimGate, metrics, describe } = opts;
 
   if (metrics) {
-    return async function observed(req: Request): Promise<Response> {
+    return async function observed(req: Request, env?: NodeBindings): Promise<Response> {
       const url = new URL(req.url);
       // the gateway's own; never forwarded (a HEAD probe gets the headers GET would, no body)
       if (url.pathname === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -78,19 +94,19 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
       }
       const started = performance.now();
       const cls = classifyRequest(req.method, url.pathname);
-      const res = await handle(req, url, cls);
+      const res = await handle(req, url, cls, env);
       const route = gatewayRoute(url.pathname, cls);
       metrics.observeRequest(req.method, route, res.status, (performance.now() - started) / 1000);
       return res;
     };
   }
-  return (req) => {
+  return (req, env) => {
     const url = new URL(req.url);
-    return handle(req, url, classifyRequest(req.method, url.pathname));
+    return handle(req, url, classifyRequest(req.method, url.pathname), env);
   };
 
   /** `cls`: the request's class, read once for routing and for the metrics' route label. */
-  async function handle(req: Request, url: URL, cls: RequestClass): Promise<Response> {
+  async function handle(req: Request, url: URL, cls: RequestClass, env?: NodeBindings): Promise<Response> {
     const method = req.method;
     if (url.pathname === '/healthz' && (method === 'GET' || method === 'HEAD'))
       return health(cores, router, claimGate, describe);
@@ -103,18 +119,19 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): (req: Request
         'percent-encoded bytes are not accepted in the path; no route of this API needs them',
       );
     }
-    const shadow = req.headers.get(SHADOW_HEADER) === '1';
+    const incoming = env ? fromNode(env.incoming) : fromFetch(req);
+    const shadow = incoming.headers[SHADOW_HEADER] === '1';
     if (cls.claim && claimGate && cls.packetId !== undefined) {
-      const refused = await claimGate.admit(req, cls.packetId, shadow);
+      const refused = await claimGate.admit(incoming.headers.authorization, cls.packetId, shadow);
       if (refused?.status === 429) metrics?.limiterRejected('packet', '/v1/packets/:id/claims');
       if (refused) return refused;
     }
-    const body = await readBody(req);
+    const body = method === 'GET' || method === 'HEAD' ? null : await incoming.body();
     if (body instanceof Response) return body;
     const out: OutgoingRequest = {
       method,
       path: url.pathname + url.search,
-      headers: forwardHeaders(req.headers),
+      headers: forwardHeaders(incoming.headers),
       body,
     };
 
@@ -163,21 +180,70 @@ function codeOf(error: unknown): unknown {
   return (error as { code?: unknown } | null)?.code;
 }
 
-function forwardHeaders(incoming: Headers): Record<string, string> {
-  const dropped = new Set(HOP_BY_HOP);
-  // headers the client named in Connection are per-hop too
-  for (const name of (incoming.get('connection') ?? '').split(',')) dropped.add(name.trim().toLowerCase());
+function forwardHeaders(incoming: Record<string, string>): Record<string, string> {
+  // headers the client named in Connection are per-hop too (a set of their own only then)
+  let dropped = HOP_BY_HOP;
+  const named = incoming.connection;
+  if (named !== undefined) {
+    dropped = new Set(HOP_BY_HOP);
+    for (const name of named.split(',')) dropped.add(name.trim().toLowerCase());
+  }
   const out: Record<string, string> = {};
-  incoming.forEach((value, name) => {
-    if (!dropped.has(name)) out[name] = value;
-  });
+  for (const name in incoming) if (!dropped.has(name)) out[name] = incoming[name]!;
   return out;
 }
 
+const tooLarge = () => errorAnswer('VALIDATION_FAILED', 'request body too large');
+const EMPTY = new Uint8Array(0);
+
+/** A request as Node's listener received it: its raw headers, its body read off the stream. */
+function fromNode(req: NodeBindings['incoming']): Incoming {
+  const headers: Record<string, string> = {};
+  const raw = req.rawHeaders;
+  for (let k = 0; k < raw.length; k += 2) {
+    const name = raw[k]!.toLowerCase();
+    if (name.startsWith(':')) continue; // HTTP/2 pseudo-headers
+    const prior = headers[name];
+    headers[name] = prior === undefined ? raw[k + 1]! : `${prior}, ${raw[k + 1]!}`;
+  }
+  const body = (): Promise<Uint8Array | Response> => {
+    const declared = headers['content-length'];
+    if (Number(declared ?? '0') > MAX_BODY_BYTES) return Promise.resolve(tooLarge());
+    // neither a length nor chunks: HTTP/1.1 says there is no body (RFC 9112 §6.3)
+    if (declared === '0' || (declared === undefined && headers['transfer-encoding'] === undefined))
+      return Promise.resolve(EMPTY);
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let refused = false;
+      req.on('data', (chunk: Buffer) => {
+        if (refused) return; // the rest is read and dropped; the answer is given already
+        size += chunk.byteLength;
+        if (size > MAX_BODY_BYTES) {
+          refused = true;
+          chunks.length = 0;
+          resolve(tooLarge());
+        } else chunks.push(chunk);
+      });
+      req.once('end', () => resolve(Buffer.concat(chunks)));
+      req.once('error', reject);
+    });
+  };
+  return { headers, body };
+}
+
+/** A WHATWG request (the handler called without a Node listener, e.g. by a test). */
+function fromFetch(req: Request): Incoming {
+  const headers: Record<string, string> = {};
+  req.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return { headers, body: () => readBody(req) };
+}
+
 async function readBody(req: Request): Promise<Uint8Array | null | Response> {
-  if (req.method === 'GET' || req.method === 'HEAD' || req.body === null) return null;
+  if (req.body === null) return null;
   const declared = Number(req.headers.get('content-length') ?? '0');
-  const tooLarge = () => errorAnswer('VALIDATION_FAILED', 'request body too large');
   if (declared > MAX_BODY_BYTES) return tooLarge();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -196,13 +262,26 @@ async function readBody(req: Request): Promise<Uint8Array | null | Response> {
 }
 
 function answer(attempt: Extract<Attempt, { kind: 'answer' }>, origin: string, method: string): Response {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(attempt.headers)) {
+  // a plain object: @hono/node-server writes it to Node's response as it is, where a Headers would
+  // be converted back header by header. A repeated header (an array, e.g. set-cookie) needs Headers.
+  let repeated = false;
+  const plain: Record<string, string> = {};
+  for (const name in attempt.headers) {
     if (HOP_BY_HOP.has(name)) continue;
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else headers.set(name, value);
+    const value = attempt.headers[name]!;
+    if (Array.isArray(value)) repeated = true;
+    else plain[name] = value;
   }
-  headers.set(CORE_HEADER, origin);
+  plain[CORE_HEADER] = origin;
+  let headers: Record<string, string> | Headers = plain;
+  if (repeated) {
+    const all = new Headers(plain);
+    for (const name in attempt.headers) {
+      const value = attempt.headers[name]!;
+      if (Array.isArray(value) && !HOP_BY_HOP.has(name)) for (const v of value) all.append(name, v);
+    }
+    headers = all;
+  }
   const empty = method === 'HEAD' || attempt.status === 204 || attempt.status === 304;
   return new Response(empty ? null : attempt.body, { status: attempt.status, headers });
 }

@@ -4,6 +4,8 @@
  * dies with a request in hand, or never answers.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
@@ -135,6 +137,37 @@ describe('the gateway forwards requests as they came', () => {
     expect(r.json).toEqual({ error: { code: 'VALIDATION_FAILED', message: 'request body too large' } });
     expect(core!.received).toHaveLength(0);
   });
+
+  it('reads a chunked body (no length given) off the stream: forwarded whole below 64 KiB, refused above', async () => {
+    const [core] = await fakeCores(1);
+    const gw = await gateway([core!.url]);
+    // written in pieces with no content-length: Node sends it chunked, the gateway counts as it reads
+    const chunked = (pieces: string[]) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest(`${gw.url}/v1/c2c/packets`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+        });
+        req.on('response', (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (d: string) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', reject);
+        for (const p of pieces) req.write(p);
+        req.end();
+      });
+    const small = await chunked(['{"outOrderNo":', '"o-2"}']);
+    expect(small.status).toBe(200);
+    expect(core!.received).toHaveLength(1);
+    expect(core!.received[0]!.body).toBe('{"outOrderNo":"o-2"}');
+    const large = await chunked(Array.from({ length: 5 }, () => 'x'.repeat(16_000)));
+    expect(large.status).toBe(400);
+    expect(JSON.parse(large.text)).toEqual({
+      error: { code: 'VALIDATION_FAILED', message: 'request body too large' },
+    });
+    expect(core!.received).toHaveLength(1);
+  });
 });
 
 describe('the gateway routes by packet id', () => {
@@ -261,6 +294,42 @@ describe('the gateway fails over', () => {
     expect([r.status, r.headers.get(CORE_HEADER)]).toEqual([200, b!.url]);
     await until(() => !gw.cores.isUp(0));
   });
+
+  it('takes a core down on health checks that only time out at the third in a row, not the first', async () => {
+    // a core that answers requests but is too busy to answer /readyz within the check's 2 s
+    let slow = true;
+    const busy = createServer((req, res) => {
+      if (req.url === '/readyz' && slow) return; // never answered: the check times out
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(req.url === '/readyz' ? '{"status":"ready","checks":{}}' : '{"ok":true}');
+    });
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          busy.closeAllConnections();
+          busy.close(() => r());
+        }),
+    );
+    const origin = `http://127.0.0.1:${(busy.address() as AddressInfo).port}`;
+    const cores = createCoreSet({ origins: [origin], requestTimeoutMs: 2_000, healthEveryMs: 600_000 });
+    cleanups.push(() => cores.close());
+    const timeouts = () => cores.states()[0]!.checkTimeouts;
+    // the check the set starts with times out; from then on each checkNow is one whole check
+    await until(() => timeouts() === 1, 10_000);
+    await cores.checkNow();
+    expect([timeouts(), cores.isUp(0)]).toEqual([2, true]);
+    slow = false;
+    await cores.checkNow(); // passes: the run of timeouts ends
+    expect([timeouts(), cores.isUp(0)]).toEqual([0, true]);
+    slow = true;
+    await cores.checkNow();
+    await cores.checkNow();
+    expect([timeouts(), cores.isUp(0)]).toEqual([2, true]);
+    await cores.checkNow();
+    expect(cores.isUp(0)).toBe(false);
+    expect(cores.states()[0]?.reason).toMatch(/3 in a row.*Headers Timeout/);
+  }, 30_000);
 
   it('answers 503 DEPENDENCY_FAILED when no core is up, and /healthz says so', async () => {
     const origins = [`http://127.0.0.1:${await freePort()}`, `http://127.0.0.1:${await freePort()}`];
