@@ -16,7 +16,7 @@ export function sqliteRunner(file: string): SqlRunner {
   };
 }
 
-function mysqlRunner(url: string): SqlRunner {
+export function mysqlRunner(url: string): SqlRunner {
   const pool = createMysqlPool({ url, connectionLimit: 2 });
   return {
     async all(sql, args) {
