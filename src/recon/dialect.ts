@@ -7,7 +7,8 @@
  *     Both select exactly the layout's columns, so neither engine's tables carry the partition
  *     columns (Spark infers `dt` as a DATE) nor the export's `*_at` TIMESTAMPs (time zones);
  *   - how a result table is made: DuckDB `CREATE TABLE x AS`, Spark `CACHE TABLE x AS` (a cached
- *     temporary view: nothing is written to the warehouse).
+ *     temporary view: nothing is written to the warehouse); a `CREATE VIEW x AS` is Spark's
+ *     `CREATE OR REPLACE TEMPORARY VIEW x AS`.
  */
 import { LAYOUT, TABLES } from './duck/layout.js';
 import { duckSource } from './export/read-export.js';
@@ -23,7 +24,9 @@ const quotePath = (s: string): string => `\`${s.replaceAll('`', '``')}\``;
 /** One recon statement in the engine's dialect. */
 export function toDialect(statement: string, engine: SqlEngine): string {
   if (engine === 'duckdb') return statement;
-  return statement.replace(/^CREATE TABLE (\w+) AS\b/, 'CACHE TABLE $1 AS');
+  return statement
+    .replace(/^CREATE TABLE (\w+) AS\b/, 'CACHE TABLE $1 AS')
+    .replace(/^CREATE VIEW (\w+) AS\b/, 'CREATE OR REPLACE TEMPORARY VIEW $1 AS');
 }
 
 /**
