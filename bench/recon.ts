@@ -7,10 +7,13 @@
  *   export       `redpkt recon export`: the same reads, written as Parquet with a manifest
  *   duck-export  `redpkt recon --from`: the export verified and reconciled by DuckDB
  * Sizes: REDPKT_BENCH_RECON_SIZES (default 1000000,10000000); REDPKT_BENCH_RECON_LEGACY_MAX skips
- * the baseline above that size (default: never). Writes bench/results/recon.json.
+ * the baseline above that size (default: never). REDPKT_BENCH_RECON_VARIANTS: a comma list of the
+ * variants to run (default all). REDPKT_BENCH_RECON_KEEP=DIR keeps each size's stores and export
+ * in DIR/<orders>/ and reuses a day already generated there (so a later run can time only
+ * `duck-export` on it). Writes bench/results/recon.json.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -110,6 +113,11 @@ async function runVariant(variant: Variant, dir: string): Promise<Record<string,
 }
 
 const run = promisify(execFile);
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--generate') {
@@ -123,17 +131,28 @@ async function main(): Promise<void> {
   }
   const sizes = (process.env.REDPKT_BENCH_RECON_SIZES ?? '1000000,10000000').split(',').map(Number);
   const legacyMax = Number(process.env.REDPKT_BENCH_RECON_LEGACY_MAX ?? Infinity);
+  const keep = process.env.REDPKT_BENCH_RECON_KEEP;
+  const only = process.env.REDPKT_BENCH_RECON_VARIANTS?.split(',');
+  const unknown = only?.filter((v) => !(VARIANTS as readonly string[]).includes(v)) ?? [];
+  if (unknown.length > 0) throw new Error(`REDPKT_BENCH_RECON_VARIANTS: no variant ${unknown.join(', ')}`);
   const results: Record<string, unknown>[] = [];
   for (const orders of sizes) {
-    const dir = await mkdtemp(join(tmpdir(), 'redpkt-bench-recon-'));
+    const dir = keep ? join(keep, String(orders)) : await mkdtemp(join(tmpdir(), 'redpkt-bench-recon-'));
     try {
-      const t0 = Date.now();
-      await generate(dir, orders);
-      console.log(
-        `${orders.toLocaleString('en')} orders generated in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
-      );
+      const kept = keep !== undefined && (await exists(join(dir, 'redpkt.db')));
+      if (kept) console.log(`${orders.toLocaleString('en')} orders: the day kept in ${dir}`);
+      else {
+        await mkdir(dir, { recursive: true });
+        const t0 = Date.now();
+        await generate(dir, orders);
+        console.log(
+          `${orders.toLocaleString('en')} orders generated in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        );
+      }
       for (const variant of VARIANTS) {
         if (variant === 'legacy' && orders > legacyMax) continue;
+        if (only && !only.includes(variant)) continue;
+        if (variant === 'export') await rm(join(dir, 'export'), { recursive: true, force: true });
         const { stdout } = await run(process.execPath, [process.argv[1]!, '--variant', variant, dir], {
           maxBuffer: 1 << 20,
         });
@@ -143,7 +162,7 @@ async function main(): Promise<void> {
         results.push(r);
       }
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      if (!keep) await rm(dir, { recursive: true, force: true });
     }
   }
   await writeFile(

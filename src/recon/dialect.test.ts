@@ -25,4 +25,10 @@ describe('the recon SQL dialect shim', () => {
     expect(toDialect(s, 'spark')).toBe('CACHE TABLE recon_held AS\nSELECT 1 AS paid');
     expect(toDialect(s, 'duckdb')).toBe(s);
   });
+
+  it('makes a view a temporary view on Spark', () => {
+    const s = 'CREATE VIEW recon_ours AS\nSELECT 1 AS n';
+    expect(toDialect(s, 'spark')).toBe('CREATE OR REPLACE TEMPORARY VIEW recon_ours AS\nSELECT 1 AS n');
+    expect(toDialect(s, 'duckdb')).toBe(s);
+  });
 });

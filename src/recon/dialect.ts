@@ -7,11 +7,14 @@
  *     Both select exactly the layout's columns, so neither engine's tables carry the partition
  *     columns (Spark infers `dt` as a DATE) nor the export's `*_at` TIMESTAMPs (time zones);
  *   - how a result table is made: DuckDB `CREATE TABLE x AS`, Spark `CACHE TABLE x AS` (a cached
- *     temporary view: nothing is written to the warehouse).
+ *     temporary view: nothing is written to the warehouse); a `CREATE VIEW x AS` is Spark's
+ *     `CREATE OR REPLACE TEMPORARY VIEW x AS`.
  */
 import { LAYOUT, TABLES } from './duck/layout.js';
 import { duckSource } from './export/read-export.js';
 import type { Manifest } from './export/manifest.js';
+
+export { OUTPUT_QUERIES } from './sql-statements.js';
 
 export type SqlEngine = 'duckdb' | 'spark';
 
@@ -21,7 +24,9 @@ const quotePath = (s: string): string => `\`${s.replaceAll('`', '``')}\``;
 /** One recon statement in the engine's dialect. */
 export function toDialect(statement: string, engine: SqlEngine): string {
   if (engine === 'duckdb') return statement;
-  return statement.replace(/^CREATE TABLE (\w+) AS\b/, 'CACHE TABLE $1 AS');
+  return statement
+    .replace(/^CREATE TABLE (\w+) AS\b/, 'CACHE TABLE $1 AS')
+    .replace(/^CREATE VIEW (\w+) AS\b/, 'CREATE OR REPLACE TEMPORARY VIEW $1 AS');
 }
 
 /**
@@ -38,32 +43,3 @@ export function sourceStatements(dir: string, engine: SqlEngine, manifest?: Mani
     return `CREATE OR REPLACE TEMPORARY VIEW ${t} AS SELECT ${cols} FROM parquet.${quotePath(under(t))}`;
   });
 }
-
-/** The result tables, each read in a fixed order (the report, and the Spark comparison, read these). */
-export const OUTPUT_QUERIES: readonly { table: string; sql: string }[] = [
-  {
-    table: 'recon_order_totals',
-    sql: 'SELECT category, kind, n, fen FROM recon_order_totals ORDER BY category, kind',
-  },
-  { table: 'recon_out_of_scope', sql: 'SELECT n FROM recon_out_of_scope' },
-  { table: 'recon_held', sql: 'SELECT paid, transferred, refunded FROM recon_held' },
-  { table: 'recon_grant_totals', sql: 'SELECT category, n, fen FROM recon_grant_totals ORDER BY category' },
-  {
-    table: 'recon_campaigns',
-    sql:
-      'SELECT campaign, issued_n, issued_fen, booked_n, booked_fen, outstanding_n, outstanding_fen, ok ' +
-      'FROM recon_campaigns ORDER BY campaign',
-  },
-  {
-    table: 'recon_packet_totals',
-    sql:
-      'SELECT type, packets, final_packets, mocked_packets, shadow_packets, paid, transferred, refunded, claims, ' +
-      'transfers, packet_amount, used_subsidies, used_amount FROM recon_packet_totals ORDER BY type',
-  },
-  {
-    table: 'recon_discrepancies',
-    sql:
-      'SELECT section, category, order_no, kind, ours, theirs, detail FROM recon_discrepancies ' +
-      'ORDER BY section, at_ms, sort_no, nth',
-  },
-];

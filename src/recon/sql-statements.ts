@@ -87,3 +87,39 @@ export function bind(statement: string, p: SqlParams): string {
 export function statementsOf(files: readonly string[], p: SqlParams): string[] {
   return files.flatMap((f) => splitStatements(fileText(f)).map((s) => bind(s, p)));
 }
+
+/** The result tables, each read in a fixed order (the report, and the Spark comparison, read these). */
+export const OUTPUT_QUERIES: readonly { table: string; sql: string }[] = [
+  {
+    table: 'recon_order_totals',
+    sql: 'SELECT category, kind, n, fen FROM recon_order_totals ORDER BY category, kind',
+  },
+  { table: 'recon_out_of_scope', sql: 'SELECT n FROM recon_out_of_scope' },
+  { table: 'recon_held', sql: 'SELECT paid, transferred, refunded FROM recon_held' },
+  { table: 'recon_grant_totals', sql: 'SELECT category, n, fen FROM recon_grant_totals ORDER BY category' },
+  {
+    table: 'recon_campaigns',
+    sql:
+      'SELECT campaign, issued_n, issued_fen, booked_n, booked_fen, outstanding_n, outstanding_fen, ok ' +
+      'FROM recon_campaigns ORDER BY campaign',
+  },
+  {
+    table: 'recon_packet_totals',
+    sql:
+      'SELECT type, packets, final_packets, mocked_packets, shadow_packets, paid, transferred, refunded, claims, ' +
+      'transfers, packet_amount, used_subsidies, used_amount FROM recon_packet_totals ORDER BY type',
+  },
+  {
+    table: 'recon_discrepancies',
+    sql:
+      'SELECT section, category, order_no, kind, ours, theirs, detail FROM recon_discrepancies ' +
+      'ORDER BY section, at_ms, sort_no, nth',
+  },
+];
+
+/** The OUTPUT_QUERIES statement that reads one result table. */
+export function outputQuery(table: string): string {
+  const q = OUTPUT_QUERIES.find((x) => x.table === table);
+  if (!q) throw new RedpktError('INTERNAL', `recon SQL: no output query for ${table}`);
+  return q.sql;
+}

@@ -20,6 +20,7 @@ import {
   type Totals,
 } from '../types.js';
 import type { B2cCheck, Held, KindTotals } from '../report-types.js';
+import { outputQuery } from '../sql-statements.js';
 import type { Engine, SqlRow } from './engine.js';
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
@@ -106,9 +107,7 @@ export async function readResults(engine: Engine, keep: number): Promise<SqlResu
     'status_mismatch',
     'duplicate',
   ]);
-  for (const r of await engine.rows(
-    `SELECT category, kind, n, fen FROM recon_order_totals ORDER BY category, kind`,
-  )) {
+  for (const r of await engine.rows(outputQuery('recon_order_totals'))) {
     const c = String(r.category) as keyof Totals;
     const kind = String(r.kind) as ReconOrderKind;
     totals[c].count += num(r.n);
@@ -116,10 +115,10 @@ export async function readResults(engine: Engine, keep: number): Promise<SqlResu
     if (ORDER_KINDS.includes(kind)) byKind[c][kind] = total(r.n, r.fen);
     if (ERR.has(c)) orderErrors += num(r.n);
   }
-  const [held = {}] = await engine.rows(`SELECT paid, transferred, refunded FROM recon_held`);
-  const [scope = {}] = await engine.rows(`SELECT n FROM recon_out_of_scope`);
+  const [held = {}] = await engine.rows(outputQuery('recon_held'));
+  const [scope = {}] = await engine.rows(outputQuery('recon_out_of_scope'));
   const packets = packetTotals(
-    await engine.rows(`SELECT * FROM recon_packet_totals`),
+    await engine.rows(outputQuery('recon_packet_totals')),
     await engine.rows(`SELECT * FROM recon_packet_violation_totals`),
   );
   const [grantErrors = {}] = await engine.rows(
@@ -127,14 +126,13 @@ export async function readResults(engine: Engine, keep: number): Promise<SqlResu
      WHERE category IN ('amount_mismatch', 'record_mismatch', 'missing_at_provider')`,
   );
   const grants = grantReport(
-    await engine.rows(`SELECT category, n, fen FROM recon_grant_totals`),
-    await engine.rows(`SELECT * FROM recon_campaigns ORDER BY campaign`),
+    await engine.rows(outputQuery('recon_grant_totals')),
+    await engine.rows(outputQuery('recon_campaigns')),
     num(grantErrors.n),
   );
   const [count = {}] = await engine.rows(`SELECT COUNT(*) AS n FROM recon_discrepancies`);
   const rows = await engine.rows(
-    `SELECT category, order_no, kind, ours, theirs, detail FROM recon_discrepancies
-     ORDER BY section, at_ms, sort_no, nth LIMIT ${Math.max(0, Math.floor(keep))}`,
+    `${outputQuery('recon_discrepancies')} LIMIT ${Math.max(0, Math.floor(keep))}`,
   );
   const paid = num(held.paid);
   const transferred = num(held.transferred);

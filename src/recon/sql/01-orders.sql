@@ -6,8 +6,10 @@
 -- decimals, collations or NULL ordering are relied on.
 
 -- our orders of the window and type; `state`: money moved (succeeded), never will (failed: a
--- closed or failed payment, a failed transfer; a failed refund is retried), or not final (open)
-CREATE TABLE recon_ours AS
+-- closed or failed payment, a failed transfer; a failed refund is retried), or not final (open).
+-- A view: a filter of the orders, cheaper read again three times than kept (a table of the
+-- window's every order: the most memory of the run)
+CREATE VIEW recon_ours AS
 SELECT o.order_no, o.kind, o.scope, o.amount, o.status, o.mocked, o.created_ms,
   o.lane <> {{lane}} AS apart,
   CASE
@@ -20,24 +22,37 @@ FROM orders o
 WHERE o.created_ms >= {{from_ms}} AND o.created_ms < {{to_ms}}
   AND ({{type}} = 'all' OR o.scope = {{type}});
 
--- the provider's movements of the window and its cut-off; `nth` > 1: the same order moved again
+-- the order numbers the provider moved more than once in the window and its cut-off (rare), with
+-- the first movement's seq and txn; a GROUP BY with a small result, where a window function over
+-- every movement would sort them all
+CREATE TABLE recon_moved_again AS
+SELECT m.order_no, MIN(m.seq) AS first_seq, min_by(m.txn_id, m.seq) AS first_txn
+FROM ledger m
+WHERE m.created_ms >= {{from_ms}} AND m.created_ms < {{to_ms}} + {{cutoff_ms}}
+  AND (m.kind <> 'return' OR {{type}} <> 'c2c')
+GROUP BY m.order_no
+HAVING COUNT(*) > 1;
+
+-- the provider's movements of the window and its cut-off; `again`: the same order moved before
 CREATE TABLE recon_moves AS
 SELECT m.order_no, m.kind, m.txn_id, m.amount, m.created_ms, m.seq,
   m.lane <> {{lane}} AS apart,
-  row_number() OVER (PARTITION BY m.order_no ORDER BY m.seq) AS nth
+  (d.order_no IS NOT NULL AND m.seq <> d.first_seq) AS again,
+  d.first_txn
 FROM ledger m
+LEFT JOIN recon_moved_again d ON d.order_no = m.order_no
 WHERE m.created_ms >= {{from_ms}} AND m.created_ms < {{to_ms}} + {{cutoff_ms}}
   AND (m.kind <> 'return' OR {{type}} <> 'c2c');
 
--- ours, each with the provider's first movement of its number, or the provider's direct answer
+-- ours beside the provider's first movement of the same number (this lane's): one FULL JOIN gives
+-- both ours with their movement (or none) and the movements with no order of ours in the window
 CREATE TABLE recon_paired AS
-SELECT o.order_no, o.kind, o.amount, o.status, o.state, o.mocked, o.created_ms,
-  m.order_no IS NOT NULL AS has_move, m.amount AS moved,
-  v.order_no IS NOT NULL AS has_view, v.amount AS view_amount, v.status AS view_status
+SELECT o.order_no, o.kind, o.amount, o.status, o.state, o.mocked, o.created_ms, o.apart,
+  o.order_no IS NOT NULL AS has_ours,
+  m.order_no IS NOT NULL AS has_move, m.order_no AS m_order_no, m.kind AS m_kind, m.txn_id AS m_txn,
+  m.amount AS moved, m.created_ms AS m_created_ms, m.seq AS m_seq
 FROM recon_ours o
-LEFT JOIN recon_moves m ON m.order_no = o.order_no AND m.nth = 1 AND NOT m.apart
-LEFT JOIN provider_orders v ON v.order_no = o.order_no
-WHERE NOT o.apart;
+FULL OUTER JOIN (SELECT * FROM recon_moves WHERE NOT again AND NOT apart) m ON m.order_no = o.order_no;
 
 CREATE TABLE recon_order_rows AS
 SELECT j.category, j.order_no, j.kind, j.amount AS ours,
@@ -69,7 +84,12 @@ FROM (
       WHEN p.view_amount <> p.amount THEN 'amount_mismatch'
       ELSE 'matched'
     END AS category
-  FROM recon_paired p
+  FROM (
+    SELECT q.*, v.order_no IS NOT NULL AS has_view, v.amount AS view_amount, v.status AS view_status
+    FROM recon_paired q
+    LEFT JOIN provider_orders v ON v.order_no = q.order_no
+    WHERE q.has_ours AND NOT q.apart
+  ) p
 ) j
 UNION ALL
 -- the other lane's orders and movements: apart, with their fen, on whichever side they appear
@@ -79,32 +99,30 @@ UNION ALL
 SELECT 'shadow', m.order_no, m.kind, CAST(NULL AS BIGINT), m.amount, m.amount, '', m.created_ms, m.seq
 FROM recon_moves m WHERE m.apart
 UNION ALL
--- a second movement of one order, and a movement in the window with no order of ours anywhere
-SELECT CASE WHEN m.nth > 1 THEN 'duplicate' ELSE 'missing_ours' END,
-  m.order_no, m.kind, CAST(NULL AS BIGINT), m.amount, m.amount,
-  CASE WHEN m.nth > 1
-    THEN 'the provider moved this order twice (txns ' || f.txn_id || ' and ' || m.txn_id || ')'
-    ELSE 'the provider moved ' || CAST(m.amount AS STRING) || ' fen (txn ' || m.txn_id || '); we have no such order'
-  END,
+-- a second movement of one order
+SELECT 'duplicate', m.order_no, m.kind, CAST(NULL AS BIGINT), m.amount, m.amount,
+  'the provider moved this order twice (txns ' || m.first_txn || ' and ' || m.txn_id || ')',
   m.created_ms, m.seq
 FROM recon_moves m
--- equi-joins only (a condition on m alone in ON would make a nested-loop join)
-LEFT JOIN (SELECT order_no, txn_id FROM recon_moves WHERE nth = 1) f ON f.order_no = m.order_no
-LEFT JOIN recon_ours o ON o.order_no = m.order_no
-LEFT JOIN order_refs r ON r.order_no = m.order_no
-WHERE NOT m.apart
-  AND (m.nth > 1 OR (o.order_no IS NULL AND r.order_no IS NULL
-                     AND m.created_ms >= {{from_ms}} AND m.created_ms < {{to_ms}}));
+WHERE m.again AND NOT m.apart
+UNION ALL
+-- a movement in the window with no order of ours anywhere
+SELECT 'missing_ours', p.m_order_no, p.m_kind, CAST(NULL AS BIGINT), p.moved, p.moved,
+  'the provider moved ' || CAST(p.moved AS STRING) || ' fen (txn ' || p.m_txn || '); we have no such order',
+  p.m_created_ms, p.m_seq
+FROM recon_paired p
+LEFT JOIN order_refs r ON r.order_no = p.m_order_no
+WHERE NOT p.has_ours AND r.order_no IS NULL
+  AND p.m_created_ms >= {{from_ms}} AND p.m_created_ms < {{to_ms}};
 
 -- movements of orders from another window or type, or moved after this one: the next one's to judge
 CREATE TABLE recon_out_of_scope AS
 SELECT COUNT(*) AS n
-FROM recon_moves m
-LEFT JOIN recon_ours o ON o.order_no = m.order_no
-LEFT JOIN order_refs r ON r.order_no = m.order_no
-WHERE NOT m.apart AND m.nth = 1 AND o.order_no IS NULL
+FROM recon_paired p
+LEFT JOIN order_refs r ON r.order_no = p.m_order_no
+WHERE NOT p.has_ours
   AND CASE WHEN r.order_no IS NOT NULL THEN r.created_ms < {{from_ms}} OR r.created_ms >= {{to_ms}}
-           ELSE m.created_ms < {{from_ms}} OR m.created_ms >= {{to_ms}} END;
+           ELSE p.m_created_ms < {{from_ms}} OR p.m_created_ms >= {{to_ms}} END;
 
 CREATE TABLE recon_order_totals AS
 SELECT category, kind, COUNT(*) AS n, CAST(SUM(fen) AS BIGINT) AS fen

@@ -1,31 +1,22 @@
 /** Issue 8: opens the recon reads on the packet store's database (its own connection or pool). */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { createClient, type InValue } from '@libsql/client';
 import type { RowDataPacket } from 'mysql2/promise';
 import type { ReconStore } from '../../domain/ports.js';
 import type { StoreConfig } from '../create-store.js';
 import { createMysqlPool } from '../mysql/mysql-store.js';
+import { openSqliteReader } from '../sqlite/sqlite-reader.js';
 import { createShardedReconStore } from '../sharded/sharded-recon-store.js';
 import { createReconStore, type SqlRunner } from './recon-store.js';
 
 export function sqliteRunner(file: string): SqlRunner {
-  const client = createClient({ url: pathToFileURL(resolve(file)).href, timeout: 5000 });
+  const db = openSqliteReader(file);
   return {
-    async all(sql, args) {
-      const result = await client.execute({ sql, args: args as InValue[] });
-      return result.rows.map((row) => ({ ...row }));
-    },
-    async run(sql, args) {
-      await client.execute({ sql, args: args as InValue[] });
-    },
-    async close() {
-      client.close();
-    },
+    all: async (sql, args) => db.all(sql, args),
+    run: async (sql, args) => db.run(sql, args),
+    close: async () => db.close(),
   };
 }
 
-function mysqlRunner(url: string): SqlRunner {
+export function mysqlRunner(url: string): SqlRunner {
   const pool = createMysqlPool({ url, connectionLimit: 2 });
   return {
     async all(sql, args) {

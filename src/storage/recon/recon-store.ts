@@ -21,9 +21,10 @@ export type { SqlRow, SqlRunner, SqlValue } from './sql-runner.js';
 const MOCKED = (col: string) => `EXISTS (SELECT 1 FROM ops_mocked_orders m WHERE m.order_no = ${col})`;
 
 /** One SELECT per kind; every one yields order_no, packet_id, uid, amount, status, mocked, created_at. */
-// c2c:transfer's CROSS JOIN keeps claims the outer loop in SQLite (MySQL reads it as JOIN): left to
-// itself SQLite drove from packets' type index and sorted the window's every claim for each page.
-const ORDER_SELECT: Record<string, { sql: string; key: string; at: string }> = {
+// c2c:transfer's packet type is a scalar subquery, so claims stay the outer loop in both engines: a
+// JOIN (SQLite, and MariaDB even as CROSS JOIN, EXISTS or IN) drove from packets' type index and
+// sorted the window's every claim for each page (MariaDB, 50,000 packets: 1.2 s a page against 0.02).
+const ORDER_SELECT: Record<string, { sql: string; key: string; at: string; where?: string }> = {
   'c2c:payment': {
     sql: `SELECT o.pay_order_no AS order_no, o.packet_id AS packet_id, o.payer_uid AS uid, o.amount AS amount, o.status AS status,
             CASE WHEN o.provider_txn_id LIKE 'MOCK-%' OR ${MOCKED('o.pay_order_no')} THEN 1 ELSE 0 END AS mocked,
@@ -35,9 +36,10 @@ const ORDER_SELECT: Record<string, { sql: string; key: string; at: string }> = {
   'c2c:transfer': {
     sql: `SELECT o.claim_no AS order_no, o.packet_id AS packet_id, o.uid AS uid, o.amount AS amount, o.status AS status,
             CASE WHEN ${MOCKED('o.claim_no')} THEN 1 ELSE 0 END AS mocked, o.created_at AS created_at
-          FROM claims o CROSS JOIN packets p ON p.id = o.packet_id AND p.type = 'c2c'`,
+          FROM claims o`,
     key: 'o.claim_no',
     at: 'o.created_at',
+    where: `(SELECT p.type FROM packets p WHERE p.id = o.packet_id) = 'c2c'`,
   },
   'c2c:refund': {
     sql: `SELECT o.refund_no AS order_no, o.packet_id AS packet_id, o.uid AS uid, o.amount AS amount, o.status AS status,
@@ -69,7 +71,7 @@ export function createReconStore(db: SqlRunner): ReconStore {
       const select = ORDER_SELECT[`${q.scope}:${q.kind}`];
       if (!select) return [];
       const args: SqlValue[] = [q.fromMs, q.toMs];
-      let where = `${select.at} >= ? AND ${select.at} < ?`;
+      let where = `${select.where ? `${select.where} AND ` : ''}${select.at} >= ? AND ${select.at} < ?`;
       if (q.after) {
         where += ` AND (${select.at} > ? OR (${select.at} = ? AND ${select.key} > ?))`;
         args.push(q.after.createdAt, q.after.createdAt, q.after.orderNo);
