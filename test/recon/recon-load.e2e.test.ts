@@ -71,7 +71,8 @@ describe('a clean redpkt load run reconciles (embedded)', () => {
         '2',
         '--expire',
         '--expire-after',
-        '1s',
+        // long enough for create, pay and the claims to come first on a busy machine
+        '3s',
         '--seed',
         'r1',
       ],
