@@ -119,7 +119,7 @@ describe('the report charts (JSON)', () => {
 describe("the live page's point cap", () => {
   /** `n` cumulative samples 250 ms apart: 10 requests sent, 9 answered, 1 RATE_LIMITED a tick. */
   const cumulative = (n: number): Sample[] =>
-    Array.from({ length: n }, (_, i) => ({
+    Array.from({ length: n }, (_, i): Sample => ({
       t: i * 250,
       sent: i * 10,
       received: i * 9,
