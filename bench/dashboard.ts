@@ -11,7 +11,7 @@
  * ratios is the result; also the generator's own CPU per request (process.cpuUsage, the endpoint
  * being another process), the load average, and the cost of one push at a large run's size,
  * timed alone. Goal: dashboard and large >= 0.95x watched.
- * Flags: --connections N (10), --seconds S per round (4), --rounds R (7).
+ * Flags: --connections N (10), --seconds S per round (4), --rounds R (15).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -22,6 +22,7 @@ import { startRunWatch } from '../src/scenarios/dashboard/run-watch.js';
 import { createHttpClient } from '../src/scenarios/http-client.js';
 import { createMetrics, type Metrics } from '../src/scenarios/metrics.js';
 import { runScenario } from '../src/scenarios/runner.js';
+import { procCpuMs } from './cpu-account.js';
 import { median, startServer, trivial } from './trivial-server.js';
 
 /** A dashboard viewer: reads the SSE stream to its end, counting the updates it got. */
@@ -61,7 +62,7 @@ function fillHistory(metrics: Metrics, startMs: number): void {
   }
 }
 
-async function round(mode: Mode, url: string, connections: number, seconds: number) {
+async function round(mode: Mode, url: string, connections: number, seconds: number, endpointPid: number) {
   const raw = createHttpClient({ url, connections, timeoutMs: 10_000 });
   // the large run's history lies before this round: its clock started 10 minutes ago
   const startMs = performance.now() - (mode === 'large' ? HISTORY_MS : 0);
@@ -99,6 +100,8 @@ async function round(mode: Mode, url: string, connections: number, seconds: numb
   (globalThis as { gc?: () => void }).gc?.();
   await new Promise((r) => setTimeout(r, 500));
   const cpu = process.cpuUsage();
+  const endpointBefore = procCpuMs(endpointPid) ?? 0;
+  const viewerBefore = viewer?.pid ? (procCpuMs(viewer.pid) ?? 0) : 0;
   try {
     const run = await runScenario(trivial, {
       client: watch?.client ?? raw,
@@ -108,6 +111,8 @@ async function round(mode: Mode, url: string, connections: number, seconds: numb
       ...(watch ? { live: watch.live } : {}),
     });
     const used = process.cpuUsage(cpu);
+    const endpointMs = (procCpuMs(endpointPid) ?? 0) - endpointBefore;
+    const viewerMs = viewer?.pid ? (procCpuMs(viewer.pid) ?? 0) - viewerBefore : 0;
     const requests = metrics.step('get').count - before;
     if (watch)
       await watch.finish({
@@ -123,6 +128,9 @@ async function round(mode: Mode, url: string, connections: number, seconds: numb
     return {
       rps: requests / (run.durationMs / 1000),
       cpuUsPerRequest: (used.user + used.system) / Math.max(1, requests),
+      // the endpoint's and the viewer's CPU over the round, per second of it (/proc: 10 ms ticks)
+      endpointPct: endpointMs / (run.durationMs / 100),
+      viewerPct: viewerMs / (run.durationMs / 100),
       updates: updates ? await updates : 0,
     };
   } finally {
@@ -168,7 +176,7 @@ async function main(): Promise<number> {
     options: {
       connections: { type: 'string', default: '10' },
       seconds: { type: 'string', default: '4' },
-      rounds: { type: 'string', default: '7' },
+      rounds: { type: 'string', default: '15' },
     },
   });
   const connections = Number(values.connections);
@@ -182,18 +190,18 @@ async function main(): Promise<number> {
       .map((l) => l.toFixed(2))
       .join(' ');
   try {
-    for (const m of MODES) await round(m, server.url, connections, 1); // warm up
+    for (const m of MODES) await round(m, server.url, connections, 1, server.pid); // warm up
     const lines = [
       `trivial endpoint, ${connections} connections, ${rounds} alternating rounds of ${seconds} s per mode; ${new Date().toISOString()}, load average ${load()}`,
     ];
     for (let i = 0; i < rounds; i++) {
       const parts: string[] = [];
       for (const m of i % 2 ? [...MODES].reverse() : MODES) {
-        const r = await round(m, server.url, connections, seconds);
+        const r = await round(m, server.url, connections, seconds, server.pid);
         rates[m].push(r.rps);
         cpus[m].push(r.cpuUsPerRequest);
         parts.push(
-          `${m} ${r.rps.toFixed(0)} req/s ${r.cpuUsPerRequest.toFixed(1)} µs CPU/req${r.updates ? ` (${r.updates} SSE updates)` : ''}`,
+          `${m} ${r.rps.toFixed(0)} req/s ${r.cpuUsPerRequest.toFixed(1)} µs CPU/req, endpoint ${r.endpointPct.toFixed(0)}%${r.updates ? `, viewer ${r.viewerPct.toFixed(1)}% (${r.updates} SSE updates)` : ''}`,
         );
       }
       lines.push(`round ${i + 1}: ${parts.join(' | ')}`);

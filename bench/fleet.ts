@@ -9,7 +9,8 @@
  * claims/s as a ratio to (1). Every variant's claims are counted in its database afterwards (must
  * equal the 200s). Writes --out (JSON). Flags: --mysql URL, --packets 2000, --shares 2,
  * --clients 200, --out bench/results/fleet.json, --variants one,gateway,haproxy (a subset),
- * --cpu-prof-dir DIR (V8 CPU profiles of the processes it starts, for diagnosis).
+ * --cpu-prof-dir DIR (V8 CPU profiles of the processes it starts, for diagnosis), --cores N (2: the
+ * core processes of (2) and (3)).
  *
  * Issue 21's diagnosis (./fleet-diagnosis.ts), printed per variant: each process's CPU per claim,
  * MariaDB's counters per claim, the transfers the workers made during the run, and CPU per claim
@@ -38,6 +39,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench/results/fleet.json' },
     /** Which variants to run, e.g. `gateway,haproxy` (default all three). */
     variants: { type: 'string', default: 'one,gateway,haproxy' },
+    /** Core processes in (2) and (3): on a bigger box, one per CPU left after the router, MariaDB and the claimers. */
+    cores: { type: 'string', default: '2' },
     /** Diagnosis: V8 CPU profiles of every service process, written here when they exit. */
     'cpu-prof-dir': { type: 'string' },
   },
@@ -45,6 +48,8 @@ const { values } = parseArgs({
 const packets = Number(values.packets);
 const shares = Number(values.shares);
 const clients = Number(values.clients);
+const cores = Number(values.cores);
+if (!Number.isInteger(cores) || cores < 1) throw new Error(`--cores ${values.cores}: a whole number of core processes, 1 or more`);
 const run = randomBytes(3).toString('hex');
 
 function dbUrl(name: string): string {
@@ -56,8 +61,8 @@ function dbUrl(name: string): string {
 const prof = values['cpu-prof-dir'];
 const VARIANTS: { key: string; label: string; start: (url: string) => Promise<FleetServer> }[] = [
   { key: 'one', label: '(1) one process', start: (url) => oneProcess(url, prof) },
-  { key: 'gateway', label: '(2) --cores 2, our gateway', start: (url) => supervised(url, 2, prof) },
-  { key: 'haproxy', label: '(3) 2 cores behind HAProxy', start: (url) => behindHaproxy(url, 2, prof) },
+  { key: 'gateway', label: `(2) --cores ${cores}, our gateway`, start: (url) => supervised(url, cores, prof) },
+  { key: 'haproxy', label: `(3) ${cores} cores behind HAProxy`, start: (url) => behindHaproxy(url, cores, prof) },
 ];
 
 const admin = await mysql.createConnection({ uri: values.mysql });
@@ -81,7 +86,10 @@ try {
       const diagnosis = await diagnose(result.claims);
       const [rows] = await admin.query(`SELECT COUNT(*) AS n FROM \`${name}\`.claims`);
       const claimsInDb = Number((rows as { n: number }[])[0]!.n);
-      results[v.key] = { ...result, claimsInDb, diagnosis };
+      // the claims transferred meanwhile, counted in the database (the /metrics count behind our
+      // gateway is the gateway's own, which has no claim counts)
+      const transfersPerClaim = diagnosis.transfersPerClaim ?? result.transfersPerClaim;
+      results[v.key] = { ...result, ...(transfersPerClaim === undefined ? {} : { transfersPerClaim }), claimsInDb, diagnosis };
       process.stderr.write(
         `  ${result.claimsPerSec} claims/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, errors ${JSON.stringify(result.errors)}, cpu/claim ${JSON.stringify(result.cpuUsPerClaim)}, in db ${claimsInDb}\n  per claim (warm-up included): ${JSON.stringify(diagnosis)}\n`,
       );

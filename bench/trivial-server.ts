@@ -20,14 +20,14 @@ server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));
 `;
 
-export async function startServer(): Promise<{ url: string; stop(): void }> {
+export async function startServer(): Promise<{ url: string; pid: number; stop(): void }> {
   const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const port = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the bench server exited (${code})`)));
   });
-  return { url: `http://127.0.0.1:${port.trim()}`, stop: () => child.kill() };
+  return { url: `http://127.0.0.1:${port.trim()}`, pid: child.pid ?? 0, stop: () => child.kill() };
 }
 
 export const trivial = defineScenario<object>({
