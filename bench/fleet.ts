@@ -49,7 +49,8 @@ const packets = Number(values.packets);
 const shares = Number(values.shares);
 const clients = Number(values.clients);
 const cores = Number(values.cores);
-if (!Number.isInteger(cores) || cores < 1) throw new Error(`--cores ${values.cores}: a whole number of core processes, 1 or more`);
+if (!Number.isInteger(cores) || cores < 1)
+  throw new Error(`--cores ${values.cores}: a whole number of core processes, 1 or more`);
 const run = randomBytes(3).toString('hex');
 
 function dbUrl(name: string): string {
@@ -61,8 +62,16 @@ function dbUrl(name: string): string {
 const prof = values['cpu-prof-dir'];
 const VARIANTS: { key: string; label: string; start: (url: string) => Promise<FleetServer> }[] = [
   { key: 'one', label: '(1) one process', start: (url) => oneProcess(url, prof) },
-  { key: 'gateway', label: `(2) --cores ${cores}, our gateway`, start: (url) => supervised(url, cores, prof) },
-  { key: 'haproxy', label: `(3) ${cores} cores behind HAProxy`, start: (url) => behindHaproxy(url, cores, prof) },
+  {
+    key: 'gateway',
+    label: `(2) --cores ${cores}, our gateway`,
+    start: (url) => supervised(url, cores, prof),
+  },
+  {
+    key: 'haproxy',
+    label: `(3) ${cores} cores behind HAProxy`,
+    start: (url) => behindHaproxy(url, cores, prof),
+  },
 ];
 
 const admin = await mysql.createConnection({ uri: values.mysql });
@@ -89,7 +98,12 @@ try {
       // the claims transferred meanwhile, counted in the database (the /metrics count behind our
       // gateway is the gateway's own, which has no claim counts)
       const transfersPerClaim = diagnosis.transfersPerClaim ?? result.transfersPerClaim;
-      results[v.key] = { ...result, ...(transfersPerClaim === undefined ? {} : { transfersPerClaim }), claimsInDb, diagnosis };
+      results[v.key] = {
+        ...result,
+        ...(transfersPerClaim === undefined ? {} : { transfersPerClaim }),
+        claimsInDb,
+        diagnosis,
+      };
       process.stderr.write(
         `  ${result.claimsPerSec} claims/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, errors ${JSON.stringify(result.errors)}, cpu/claim ${JSON.stringify(result.cpuUsPerClaim)}, in db ${claimsInDb}\n  per claim (warm-up included): ${JSON.stringify(diagnosis)}\n`,
       );
