@@ -8,7 +8,7 @@
  * of the store for each packet (quadratic: 12 s a page of 1,000 packets at 4,000 packets).
  */
 import type { ReconPacketQuery, ReconPacketRow } from '../../domain/ports.js';
-import { num, str, type SqlRunner, type SqlValue } from './sql-runner.js';
+import { num, seekFrom, str, type SqlRunner, type SqlValue } from './sql-runner.js';
 
 const MONEY = {
   c2c: {
@@ -31,7 +31,7 @@ const MONEY = {
 export async function listPacketTotals(db: SqlRunner, q: ReconPacketQuery): Promise<ReconPacketRow[]> {
   const type = q.type ?? 'c2c';
   const money = MONEY[type];
-  const args: SqlValue[] = [type, q.fromMs, q.toMs];
+  const args: SqlValue[] = [type, seekFrom(q.fromMs, q.after?.createdAt), q.toMs];
   let where = `p.type = ? AND p.created_at >= ? AND p.created_at < ?`;
   if (q.after) {
     where += ` AND (p.created_at > ? OR (p.created_at = ? AND p.id > ?))`;

@@ -4,7 +4,7 @@
  * number (each B2C packet's money is summed by packet-totals.ts, beside the C2C one).
  */
 import type { ReconSubsidyQuery, ReconSubsidyRow } from '../../domain/ports.js';
-import { num, str, type SqlRow, type SqlRunner, type SqlValue } from './sql-runner.js';
+import { num, seekFrom, str, type SqlRow, type SqlRunner, type SqlValue } from './sql-runner.js';
 
 const SUBSIDY_COLUMNS = `out_grant_no, token_id, uid, campaign, amount, status, issued_at`;
 
@@ -21,7 +21,7 @@ function subsidyRow(r: SqlRow): ReconSubsidyRow {
 }
 
 export async function listSubsidies(db: SqlRunner, q: ReconSubsidyQuery): Promise<ReconSubsidyRow[]> {
-  const args: SqlValue[] = [q.fromMs, q.toMs];
+  const args: SqlValue[] = [seekFrom(q.fromMs, q.after?.issuedAt), q.toMs];
   let where = `issued_at >= ? AND issued_at < ?`;
   if (q.after) {
     where += ` AND (issued_at > ? OR (issued_at = ? AND out_grant_no > ?))`;

@@ -11,3 +11,7 @@ export interface SqlRunner {
 
 export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 export const str = (v: unknown): string => String(v);
+
+/** A keyset page's lower bound: the window's start, or the previous page's last time (never before the start). */
+export const seekFrom = (fromMs: number, afterMs: number | undefined): number =>
+  afterMs === undefined ? fromMs : Math.max(fromMs, afterMs);
