@@ -118,7 +118,7 @@ export async function transfersSettled(client: HttpClient, timeoutMs = 120_000, 
 }
 
 /** The service's `redpkt_claims` gauge by status, from /metrics; undefined when it did not answer. */
-async function claimsByStatus(client: HttpClient): Promise<Map<string, number> | undefined> {
+export async function claimsByStatus(client: HttpClient): Promise<Map<string, number> | undefined> {
   const res = await client.send({ method: 'GET', path: '/metrics' });
   if (res.status !== 200 || typeof res.body !== 'string') return undefined;
   const claims = /^redpkt_claims\{[^}]*status="(\w+)"[^}]*\} (\d+)/gm;

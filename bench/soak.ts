@@ -21,7 +21,7 @@ import mysql from 'mysql2/promise';
 import { readEnv } from '../src/config/env.js';
 import { NODE_FLAGS } from '../src/runtime/node-flags.js';
 import { bulkPackets } from './bulk-packets.js';
-import { runHttp, serverSettled, type BenchServer } from './claim-http.js';
+import { benchClient, claimsByStatus, runHttp, type BenchServer } from './claim-http.js';
 import type { ClaimJob } from './claim-load.js';
 
 const { values } = parseArgs({
@@ -60,12 +60,41 @@ const sample = () =>
     child.send('sample');
   });
 
+/**
+ * Until the worker has transferred every claim. Its rate is the machine's (~150 transfers/s with a
+ * busy neighbour, so 100,000 claims may take many minutes): no deadline on the whole wait, only
+ * on progress; 5 minutes without one more claim transferred is a failure, printed with the counts.
+ */
+async function transfersDone(s: BenchServer): Promise<void> {
+  const client = benchClient(s, 1);
+  try {
+    let last = -1;
+    let movedAt = performance.now();
+    for (;;) {
+      const byStatus = await claimsByStatus(client);
+      const all = [...(byStatus?.values() ?? [])].reduce((n, k) => n + k, 0);
+      const done = byStatus?.get('transferred') ?? 0;
+      if (all > 0 && done === all) return;
+      if (done > last) [last, movedAt] = [done, performance.now()];
+      else if (performance.now() - movedAt > 300_000)
+        throw new Error(
+          `no claim transferred for 5 minutes: ${JSON.stringify(Object.fromEntries(byStatus ?? []))}`,
+        );
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  } finally {
+    await client.close();
+  }
+}
+
 const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
 const samples: { packets: number; heapUsedMb: number; rssMb: number; claimsPerSec: number }[] = [];
 const bulk = bulkPackets(url);
 const started = Date.now();
 const errors: Record<string, number> = {};
 let claimsInDb = 0;
+// a run cut short still writes what it measured, with why it stopped (and exits 1)
+let failure: string | undefined;
 try {
   const s0 = await sample();
   samples.push({ packets: 0, heapUsedMb: mb(s0.heapUsed), rssMb: mb(s0.rss), claimsPerSec: 0 });
@@ -87,13 +116,16 @@ try {
     done += n;
     // the worker's transfers of the claims just made are work in flight, not per-packet state:
     // sampled once they are done, the heap is what the core keeps of the packets it served
-    await serverSettled(server, 900_000);
+    await transfersDone(server);
     const s = await sample();
     samples.push({ packets: done, heapUsedMb: mb(s.heapUsed), rssMb: mb(s.rss), claimsPerSec });
     process.stderr.write(
       `${done} packets: heap after GC ${mb(s.heapUsed)} MB, RSS ${mb(s.rss)} MB, ${claimsPerSec} claims/s (${Math.round((Date.now() - started) / 1000)} s)\n`,
     );
   }
+} catch (e) {
+  failure = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`the soak stopped: ${failure}\n`);
 } finally {
   await bulk.close();
   child.kill('SIGTERM');
@@ -113,6 +145,7 @@ const report = {
   config: { packets: total, every, shares, clients },
   samples,
   claims: { expected: total * shares, inDb: claimsInDb, errors },
+  ...(failure ? { failure } : {}),
   heapLastToFirst: first ? Math.round((last.heapUsedMb / first.heapUsedMb) * 100) / 100 : null,
   // flat means every sample from the first (--every packets) on, not only the last: max over min
   heapMaxToMin:
@@ -127,3 +160,4 @@ const report = {
 await mkdir(dirname(values.out), { recursive: true });
 await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(JSON.stringify(report, null, 2));
+if (failure) process.exitCode = 1;
