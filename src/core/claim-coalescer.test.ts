@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newOrderNo, newPacketId } from '../domain/ids.js';
 import type { PacketStore } from '../domain/ports.js';
 import { createStore } from '../storage/create-store.js';
@@ -140,6 +140,46 @@ describe('the per-packet claim queue (on the real embedded store)', () => {
     expect(events.indexOf('tx2 sends')).toBeLessThan(events.indexOf('o0 answered'));
     expect(events.filter((e) => e.endsWith('answered'))).toHaveLength(4);
     expect((await store.listClaims(id)).length).toBe(4);
+  });
+
+  it("starts a packet's next transaction once the last one is decided, and answers nobody before its commit", async () => {
+    const id = await activePacket(1_000, 10);
+    const events: string[] = [];
+    let calls = 0;
+    let commitFirst!: () => void;
+    const firstCommitted = new Promise<void>((resolve) => (commitFirst = resolve));
+    const q = createClaimCoalescer({
+      store: {
+        claimSharesMany: async (requests, now, random, onDecided) => {
+          const call = ++calls;
+          events.push(`tx${call} sends ${requests.flatMap((r) => r.uids).join(',')}`);
+          const result = await store.claimSharesMany(requests, now, random, () => {
+            events.push(`tx${call} decided`);
+            onDecided?.();
+          });
+          // the first transaction's COMMIT round trip is still out when the second one starts
+          if (call === 1) await firstCommitted;
+          events.push(`tx${call} ends`);
+          return result;
+        },
+      },
+      now: Date.now,
+    });
+    const first = q.claim(id, 'p0').then((r) => (events.push('p0 answered'), r));
+    // these three wait for the first transaction, and go in the next one
+    const rest = [1, 2, 3].map((i) => q.claim(id, `p${i}`).then((r) => (events.push(`p${i} answered`), r)));
+    await vi.waitFor(() => expect(events).toContain('tx2 sends p1,p2,p3'), { timeout: 10_000 });
+    expect(events.slice(0, 3)).toEqual(['tx1 sends p0', 'tx1 decided', 'tx2 sends p1,p2,p3']);
+    // nobody of the first transaction hears anything until it has ended
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(events).not.toContain('p0 answered');
+    commitFirst();
+    const results = await Promise.all([first, ...rest]);
+    expect(events.indexOf('p0 answered')).toBeGreaterThan(events.indexOf('tx1 ends'));
+    expect(results.every((r) => r.outcome.ok)).toBe(true);
+    expect((await store.listClaims(id)).map((c) => c.uid).sort()).toEqual(['p0', 'p1', 'p2', 'p3']);
+    expect(q.activeQueues()).toBe(0);
+    expect(q.claimsInFlight()).toBe(0);
   });
 
   it('fails the claimers of a store answer it cannot read, and goes on serving', async () => {

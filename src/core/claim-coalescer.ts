@@ -5,9 +5,12 @@ import type { RandomInt } from '../domain/split.js';
 /**
  * The per-packet in-memory claim queue of the core (DESIGN §3 step 2).
  *
- * At most one claim transaction per packet runs at a time in this process; claimers who arrive
- * while it runs wait behind it and are coalesced into the NEXT transaction: one lock, one packet
- * update, one multi-row insert for the whole batch. Claimers of DIFFERENT packets that are waiting
+ * At most one claim transaction per packet is deciding at a time in this process; claimers who
+ * arrive while it runs wait behind it and are coalesced into the NEXT transaction: one lock, one
+ * packet update, one multi-row insert for the whole batch. The next transaction starts as soon as
+ * the previous one has made its writes and only its COMMIT is left (the store's `onDecided`, issue
+ * 25): its lock waits for that COMMIT in the database, so a hot packet's transactions follow each
+ * other without a gap, and a claimer is still answered only after the COMMIT of their claim. Claimers of DIFFERENT packets that are waiting
  * at the same moment share that transaction too (issue 6, cross-packet group commit,
  * `PacketStore.claimSharesMany`): at most `maxGroups` group transactions run at once, and each one
  * takes every packet that is waiting and not already in a transaction, up to `maxBatch` claimers.
@@ -92,16 +95,40 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
     }
   }
 
+  /**
+   * The group's packets are in no transaction of this process any more: their waiters may form
+   * the next group. Once per group, whichever comes first: the store saying the group is decided
+   * (only its COMMIT left, issue 25), or the group's end.
+   */
+  function release(group: Map<string, Waiter[]>): void {
+    for (const packetId of group.keys()) {
+      const queue = queues.get(packetId)!;
+      queue.running = false;
+      if (queue.waiting.length > 0) ready.add(packetId);
+      else queues.delete(packetId);
+    }
+  }
+
   async function run(group: Map<string, Waiter[]>): Promise<void> {
     const requests = [...group].map(([packetId, batch]) => ({ packetId, uids: batch.map((w) => w.uid) }));
     const rejectAll = (e: unknown) => {
       for (const batch of group.values()) for (const w of batch) w.reject(e);
     };
+    let released = false;
+    const releaseOnce = () => {
+      if (released) return;
+      released = true;
+      release(group);
+      // the next group of these packets starts now: its lock SELECT waits in the database for
+      // this group's COMMIT, so the packet's next transaction begins the moment this one ends,
+      // not one COMMIT round trip and one turn of the event loop later
+      pump();
+    };
     let settle: () => void;
     try {
       // resolves only when every transaction of the group has ended (a sharded store runs one per
-      // shard and waits for all), so the packets freed below are in no transaction any more
-      const results = await opts.store.claimSharesMany(requests, opts.now(), opts.random);
+      // shard and waits for all)
+      const results = await opts.store.claimSharesMany(requests, opts.now(), opts.random, releaseOnce);
       // a packet whose transaction failed (`error`) fails its own claimers only: the others'
       // claims committed and are answered
       settle = () => requests.forEach(({ packetId }, i) => answer(group.get(packetId)!, results[i]));
@@ -110,14 +137,12 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
       settle = () => rejectAll(e);
     }
     let answered = 0;
-    for (const [packetId, batch] of group) {
-      answered += batch.length;
-      const queue = queues.get(packetId)!;
-      queue.running = false;
-      if (queue.waiting.length > 0) ready.add(packetId);
-      else queues.delete(packetId);
-    }
+    for (const batch of group.values()) answered += batch.length;
     groups--;
+    if (!released) {
+      released = true;
+      release(group);
+    }
     // The next group's transaction starts BEFORE this group is answered, and the answers are
     // written in the next turn of the event loop: answering a batch (its claimers' HTTP responses)
     // is a long run of synchronous work, and the next transaction's first round trip then runs in

@@ -161,11 +161,19 @@ export interface PacketStore extends SettlementStore, SubsidyStore {
    * the group may not hold (an over-long uid) still refuses the whole group before any shard
    * writes. On MySQL a claim transaction that cannot reach its database fails with a
    * `DEPENDENCY_FAILED` RedpktError (503: retry; claims are idempotent by packet and uid).
+   *
+   * `onDecided` (issue 25): called once the group's writes are all made under its locks and only
+   * the COMMIT is left (on a sharded store: once every shard's transaction is there). Nothing is
+   * committed yet, so nobody may be answered then; it tells the coalescer that the next
+   * transaction on these packets may start, and wait on their row locks in the database instead
+   * of on this group's COMMIT round trip in the process. It may not be called at all (a failed
+   * group), and it may be called again when the group is retried after a deadlock.
    */
   claimSharesMany(
     requests: readonly ClaimRequest[],
     now: number,
     random?: RandomInt,
+    onDecided?: () => void,
   ): Promise<ClaimSharesResult[]>;
 
   getClaim(packetId: string, uid: string): Promise<Claim | null>;

@@ -1,9 +1,9 @@
 /**
- * Issue 25: a claim group's packet UPDATEs are one statement per 800 packets
+ * Issue 25: a claim group's packet UPDATEs are one statement, its changes read by JSON_TABLE
  * (src/storage/mysql/packet-updates.ts). Each packet keeps its own guard, a guard that misses
- * for any one packet fails the group, and the statement reads the packets by the primary key.
+ * for any one packet fails the group, and the statement finds the packets by the primary key.
  */
-import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Packet } from '../../src/domain/packet.js';
 import type { PacketStore } from '../../src/domain/ports.js';
@@ -99,29 +99,49 @@ describe.skipIf(!(await mysqlAvailable()))("the MySQL claim group's packet updat
     for (const p of before) expect((await read(p.id)).remainingCount).toBe(p.remainingCount);
   });
 
-  it('splits a group larger than one IN list into more statements, each a primary-key range', async () => {
+  it('updates a group larger than one IN list in one statement, joined on the primary key', async () => {
     const writes = Array.from({ length: IN_LIST_MAX_VALUES + 5 }, (_, i) =>
       oneClaimOf({ ...packets[0]!, id: `P00MISSING${String(i).padStart(6, '0')}` }, 1),
     );
     const { statements, values } = packetUpdateStatements(writes);
-    expect(statements).toHaveLength(2);
+    expect(statements).toHaveLength(1);
     const conn = await pool.getConnection();
     try {
-      // both statements' values, in order: the placeholders of the first, then the second's
-      let at = 0;
-      for (const statement of statements) {
-        const n = (statement.match(/\?/g) ?? []).length;
-        const sql = conn.format(statement, values.slice(at, at + n) as unknown[]);
-        at += n;
-        const [plan] = await conn.query<RowDataPacket[]>(`EXPLAIN ${sql}`);
-        for (const row of plan) {
-          expect(row.type, JSON.stringify(row)).toBe('range');
-          expect(row.key, JSON.stringify(row)).toBe('PRIMARY');
-        }
-      }
-      expect(at).toBe(values.length);
+      const [plan] = await conn.query<RowDataPacket[]>(
+        `EXPLAIN ${conn.format(statements[0]!, values as unknown[])}`,
+      );
+      // the JSON table is read once, each of its rows finds its packet by the primary key
+      const onPackets = plan.filter((row) => row.table === 'p');
+      expect(onPackets, JSON.stringify(plan)).toHaveLength(1);
+      expect(onPackets[0]!.type, JSON.stringify(plan)).toBe('eq_ref');
+      expect(onPackets[0]!.key, JSON.stringify(plan)).toBe('PRIMARY');
+      // and the statement runs: none of these packets exists, so no row matches
+      const [result] = await conn.query<ResultSetHeader>(statements[0]!, values as unknown[]);
+      expect(result.affectedRows).toBe(0);
     } finally {
       conn.release();
     }
+  });
+
+  it('reads every value of a change exactly, the largest safe fen and a time included', async () => {
+    const before = await Promise.all(packets.slice(0, 2).map((p) => read(p.id)));
+    const writes = before.map((p) => ({
+      ...oneClaimOf(p, Number.MAX_SAFE_INTEGER - 7),
+      change: { ...oneClaimOf(p, 0).change, updatedAt: Number.MAX_SAFE_INTEGER - 7 },
+    }));
+    await expect(apply(before, writes)).resolves.toBe(true);
+    for (const p of before) expect((await read(p.id)).updatedAt).toBe(Number.MAX_SAFE_INTEGER - 7);
+  });
+
+  it('refuses a change that does not fit a column instead of writing a NULL or a 0', async () => {
+    const before = await Promise.all(packets.slice(0, 2).map((p) => read(p.id)));
+    const writes = before.map((p) => oneClaimOf(p, 1));
+    writes[1] = {
+      ...writes[1]!,
+      change: { ...writes[1]!.change, remainingAmount: 1.5 },
+    };
+    // MariaDB's JSON_TABLE would read it as 0 with a warning: the statement is never sent
+    await expect(apply(before, writes)).rejects.toMatchObject({ code: 'INTERNAL' });
+    for (const p of before) expect((await read(p.id)).remainingCount).toBe(p.remainingCount);
   });
 });

@@ -105,6 +105,7 @@ describe.skipIf(!(await mysqlAvailable()))('sharded store placement (2 shards)',
       await activePacket(s.store, { senderUid: uidOn(0, 2, 'grp'), id: newPacketId(0, NOW) }),
       await activePacket(s.store, { senderUid: uidOn(1, 2, 'grp'), id: newPacketId(1, NOW) }),
     ];
+    let decided = 0;
     const results = await s.store.claimSharesMany(
       [
         { packetId: p1.id, uids: ['a', 'b'] },
@@ -112,7 +113,11 @@ describe.skipIf(!(await mysqlAvailable()))('sharded store placement (2 shards)',
         { packetId: newPacketId(1, NOW), uids: ['d'] },
       ],
       NOW + 1,
+      undefined,
+      () => decided++,
     );
+    // issue 25: decided once, when both shards' transactions are
+    expect(decided).toBe(1);
     expect(results.map((r) => r.packet?.id ?? null)).toStrictEqual([p1.id, p0.id, null]);
     expect(results.map((r) => r.outcomes.map((o) => o.ok))).toStrictEqual([[true, true], [true], [false]]);
     expect(await s.shardsWith('SELECT 1 FROM claims WHERE packet_id = ?', [p1.id])).toStrictEqual([1]);

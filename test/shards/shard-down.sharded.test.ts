@@ -66,13 +66,18 @@ describe.skipIf(!(await mysqlAvailable()))('sharded store with shard 2 of 2 down
   });
 
   it('answers the claimers of a healthy shard whose transaction committed, and fails only the down shard', async () => {
+    let decided = 0;
     const results = await store.claimSharesMany(
       [
         { packetId: p1.id, uids: ['x1', 'x2'] },
         { packetId: p0.id, uids: ['y1'] },
       ],
       NOW + 1,
+      undefined,
+      () => decided++,
     );
+    // issue 25: a shard that failed never decided, so the group is never said to be decided
+    expect(decided).toBe(0);
 
     expect(codeOfError(results[0]?.error)).toBe('DEPENDENCY_FAILED');
     expect(results[0]?.outcomes).toStrictEqual([]);

@@ -1,82 +1,84 @@
 /**
- * The guarded packet UPDATEs of a claim group (issue 25), as few statements as the IN lists allow.
+ * The guarded packet UPDATE of a claim group (issue 25): one statement for the whole group.
  *
  * A spread group holds hundreds of packets of a few claims each. One `UPDATE … WHERE id = ?` per
- * packet made MariaDB parse, plan and answer hundreds of statements per transaction: its CPU per
- * spread claim was 3x a hot claim's (98 against 30 µs), the hot packet's one UPDATE being shared by
- * up to 1,000 claims. Now one statement updates up to IN_LIST_MAX_VALUES packets:
+ * packet made MariaDB parse, plan and answer hundreds of statements per transaction. The next form,
+ * `SET status = CASE id WHEN ? THEN ? … END, …` over an IN list, was one statement but quadratic:
+ * every row's CASE walks the list, 38–48 µs a packet at 800 packets (docs/performance.md). Now the
+ * group's changes travel as ONE JSON parameter, read as a table by JSON_TABLE (MariaDB 10.6+,
+ * MySQL 8.0.4+) and joined to the packets on the primary key (eq_ref: one lookup a packet):
  *
- *   UPDATE packets SET status = CASE id WHEN ? THEN ? … END, remaining_amount = CASE …,
- *     remaining_count = CASE …, updated_at = CASE … END
- *   WHERE id IN (…) AND CASE id WHEN ? THEN status = ? AND remaining_count = ? … END
+ *   UPDATE packets p JOIN JSON_TABLE(?, '$[*]' COLUMNS (id …, status …, …)) c ON p.id = c.id
+ *   SET p.status = c.status, p.remaining_amount = …, p.remaining_count = …, p.updated_at = …
+ *   WHERE p.status = c.guard_status AND p.remaining_count = c.guard_count
  *
  * The guard is the same as before, per packet (the status and remaining count read under the lock),
- * and checked the same way: the statements' affected rows must add up to one per packet (every
- * change moves `remaining_count`, so a matched row is always a changed row). A miss fails the
- * whole group, which rolls back. The id list is a range read on the primary key (checked by EXPLAIN
- * in test/contract/packet-updates.mysql.test.ts). A group of one packet (the hot packet) keeps the
- * plain single-row statement.
+ * and checked the same way: the affected rows must be one per packet (every change moves
+ * `remaining_count`, so a matched row is always a changed row). A miss fails the whole group, which
+ * rolls back. The text columns are utf8mb4_bin, as the table's, so the join compares ids byte for
+ * byte and keeps the primary key (checked by EXPLAIN in test/contract/packet-updates.mysql.test.ts).
+ * MariaDB's JSON_TABLE turns a value that does not fit its column into 0 or NULL with a warning
+ * (ERROR ON ERROR notwithstanding), so every number is checked to be a safe integer before it is
+ * sent: a change that is not one fails the group here, it is never written as something else. A
+ * group of one packet (the hot packet) keeps the plain single-row statement.
  */
+import { RedpktError } from '../../domain/errors.js';
 import type { PacketWrite } from '../shared/store-dialect.js';
-import { chunks } from '../shared/store-dialect.js';
-import { IN_LIST_MAX_VALUES } from './in-lists.js';
 
 const ONE_SQL = `UPDATE packets SET status = ?, remaining_amount = ?, remaining_count = ?, updated_at = ?
 WHERE id = ? AND status = ? AND remaining_count = ?`;
 
-/** `CASE id WHEN ? THEN <then> … END` for `n` packets. */
-const caseOf = (n: number, then: string) => `CASE id${' WHEN ? THEN '.concat(then).repeat(n)} END`;
+const text = (name: string, at: number, length: number) =>
+  `${name} VARCHAR(${length}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[${at}]' ERROR ON EMPTY ERROR ON ERROR`;
+const bigint = (name: string, at: number) => `${name} BIGINT PATH '$[${at}]' ERROR ON EMPTY ERROR ON ERROR`;
 
-function manySql(n: number): string {
-  return `UPDATE packets SET status = ${caseOf(n, '?')}, remaining_amount = ${caseOf(n, '?')},
-remaining_count = ${caseOf(n, '?')}, updated_at = ${caseOf(n, '?')}
-WHERE id IN (?) AND ${caseOf(n, '(status = ? AND remaining_count = ?)')}`;
+/** The columns of one change, in the order `changeRow` writes them. */
+const MANY_SQL = `UPDATE packets p JOIN JSON_TABLE(?, '$[*]' COLUMNS (
+  ${text('id', 0, 64)}, ${text('status', 1, 16)}, ${bigint('remaining_amount', 2)},
+  ${bigint('remaining_count', 3)}, ${bigint('updated_at', 4)},
+  ${text('guard_status', 5, 16)}, ${bigint('guard_count', 6)})) c ON p.id = c.id
+SET p.status = c.status, p.remaining_amount = c.remaining_amount, p.remaining_count = c.remaining_count,
+  p.updated_at = c.updated_at
+WHERE p.status = c.guard_status AND p.remaining_count = c.guard_count`;
+
+function whole(packetId: string, value: number): number {
+  if (Number.isSafeInteger(value)) return value;
+  throw new RedpktError(
+    'INTERNAL',
+    `packet ${packetId}: a change of ${String(value)} is not a whole number`,
+    {
+      details: { packetId },
+    },
+  );
 }
 
-/** Statement texts by packet count: a spread run asks for the same few sizes over and over. */
-const sqlBySize = new Map<number, string>();
-function sqlFor(n: number): string {
-  let sql = sqlBySize.get(n);
-  if (sql === undefined) {
-    sql = manySql(n);
-    if (sqlBySize.size < 1_000) sqlBySize.set(n, sql);
-  }
-  return sql;
-}
+const changeRow = ({ packetId, guard, change }: PacketWrite) => [
+  packetId,
+  change.status,
+  whole(packetId, change.remainingAmount),
+  whole(packetId, change.remainingCount),
+  whole(packetId, change.updatedAt),
+  guard.status,
+  whole(packetId, guard.remainingCount),
+];
 
 /**
- * The statements (to be sent in one round trip with the claim inserts) and their values, one
- * statement per IN_LIST_MAX_VALUES packets. Exported for the plan test.
+ * The statement (sent in one round trip with the claim inserts) and its values: one statement for
+ * any number of packets, none for none. Exported for the plan test.
  */
 export function packetUpdateStatements(packets: readonly PacketWrite[]): {
   statements: string[];
   values: unknown[];
 } {
+  if (packets.length === 0) return { statements: [], values: [] };
   if (packets.length === 1) {
-    const { packetId, guard, change } = packets[0]!;
+    const [id, status, remainingAmount, remainingCount, updatedAt, guardStatus, guardCount] = changeRow(
+      packets[0]!,
+    );
     return {
       statements: [ONE_SQL],
-      values: [
-        change.status,
-        change.remainingAmount,
-        change.remainingCount,
-        change.updatedAt,
-        packetId,
-        guard.status,
-        guard.remainingCount,
-      ],
+      values: [status, remainingAmount, remainingCount, updatedAt, id, guardStatus, guardCount],
     };
   }
-  const statements: string[] = [];
-  const values: unknown[] = [];
-  for (const part of chunks(packets, IN_LIST_MAX_VALUES)) {
-    statements.push(sqlFor(part.length));
-    for (const p of part) values.push(p.packetId, p.change.status);
-    for (const p of part) values.push(p.packetId, p.change.remainingAmount);
-    for (const p of part) values.push(p.packetId, p.change.remainingCount);
-    for (const p of part) values.push(p.packetId, p.change.updatedAt);
-    values.push(part.map((p) => p.packetId));
-    for (const p of part) values.push(p.packetId, p.guard.status, p.guard.remainingCount);
-  }
-  return { statements, values };
+  return { statements: [MANY_SQL], values: [JSON.stringify(packets.map(changeRow))] };
 }

@@ -66,7 +66,7 @@ export function createShardedStore(
     },
     claimShares: (packetId, uids, at, random) =>
       router.byPacketNo(packetId).store.claimShares(packetId, uids, at, random),
-    async claimSharesMany(requests, at, random) {
+    async claimSharesMany(requests, at, random, onDecided) {
       // group commit (issue 6): one group transaction per shard, the answers back in request order.
       // Every shard's transaction is waited for, and one that fails answers an `error` for its own
       // requests only (ports.ts): the other shards' claims committed, and their claimers must hear
@@ -80,6 +80,12 @@ export function createShardedStore(
         (i) => router.byPacketNo(requests[i]?.packetId ?? '').index,
       );
       const results: ClaimSharesResult[] = [];
+      // decided once every shard's transaction is: a shard that fails never says so, and then
+      // the caller frees the group's packets when this returns, as without the hook
+      const undecided = new Set(groups.keys());
+      const decided = (index: number) => () => {
+        if (undecided.delete(index) && undecided.size === 0) onDecided?.();
+      };
       await Promise.all(
         [...groups].map(async ([index, positions]) => {
           const group = positions.flatMap((i) => requests[i] ?? []);
@@ -87,7 +93,7 @@ export function createShardedStore(
           let answers: readonly ClaimSharesResult[];
           try {
             if (!shard) throw new Error(`no shard ${index} of ${shards.length}`);
-            answers = await shard.store.claimSharesMany(group, at, random);
+            answers = await shard.store.claimSharesMany(group, at, random, decided(index));
           } catch (e) {
             onShardFailure({ shard: index, shards: shards.length, operation: 'claimSharesMany', error: e });
             const error = e ?? new Error(`shard ${index + 1} failed the claim transaction`);

@@ -120,6 +120,7 @@ export function createPacketStore(dialect: StoreDialect): PacketStore {
     requests: readonly ClaimLockRequest[],
     now: number,
     random: RandomInt | undefined,
+    onDecided: (() => void) | undefined,
   ): Promise<Map<string, ClaimPlan>> {
     const locked = await tx.lockForClaims(requests);
     const plans = new Map<string, ClaimPlan>();
@@ -141,11 +142,13 @@ export function createPacketStore(dialect: StoreDialect): PacketStore {
       });
       claims.push(...plan.newClaims);
     }
-    if (writes.length === 0) return plans;
-    const transfers: NewTask[] = claims.map((c) => ({ kind: 'transfer', ref: c.claimNo, dueAt: now, now }));
-    if (!(await tx.applyClaims(writes, claims, transfers))) {
-      throw changedUnderLock(writes.map((w) => w.packetId).join(','));
+    if (writes.length > 0) {
+      const transfers: NewTask[] = claims.map((c) => ({ kind: 'transfer', ref: c.claimNo, dueAt: now, now }));
+      if (!(await tx.applyClaims(writes, claims, transfers))) {
+        throw changedUnderLock(writes.map((w) => w.packetId).join(','));
+      }
     }
+    onDecided?.();
     return plans;
   }
 
@@ -153,6 +156,7 @@ export function createPacketStore(dialect: StoreDialect): PacketStore {
     requests: readonly ClaimRequest[],
     now: number,
     random: RandomInt | undefined,
+    onDecided?: () => void,
   ): Promise<ClaimSharesResult[]> {
     // a packet asked for twice is claimed once, for the union of its uids (first asked first)
     const union = new Map<string, string[]>();
@@ -163,7 +167,7 @@ export function createPacketStore(dialect: StoreDialect): PacketStore {
     const plans =
       asked.length === 0
         ? new Map<string, ClaimPlan>()
-        : await writeClaims((tx) => claimManyInTx(tx, asked, now, random));
+        : await writeClaims((tx) => claimManyInTx(tx, asked, now, random, onDecided));
     return Promise.all(
       requests.map(async ({ packetId, uids }) => {
         const plan = plans.get(packetId);
@@ -220,7 +224,7 @@ export function createPacketStore(dialect: StoreDialect): PacketStore {
       if (!result) throw new Error('claimSharesMany answered no result');
       return result;
     },
-    claimSharesMany: (requests, now, random) => claimSharesMany(requests, now, random),
+    claimSharesMany: (requests, now, random, onDecided) => claimSharesMany(requests, now, random, onDecided),
 
     getClaim: (packetId, uid) => reads.claim(packetId, uid),
     listClaims: (packetId) => reads.claimsOfPacket(packetId),
