@@ -33,7 +33,7 @@ export const EXIT_TABLE: ReadonlyArray<{ code: ExitCode; short: string; meaning:
     code: EXIT.unavailable,
     short: 'unreachable dependency or no store',
     meaning:
-      'a dependency or target is unreachable (a store, MySQL, Redis, finance), or there is no store where one must be',
+      'a dependency or target is unreachable (a store, MySQL, Redis, finance) or unusable (MySQL older than 8.0.4, MariaDB older than 10.6), or there is no store where one must be',
   },
   { code: EXIT.internal, short: 'internal error', meaning: 'internal error (a bug: please report it)' },
 ];

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMysqlUrl, MYSQL_URL_MESSAGE } from '../config/mysql-url.js';
+import { serverVersionProblem } from '../storage/mysql/server-version.js';
 import { RedpktError } from '../domain/errors.js';
 
 export type StoreConfig = { kind: 'sqlite'; file: string } | { kind: 'mysql'; urls: string[] };
@@ -38,8 +39,14 @@ export async function ensureMysqlDatabase(url: string): Promise<void> {
   u.pathname = '/';
   const conn = await connect(u);
   try {
+    const [[row]] = (await conn.query('SELECT VERSION() AS version')) as unknown as [
+      Array<{ version: string }>,
+    ];
+    const problem = serverVersionProblem(String(row?.version ?? ''));
+    if (problem) throw new RedpktError('DEPENDENCY_FAILED', `MySQL at ${redacted(u)}: ${problem}`);
     await conn.query(`CREATE DATABASE IF NOT EXISTS \`${name}\``);
   } catch (e) {
+    if (e instanceof RedpktError) throw e;
     throw new RedpktError(
       'DEPENDENCY_FAILED',
       `MySQL at ${redacted(u)} cannot create database ${name}: ${messageOf(e)}`,

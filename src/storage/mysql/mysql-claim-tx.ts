@@ -10,7 +10,7 @@
  *      groups wanting the same packets queue instead of deadlocking);
  *      SELECT the asked (packet, uid) pairs' claims (plain read)
  *      (IN lists of at most IN_LIST_MAX_VALUES values, more statements for a larger group)
- *   2. the guarded packet UPDATEs (one statement per 800 packets, ./packet-updates.ts); multi-row
+ *   2. the guarded packet UPDATE (one statement, its changes read by JSON_TABLE, ./packet-updates.ts); multi-row
  *      INSERT of claims; multi-row INSERT of their tasks
  *   3. COMMIT (only after every UPDATE's guard held; otherwise ROLLBACK)
  *
