@@ -10,7 +10,8 @@ import type { RandomInt } from '../domain/split.js';
  * packet update, one multi-row insert for the whole batch. The next transaction starts as soon as
  * the previous one has made its writes and only its COMMIT is left (the store's `onDecided`, issue
  * 25): its lock waits for that COMMIT in the database, so a hot packet's transactions follow each
- * other without a gap, and a claimer is still answered only after the COMMIT of their claim. Claimers of DIFFERENT packets that are waiting
+ * other without a gap, and a claimer is still answered only after the COMMIT of their claim.
+ * Claimers of DIFFERENT packets that are waiting
  * at the same moment share that transaction too (issue 6, cross-packet group commit,
  * `PacketStore.claimSharesMany`): at most `maxGroups` group transactions run at once, and each one
  * takes every packet that is waiting and not already in a transaction, up to `maxBatch` claimers.
@@ -119,6 +120,9 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
       if (released) return;
       released = true;
       release(group);
+    };
+    const decided = () => {
+      releaseOnce();
       // the next group of these packets starts now: its lock SELECT waits in the database for
       // this group's COMMIT, so the packet's next transaction begins the moment this one ends,
       // not one COMMIT round trip and one turn of the event loop later
@@ -128,7 +132,7 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
     try {
       // resolves only when every transaction of the group has ended (a sharded store runs one per
       // shard and waits for all)
-      const results = await opts.store.claimSharesMany(requests, opts.now(), opts.random, releaseOnce);
+      const results = await opts.store.claimSharesMany(requests, opts.now(), opts.random, decided);
       // a packet whose transaction failed (`error`) fails its own claimers only: the others'
       // claims committed and are answered
       settle = () => requests.forEach(({ packetId }, i) => answer(group.get(packetId)!, results[i]));
@@ -139,10 +143,7 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
     let answered = 0;
     for (const batch of group.values()) answered += batch.length;
     groups--;
-    if (!released) {
-      released = true;
-      release(group);
-    }
+    releaseOnce();
     // The next group's transaction starts BEFORE this group is answered, and the answers are
     // written in the next turn of the event loop: answering a batch (its claimers' HTTP responses)
     // is a long run of synchronous work, and the next transaction's first round trip then runs in
