@@ -5,7 +5,12 @@
  * runs them, in alternating rounds. Per claim: the CPU of the bench's own database connections
  * (./db-thread-cpu.ts, so other users of a shared server are not counted), the statements sent
  * (`Questions`) and the redo log written. The spread ÷ hot ratio is the database's share of how
- * much worse spread claims batch. Flags: --mysql URL, --group 200, --groups 30, --at-once 4, --rounds 4.
+ * much worse spread claims batch. Flags: --mysql URL, --group 200, --groups 30, --at-once 4, --rounds 4,
+ * --apart 1: spread as through HTTP (`bench:claim` shuffles its spread claims, so a packet's two
+ * claimers land in different groups): each group --group packets of one claimer, every packet
+ * claimed once in each of two groups (the second claim exhausts it); --apart 0: the two claimers
+ * of a packet in the same group (--group / 2 packets, this bench's shape before issue 25's fourth
+ * session, half the packet work a claim).
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -23,11 +28,13 @@ const { values } = parseArgs({
     groups: { type: 'string', default: '30' },
     'at-once': { type: 'string', default: '4' },
     rounds: { type: 'string', default: '4' },
+    apart: { type: 'string', default: '1' },
   },
 });
 const group = Number(values.group);
 const groups = Number(values.groups);
 const atOnce = Number(values['at-once']);
+const apart = values.apart !== '0';
 const serverUrl = new URL(values.mysql);
 serverUrl.pathname = '/';
 const database = `redpkt_bench_tx_${randomBytes(4).toString('hex')}`;
@@ -54,14 +61,21 @@ try {
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const kind of ['hot', 'spread'] as const) {
       const jobs: ClaimRequest[][] = [];
+      let shared: string[] = [];
       for (let g = 0; g < groups; g++) {
         const tag = `${kind}${round}x${g}`;
         if (kind === 'hot') {
           const [packetId] = await makePackets(store, 1, group, tag);
           jobs.push([{ packetId: packetId!, uids: Array.from({ length: group }, (_, i) => `${tag}u${i}`) }]);
-        } else {
+        } else if (!apart) {
           const ids = await makePackets(store, group / 2, 2, tag);
           jobs.push(ids.map((packetId, p) => ({ packetId, uids: [`${tag}a${p}`, `${tag}b${p}`] })));
+        } else if (g % 2 === 0) {
+          shared = await makePackets(store, group, 2, tag);
+          jobs.push(shared.map((packetId, p) => ({ packetId, uids: [`${tag}a${p}`] })));
+        } else {
+          // the packets of the group before, each claimed once more (and so exhausted)
+          jobs.push(shared.map((packetId, p) => ({ packetId, uids: [`${tag}b${p}`] })));
         }
       }
       const s0 = await status();
@@ -94,7 +108,7 @@ try {
   const hot = median(results.hot.map((r) => r.us));
   const spread = median(results.spread.map((r) => r.us));
   console.log(
-    `groups of ${group} claims, ${atOnce} at once, ${values.rounds} rounds (medians): database CPU µs/claim hot ${hot.toFixed(0)}, spread ${spread.toFixed(0)}: spread ÷ hot ${(spread / hot).toFixed(2)} (issue 25 goal ≤ 2)`,
+    `groups of ${group} claims (spread: ${apart ? 'one claimer a packet, as through HTTP' : 'two claimers a packet'}), ${atOnce} at once, ${values.rounds} rounds (medians): database CPU µs/claim hot ${hot.toFixed(0)}, spread ${spread.toFixed(0)}: spread ÷ hot ${(spread / hot).toFixed(2)} (issue 25 goal ≤ 2)`,
   );
 } finally {
   await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);

@@ -182,6 +182,37 @@ describe('the per-packet claim queue (on the real embedded store)', () => {
     expect(q.claimsInFlight()).toBe(0);
   });
 
+  it('starts no group of one beside a running group: who arrives meanwhile goes in the next group together', async () => {
+    const [a, b, c] = [await activePacket(100, 1), await activePacket(100, 1), await activePacket(100, 1)];
+    const sent: string[][] = [];
+    let letFirstGo!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (letFirstGo = resolve));
+    const q = createClaimCoalescer({
+      store: {
+        claimSharesMany: async (requests, now, random, onDecided) => {
+          sent.push(requests.map((r) => r.packetId));
+          if (sent.length === 1) await firstHeld;
+          return store.claimSharesMany(requests, now, random, onDecided);
+        },
+      },
+      now: Date.now,
+      maxGroups: 4,
+    });
+    const first = q.claim(a!, 'u1');
+    // nothing runs: the first claimer's group starts at once
+    expect(sent).toEqual([[a]]);
+    const later = [q.claim(b!, 'u2'), q.claim(c!, 'u3')];
+    // three slots are free, but the two wait for the running group instead of taking one each
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sent).toEqual([[a]]);
+    letFirstGo();
+    const results = await Promise.all([first, ...later]);
+    expect(sent).toEqual([[a], [b, c]]);
+    expect(results.every((r) => r.outcome.ok)).toBe(true);
+    expect(q.claimsInFlight()).toBe(0);
+    expect(q.activeQueues()).toBe(0);
+  });
+
   it('fails the claimers of a store answer it cannot read, and goes on serving', async () => {
     const id = await activePacket(1_000, 10);
     let calls = 0;

@@ -15,8 +15,12 @@ import type { RandomInt } from '../domain/split.js';
  * at the same moment share that transaction too (issue 6, cross-packet group commit,
  * `PacketStore.claimSharesMany`): at most `maxGroups` group transactions run at once, and each one
  * takes every packet that is waiting and not already in a transaction, up to `maxBatch` claimers.
- * Under light load a claimer starts its own transaction at once; under heavy load the groups grow,
- * so a claim costs a fraction of a transaction's round trips. A queue whose packet has nobody
+ * A group starts when a claimer arrives and no group is running (light load: at once), or when a
+ * running group is decided or ends (then it takes everyone who arrived meanwhile). A claimer who
+ * arrives while groups run waits for that moment, at most one of their round trips, instead of
+ * taking a free slot for a group of their own: under spread load half the groups were one claim
+ * each, every one a whole transaction (issue 25, docs/performance.md). Under heavy load the groups
+ * grow, so a claim costs a fraction of a transaction's round trips. A queue whose packet has nobody
  * waiting is dropped at once, so memory follows the packets being claimed right now, not every
  * packet ever claimed. Correctness does not rest on this queue: the database lock is the final
  * guard (another process, or a gateway rerouting a packet, stays safe); the queue only removes the
@@ -175,7 +179,9 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
           queues.set(packetId, { waiting: [waiter], running: false });
           ready.add(packetId);
         }
-        pump();
+        // with groups running, the next group starts when one of them is decided or ends; a
+        // queue without cross-packet groups (one packet a transaction) has nothing to wait for
+        if (groups === 0 || maxPackets === 1) pump();
       });
     },
     activeQueues: () => queues.size,

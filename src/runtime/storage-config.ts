@@ -38,22 +38,22 @@ export async function ensureMysqlDatabase(url: string): Promise<void> {
   const u = new URL(url);
   u.pathname = '/';
   const conn = await connect(u);
+  const failed =
+    (what: string) =>
+    (e: unknown): never => {
+      throw new RedpktError('DEPENDENCY_FAILED', `MySQL at ${redacted(u)} ${what}: ${messageOf(e)}`, {
+        cause: e,
+      });
+    };
   try {
-    const [[row]] = (await conn.query('SELECT VERSION() AS version')) as unknown as [
-      Array<{ version: string }>,
-    ];
+    const [[row]] = (await conn
+      .query('SELECT VERSION() AS version')
+      .catch(failed('did not answer SELECT VERSION()'))) as unknown as [Array<{ version: string }>];
     const problem = serverVersionProblem(String(row?.version ?? ''));
     if (problem) throw new RedpktError('DEPENDENCY_FAILED', `MySQL at ${redacted(u)}: ${problem}`);
-    await conn.query(`CREATE DATABASE IF NOT EXISTS \`${name}\``);
-  } catch (e) {
-    if (e instanceof RedpktError) throw e;
-    throw new RedpktError(
-      'DEPENDENCY_FAILED',
-      `MySQL at ${redacted(u)} cannot create database ${name}: ${messageOf(e)}`,
-      {
-        cause: e,
-      },
-    );
+    await conn
+      .query(`CREATE DATABASE IF NOT EXISTS \`${name}\``)
+      .catch(failed(`cannot create database ${name}`));
   } finally {
     await conn.end();
   }
