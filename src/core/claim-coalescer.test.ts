@@ -182,22 +182,32 @@ describe('the per-packet claim queue (on the real embedded store)', () => {
     expect(q.claimsInFlight()).toBe(0);
   });
 
-  it('starts no group of one beside a running group: who arrives meanwhile goes in the next group together', async () => {
-    const [a, b, c] = [await activePacket(100, 1), await activePacket(100, 1), await activePacket(100, 1)];
+  /**
+   * A queue of 4 groups over the real store whose FIRST group is held (in the database, say) until
+   * `letFirstGo`; `sent` lists each group's packets as the store was asked for them.
+   */
+  function firstGroupHeld(maxWaitMs: number) {
     const sent: string[][] = [];
     let letFirstGo!: () => void;
-    const firstHeld = new Promise<void>((resolve) => (letFirstGo = resolve));
+    const held = new Promise<void>((resolve) => (letFirstGo = resolve));
     const q = createClaimCoalescer({
       store: {
         claimSharesMany: async (requests, now, random, onDecided) => {
           sent.push(requests.map((r) => r.packetId));
-          if (sent.length === 1) await firstHeld;
+          if (sent.length === 1) await held;
           return store.claimSharesMany(requests, now, random, onDecided);
         },
       },
       now: Date.now,
       maxGroups: 4,
+      maxWaitMs,
     });
+    return { q, sent, letFirstGo };
+  }
+
+  it('starts no group of one beside a running group: who arrives meanwhile goes in the next group together', async () => {
+    const [a, b, c] = [await activePacket(100, 1), await activePacket(100, 1), await activePacket(100, 1)];
+    const { q, sent, letFirstGo } = firstGroupHeld(60_000);
     const first = q.claim(a!, 'u1');
     // nothing runs: the first claimer's group starts at once
     expect(sent).toEqual([[a]]);
@@ -211,6 +221,19 @@ describe('the per-packet claim queue (on the real embedded store)', () => {
     expect(results.every((r) => r.outcome.ok)).toBe(true);
     expect(q.claimsInFlight()).toBe(0);
     expect(q.activeQueues()).toBe(0);
+  });
+
+  it('lets a claimer start a group of their own after maxWaitMs when the running group is stuck', async () => {
+    const [a, b] = [await activePacket(100, 1), await activePacket(100, 1)];
+    const { q, sent, letFirstGo } = firstGroupHeld(20);
+    const first = q.claim(a!, 'u1');
+    // the other packet's claimer is served while the first group is still stuck
+    const other = await q.claim(b!, 'u2');
+    expect(other.outcome.ok).toBe(true);
+    expect(sent).toEqual([[a], [b]]);
+    letFirstGo();
+    expect((await first).outcome.ok).toBe(true);
+    expect(q.claimsInFlight()).toBe(0);
   });
 
   it('fails the claimers of a store answer it cannot read, and goes on serving', async () => {

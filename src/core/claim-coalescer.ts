@@ -17,10 +17,11 @@ import type { RandomInt } from '../domain/split.js';
  * takes every packet that is waiting and not already in a transaction, up to `maxBatch` claimers.
  * A group starts when a claimer arrives and no group is running (light load: at once), or when a
  * running group is decided or ends (then it takes everyone who arrived meanwhile). A claimer who
- * arrives while groups run waits for that moment, at most one of their round trips, instead of
- * taking a free slot for a group of their own: under spread load half the groups were one claim
- * each, every one a whole transaction (issue 25, docs/performance.md). Under heavy load the groups
- * grow, so a claim costs a fraction of a transaction's round trips. A queue whose packet has nobody
+ * arrives while groups run waits for that moment, at most one of their round trips (and at most
+ * `maxWaitMs`, should a group be stuck in the database), instead of taking a free slot for a group
+ * of their own: under spread load half the groups were one claim each, every one a whole
+ * transaction (issue 25, docs/performance.md). Under heavy load the groups grow, so a claim costs
+ * a fraction of a transaction's round trips. A queue whose packet has nobody
  * waiting is dropped at once, so memory follows the packets being claimed right now, not every
  * packet ever claimed. Correctness does not rest on this queue: the database lock is the final
  * guard (another process, or a gateway rerouting a packet, stays safe); the queue only removes the
@@ -45,6 +46,11 @@ export interface ClaimCoalescerOptions {
   maxGroups?: number;
   /** Most packets in one transaction; 1 turns the cross-packet group commit off. */
   maxPacketsPerGroup?: number;
+  /**
+   * Longest a claimer waits for a running group to be decided or end before a free slot starts
+   * their group anyway: a group stuck in the database (a lock wait) holds up only its own claimers.
+   */
+  maxWaitMs?: number;
 }
 
 interface Waiter {
@@ -66,17 +72,22 @@ interface PacketQueue {
  */
 export const DEFAULT_MAX_BATCH = 1000;
 export const DEFAULT_MAX_GROUPS = 4;
+/** Far above a loaded group's round trips (a few ms), far below a lock-wait timeout (seconds). */
+export const DEFAULT_MAX_WAIT_MS = 25;
 
 export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalescer {
   const maxBatch = opts.maxBatch ?? DEFAULT_MAX_BATCH;
   const maxGroups = opts.maxGroups ?? DEFAULT_MAX_GROUPS;
   const maxPackets = opts.maxPacketsPerGroup ?? Infinity;
+  const maxWaitMs = opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   /** packetId -> its queue; present while it has waiters or a transaction. */
   const queues = new Map<string, PacketQueue>();
   /** Packets with waiters and no transaction, oldest first (a Set keeps insertion order). */
   const ready = new Set<string>();
   let groups = 0;
   let inFlight = 0;
+  /** A pump after `maxWaitMs`, while claimers wait for the running groups. */
+  let lateStart: ReturnType<typeof setTimeout> | undefined;
 
   function takeGroup(): Map<string, Waiter[]> {
     const group = new Map<string, Waiter[]>();
@@ -179,9 +190,15 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
           queues.set(packetId, { waiting: [waiter], running: false });
           ready.add(packetId);
         }
-        // with groups running, the next group starts when one of them is decided or ends; a
-        // queue without cross-packet groups (one packet a transaction) has nothing to wait for
+        // with groups running, the next group starts when one of them is decided or ends (or after
+        // maxWaitMs, if none is by then); a queue without cross-packet groups (one packet a
+        // transaction) has nothing to wait for
         if (groups === 0 || maxPackets === 1) pump();
+        else
+          lateStart ??= setTimeout(() => {
+            lateStart = undefined;
+            pump();
+          }, maxWaitMs).unref();
       });
     },
     activeQueues: () => queues.size,
