@@ -11,19 +11,18 @@ import type { RandomInt } from '../domain/split.js';
  * the previous one has made its writes and only its COMMIT is left (the store's `onDecided`, issue
  * 25): its lock waits for that COMMIT in the database, so a hot packet's transactions follow each
  * other without a gap, and a claimer is still answered only after the COMMIT of their claim.
- * Claimers of DIFFERENT packets that are waiting
- * at the same moment share that transaction too (issue 6, cross-packet group commit,
- * `PacketStore.claimSharesMany`): at most `maxGroups` group transactions run at once, and each one
- * takes every packet that is waiting and not already in a transaction, up to `maxBatch` claimers.
- * A group starts when a claimer arrives and no group is running (light load: at once), or when a
- * running group is decided or ends (then it takes everyone who arrived meanwhile). A claimer who
- * arrives while groups run waits for that moment, at most one of their round trips (and at most
- * `maxWaitMs`, should a group be stuck in the database), instead of taking a free slot for a group
- * of their own: under spread load half the groups were one claim each, every one a whole
- * transaction (issue 25, docs/performance.md). Under heavy load the groups grow, so a claim costs
- * a fraction of a transaction's round trips. A queue whose packet has nobody
- * waiting is dropped at once, so memory follows the packets being claimed right now, not every
- * packet ever claimed. Correctness does not rest on this queue: the database lock is the final
+ * Claimers of DIFFERENT packets that are waiting at the same moment share that transaction too
+ * (issue 6, cross-packet group commit, `PacketStore.claimSharesMany`): at most `maxGroups` group
+ * transactions run at once, and each one takes every packet that is waiting and not already in a
+ * transaction, up to `maxBatch` claimers. A group starts when a claimer arrives and no group is
+ * running (light load: at once), or when a running group is decided or ends (then it takes
+ * everyone who arrived meanwhile). A claimer who arrives while groups run waits for that moment,
+ * at most one of their round trips (and at most `maxWaitMs`, should a group be stuck in the
+ * database), instead of taking a free slot for a group of their own: under spread load half the
+ * groups were one claim each, every one a whole transaction (issue 25, docs/performance.md).
+ * Under heavy load the groups grow, so a claim costs a fraction of a transaction's round trips.
+ * A queue whose packet has nobody waiting is dropped at once, so memory follows the packets being
+ * claimed right now, not every packet ever claimed. Correctness does not rest on this queue: the database lock is the final
  * guard (another process, or a gateway rerouting a packet, stays safe); the queue only removes the
  * lock convoy and the per-claim round trips.
  */

@@ -11,26 +11,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newPacketId } from '../../src/domain/ids.js';
 import type { PacketStore } from '../../src/domain/ports.js';
 import { writeMysqlClaims } from '../../src/storage/mysql/mysql-claim-tx.js';
-import { createMysqlPool, createMysqlStore } from '../../src/storage/mysql/mysql-store.js';
+import { createMysqlPool } from '../../src/storage/mysql/mysql-store.js';
 import { activePacket, c2cInput } from './contract-fixtures.js';
-import { createTestMysql, mysqlAvailable, type TestMysql } from '../support/services.js';
+import { createTestMysqlStore, type TestMysqlStore } from '../support/mysql-store.js';
+import { mysqlAvailable } from '../support/services.js';
 
 /** Sorts after every packet id the service makes (time prefix, Crockford base32). */
 const MISSING_HIGH_ID = 'P00ZZZZZZZZZZZZZZZZZZZZZZ';
 
 describe.skipIf(!(await mysqlAvailable()))('the MySQL claim transaction and packet creation', () => {
-  let db: TestMysql;
+  let db: TestMysqlStore;
   let store: PacketStore;
   let pool: Pool;
   beforeAll(async () => {
-    db = await createTestMysql('gaplock');
-    store = await createMysqlStore({ url: db.url });
-    await store.migrate();
+    db = await createTestMysqlStore('gaplock');
+    ({ store } = db);
     pool = createMysqlPool({ url: db.url, connectionLimit: 2 });
   });
   afterAll(async () => {
     await pool?.end();
-    await store?.close();
     await db?.drop();
   });
 

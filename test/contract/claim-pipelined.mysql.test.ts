@@ -9,20 +9,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClaimCoalescer } from '../../src/core/claim-coalescer.js';
 import type { PacketStore } from '../../src/domain/ports.js';
-import { createMysqlStore } from '../../src/storage/mysql/mysql-store.js';
 import { activePacket, NOW, sum } from './contract-fixtures.js';
-import { createTestMysql, mysqlAvailable, type TestMysql } from '../support/services.js';
+import { createTestMysqlStore, type TestMysqlStore } from '../support/mysql-store.js';
+import { mysqlAvailable } from '../support/services.js';
 
 describe.skipIf(!(await mysqlAvailable()))('pipelined claim transactions on MySQL', () => {
-  let db: TestMysql;
+  let db: TestMysqlStore;
   let store: PacketStore;
   beforeAll(async () => {
-    db = await createTestMysql('pipeline');
-    store = await createMysqlStore({ url: db.url });
-    await store.migrate();
+    db = await createTestMysqlStore('pipeline');
+    ({ store } = db);
   });
   afterAll(async () => {
-    await store?.close();
     await db?.drop();
   });
 

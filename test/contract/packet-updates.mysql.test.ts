@@ -9,11 +9,12 @@ import type { Packet } from '../../src/domain/packet.js';
 import type { PacketStore } from '../../src/domain/ports.js';
 import { IN_LIST_MAX_VALUES } from '../../src/storage/mysql/in-lists.js';
 import { writeMysqlClaims } from '../../src/storage/mysql/mysql-claim-tx.js';
-import { createMysqlPool, createMysqlStore } from '../../src/storage/mysql/mysql-store.js';
+import { createMysqlPool } from '../../src/storage/mysql/mysql-store.js';
 import { packetUpdateStatements } from '../../src/storage/mysql/packet-updates.js';
 import type { PacketWrite } from '../../src/storage/shared/store-dialect.js';
 import { activePacket } from './contract-fixtures.js';
-import { createTestMysql, mysqlAvailable, type TestMysql } from '../support/services.js';
+import { createTestMysqlStore, type TestMysqlStore } from '../support/mysql-store.js';
+import { mysqlAvailable } from '../support/services.js';
 
 /** The write a claim of one share makes on `packet`, guarded by what was read. */
 const oneClaimOf = (packet: Packet, now: number): PacketWrite => ({
@@ -28,14 +29,13 @@ const oneClaimOf = (packet: Packet, now: number): PacketWrite => ({
 });
 
 describe.skipIf(!(await mysqlAvailable()))("the MySQL claim group's packet updates", () => {
-  let db: TestMysql;
+  let db: TestMysqlStore;
   let store: PacketStore;
   let pool: Pool;
   let packets: Packet[];
   beforeAll(async () => {
-    db = await createTestMysql('pktupd');
-    store = await createMysqlStore({ url: db.url });
-    await store.migrate();
+    db = await createTestMysqlStore('pktupd');
+    ({ store } = db);
     pool = createMysqlPool({ url: db.url, connectionLimit: 2 });
     packets = [];
     for (let i = 0; i < 4; i++) packets.push(await activePacket(store));
@@ -54,7 +54,6 @@ describe.skipIf(!(await mysqlAvailable()))("the MySQL claim group's packet updat
   }, 60_000);
   afterAll(async () => {
     await pool?.end();
-    await store?.close();
     await db?.drop();
   });
 

@@ -12,21 +12,21 @@
 import type { Pool } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PacketStore } from '../../src/domain/ports.js';
-import { createMysqlPool, createMysqlStore, mysqlDialect } from '../../src/storage/mysql/mysql-store.js';
+import { createMysqlPool, mysqlDialect } from '../../src/storage/mysql/mysql-store.js';
 import type { StoreDialect } from '../../src/storage/shared/store-dialect.js';
-import { createTestMysql, mysqlAvailable, type TestMysql } from '../support/services.js';
+import { createTestMysqlStore, type TestMysqlStore } from '../support/mysql-store.js';
+import { mysqlAvailable } from '../support/services.js';
 
 const TRANSFERS = 300;
 
 describe.skipIf(!(await mysqlAvailable()))('the worker lanes leasing side by side on MariaDB', () => {
-  let db: TestMysql;
+  let db: TestMysqlStore;
   let pool: Pool;
   let store: PacketStore;
   let dialect: StoreDialect;
   beforeAll(async () => {
-    db = await createTestMysql('lanes');
-    store = await createMysqlStore({ url: db.url });
-    await store.migrate();
+    db = await createTestMysqlStore('lanes');
+    ({ store } = db);
     pool = createMysqlPool({ url: db.url, connectionLimit: 4 });
     dialect = mysqlDialect(pool);
     const task = (kind: string, ref: string, dueAt: number) => [kind, ref, 'pending', dueAt, 0, 0, 0];
@@ -41,7 +41,6 @@ describe.skipIf(!(await mysqlAvailable()))('the worker lanes leasing side by sid
     );
   }, 60_000);
   afterAll(async () => {
-    await store?.close();
     await dialect?.close();
     await db?.drop();
   });

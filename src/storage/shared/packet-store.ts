@@ -224,7 +224,7 @@ export function createPacketStore(dialect: StoreDialect): PacketStore {
       if (!result) throw new Error('claimSharesMany answered no result');
       return result;
     },
-    claimSharesMany: (requests, now, random, onDecided) => claimSharesMany(requests, now, random, onDecided),
+    claimSharesMany,
 
     getClaim: (packetId, uid) => reads.claim(packetId, uid),
     listClaims: (packetId) => reads.claimsOfPacket(packetId),
