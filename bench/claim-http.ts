@@ -170,13 +170,22 @@ export function runHttp(
   warm: ClaimJob[] = [],
   answered: Answered = newAnswered(),
 ): Promise<RunResult> {
-  return runHttpRounds(server, () => Promise.resolve(jobs), concurrency, warm, answered, ONE_ROUND);
+  const jobsOf = () => Promise.resolve(jobs);
+  return runHttpRounds(server, jobsOf, concurrency, warm, answered, ONE_ROUND).then((r) => r.claims);
 }
 
 /**
  * `runHttp` in rounds (issue 25): `jobsOf(round)` gives each round's jobs (made before its clock
  * starts); between rounds the worker transfers the last round's claims (not measured), so every
  * round starts as the first did. The medians of the rounds.
+ *
+ * With `floorRequests`, the HTTP floor's rounds (that many `GET /healthz` each, the same client
+ * and connections) are taken turn about with the claim rounds (issue 25, fifth session): run
+ * one after the other, the floor's first rounds met a server process minutes younger than the
+ * claims' (10,000 requests a round answered at 14,114/s before the hot claims, 21,157/s before
+ * the spread ones in one run), so the ratios compared two moments of a drifting machine. Taken
+ * turn about, each claim round has a floor round just before it, on the same warm server with
+ * the same backlog settled; each side goes on until it has its own `rounds`.
  */
 export async function runHttpRounds(
   server: BenchServer,
@@ -185,7 +194,8 @@ export async function runHttpRounds(
   warm: ClaimJob[],
   answered: Answered,
   rounds: Rounds,
-): Promise<RunResult> {
+  floorRequests?: number,
+): Promise<{ claims: RunResult; floor?: RunResult }> {
   const client = benchClient(server, concurrency);
   try {
     // Open every connection before the clock starts: 1,000 TCP handshakes and a cold server
@@ -204,32 +214,46 @@ export async function runHttpRounds(
       );
     }
     const done: RunResult[] = [];
-    for (let round = 0; moreRounds(done, rounds); round++) {
-      const jobs = await jobsOf(round);
+    const floor: RunResult[] = [];
+    const floorLeft = () => floorRequests !== undefined && moreRounds(floor, rounds);
+    for (let round = 0; moreRounds(done, rounds) || floorLeft(); round++) {
+      const claimsLeft = moreRounds(done, rounds);
+      const jobs = claimsLeft ? await jobsOf(round) : [];
       const tokens = await tokensFor(server, jobs);
       if (round > 0) await transfersSettled(client);
       // the waits can outlast the server's keep-alive (5 s): connections it closed are opened again
       if (round > 0 || warm.length > 0) await warmUp(client, concurrency, 1);
-      const before = (await claimsByStatus(client))?.get('transferred') ?? 0;
-      const dbOwn = server.database
-        ? await dbThreadCpu(server.database.serverUrl, server.database.name)
-        : undefined;
-      const account = cpuAccount(server.pids ?? server.pid, availableParallelism());
-      const result = await claimAll(client, jobs, concurrency, tokens, answered);
-      const cpu = account(result.claims);
-      const ownMs = dbOwn ? await dbOwn() : undefined;
-      if (ownMs !== undefined)
-        cpu.databaseOwn = ownMs === null ? null : Math.round((ownMs * 1000) / Math.max(1, result.claims));
-      // issue 25: the worker's trickle during the round is part of its CPU figures (about one
-      // transfer costs what several claims do): how many, per claim
-      const after = (await claimsByStatus(client))?.get('transferred') ?? before;
-      const transfersPerClaim = Math.round(((after - before) / Math.max(1, result.claims)) * 1000) / 1000;
-      done.push({ ...result, cpuUsPerClaim: cpu, transfersPerClaim });
+      if (floorLeft()) floor.push(await floorRound(server, client, floorRequests!, concurrency));
+      const claim = () => claimAll(client, jobs, concurrency, tokens, answered);
+      if (claimsLeft) done.push(await claimRound(server, client, claim));
     }
-    return medianOf(done);
+    return { claims: medianOf(done), ...(floor.length > 0 ? { floor: medianOf(floor) } : {}) };
   } finally {
     await client.close();
   }
+}
+
+/** One measured round of claims (`claim`), with each process's CPU a claim and the worker's trickle. */
+async function claimRound(
+  server: BenchServer,
+  client: HttpClient,
+  claim: () => Promise<RunResult>,
+): Promise<RunResult> {
+  const before = (await claimsByStatus(client))?.get('transferred') ?? 0;
+  const dbOwn = server.database
+    ? await dbThreadCpu(server.database.serverUrl, server.database.name)
+    : undefined;
+  const account = cpuAccount(server.pids ?? server.pid, availableParallelism());
+  const result = await claim();
+  const cpu = account(result.claims);
+  const ownMs = dbOwn ? await dbOwn() : undefined;
+  if (ownMs !== undefined)
+    cpu.databaseOwn = ownMs === null ? null : Math.round((ownMs * 1000) / Math.max(1, result.claims));
+  // issue 25: the worker's trickle during the round is part of its CPU figures (about one
+  // transfer costs what several claims do): how many, per claim
+  const after = (await claimsByStatus(client))?.get('transferred') ?? before;
+  const transfersPerClaim = Math.round(((after - before) / Math.max(1, result.claims)) * 1000) / 1000;
+  return { ...result, cpuUsPerClaim: cpu, transfersPerClaim };
 }
 
 function claimAll(
@@ -272,33 +296,23 @@ function claimAll(
 }
 
 /**
- * The HTTP floor: the same claimers, connections and server, each asking `GET /healthz` (no
- * identity, no store) as many times as there are jobs. No claim can be answered faster than this
- * over HTTP on this machine; its p99 bounds what the claim path's p99 can reach.
+ * One measured round of the HTTP floor: the same claimers, connections and server, each asking
+ * `GET /healthz` (no identity, no store), `requests` times in all. No claim can be answered faster
+ * than this over HTTP on this machine; its p99 bounds what the claim path's p99 can reach.
  */
-export async function runHttpFloor(
+async function floorRound(
   server: BenchServer,
+  client: HttpClient,
   requests: number,
   concurrency: number,
-  rounds: Rounds = ONE_ROUND,
 ): Promise<RunResult> {
-  const client = benchClient(server, concurrency);
   const jobs = Array.from({ length: requests }, () => ({ packetId: '', uid: '' }));
-  try {
-    const hit = async (): Promise<Attempt> => {
-      const res = await client.send({ method: 'GET', path: '/healthz' });
-      return { code: res.status === 200 ? null : (res.transportError ?? `HTTP_${res.status}`), retries: 0 };
-    };
-    await warmUp(client, concurrency);
-    const done: RunResult[] = [];
-    while (moreRounds(done, rounds)) {
-      let next = 0;
-      const account = cpuAccount(server.pid, availableParallelism());
-      const result = await runJobs(jobs, concurrency, hit, () => next++);
-      done.push({ ...result, cpuUsPerClaim: account(result.claims) });
-    }
-    return medianOf(done);
-  } finally {
-    await client.close();
-  }
+  const hit = async (): Promise<Attempt> => {
+    const res = await client.send({ method: 'GET', path: '/healthz' });
+    return { code: res.status === 200 ? null : (res.transportError ?? `HTTP_${res.status}`), retries: 0 };
+  };
+  let next = 0;
+  const account = cpuAccount(server.pid, availableParallelism());
+  const result = await runJobs(jobs, concurrency, hit, () => next++);
+  return { ...result, cpuUsPerClaim: account(result.claims) };
 }

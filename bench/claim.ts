@@ -5,7 +5,8 @@
  *   (c) limiter + per-packet queue, one claimer per transaction
  *   (d0) limiter + coalescing queue, each packet its own transaction (before issue 6's group commit)
  *   (d) limiter + coalescing queue with cross-packet group commit (what `redpkt serve` runs)
- *   (e) the HTTP floor: GET /healthz, same clients and server as (d), no claim at all
+ *   (e) the HTTP floor: GET /healthz, same clients and server as (d), no claim at all; its rounds
+ *       taken turn about with (d)'s (a floor round just before each claim round)
  *   (dh) (d) with claims through Hono's router and middleware (before issue 25's fast path); only
  *        when asked for (`--variants deh`), for a before/after in one run
  * each on one hot packet claimed by --clients concurrent claimers, and spread over --packets
@@ -35,7 +36,7 @@ import { readEnv } from '../src/config/env.js';
 import type { PacketStore } from '../src/domain/ports.js';
 import { createStore } from '../src/storage/create-store.js';
 import type { ClaimPath } from './claim-http.js';
-import { runHttpFloor, runHttpRounds, serverSettled, startBenchServer, type Rounds } from './claim-http.js';
+import { runHttpRounds, serverSettled, startBenchServer, type Rounds } from './claim-http.js';
 import type { ClaimJob, RunResult } from './claim-load.js';
 import { runRaw } from './claim-raw.js';
 import { makePackets } from './bench-packets.js';
@@ -228,31 +229,43 @@ try {
       fastPath,
     );
     try {
-      // (e) first, on a server with nothing else to do: the floor is a lower bound
-      if (letter === 'd' && runVariant('e')) {
-        const floorHot = runHot ? await runHttpFloor(server, hotShares, clients, rounds) : NOT_RUN;
-        const floorSpread = runSpread
-          ? await runHttpFloor(server, spreadPackets * spreadShares, clients, rounds)
-          : NOT_RUN;
-        log(`(e) HTTP floor: ${floorHot.claimsPerSec}/s, p99 ${floorHot.latencyMs.p99} ms`);
-        logCpu('hot', floorHot);
-        floor = { name: '(e) HTTP floor: GET /healthz', hot: floorHot, spread: floorSpread };
-      }
+      // (e), the floor, on (d)'s server: a floor round just before each claim round (see
+      // runHttpRounds), the same number of requests as the claim round has claims
+      const withFloor = letter === 'd' && runVariant('e');
       const warm = await warmJobsFor(own, path);
       const answered = newAnswered();
-      const hot = runHot
-        ? await runHttpRounds(server, (r) => hotJobs(own, `${path}r${r}`), clients, warm, answered, rounds)
-        : NOT_RUN;
-      const spread = runSpread
-        ? await runHttpRounds(
-            server,
+      const measured = (
+        jobsOf: (round: number) => Promise<ClaimJob[]>,
+        warmJobs: ClaimJob[],
+        floorRequests: number,
+      ) =>
+        runHttpRounds(
+          server,
+          jobsOf,
+          clients,
+          warmJobs,
+          answered,
+          rounds,
+          withFloor ? floorRequests : undefined,
+        );
+      const hotRun = runHot
+        ? await measured((r) => hotJobs(own, `${path}r${r}`), warm, hotShares)
+        : { claims: NOT_RUN };
+      const spreadRun = runSpread
+        ? await measured(
             (r) => spreadJobs(own, `${path}r${r}`),
-            clients,
             runHot ? [] : warm,
-            answered,
-            rounds,
+            spreadPackets * spreadShares,
           )
-        : NOT_RUN;
+        : { claims: NOT_RUN };
+      const [hot, spread] = [hotRun.claims, spreadRun.claims];
+      if (withFloor) {
+        const [floorHot, floorSpread] = [hotRun.floor ?? NOT_RUN, spreadRun.floor ?? NOT_RUN];
+        log(`(e) HTTP floor: ${floorHot.claimsPerSec}/s, p99 ${floorHot.latencyMs.p99} ms`);
+        logCpu('hot', floorHot);
+        logCpu('spread', floorSpread);
+        floor = { name: '(e) HTTP floor: GET /healthz', hot: floorHot, spread: floorSpread };
+      }
       log(`${name}: hot ${hot.claimsPerSec}/s, spread ${spread.claimsPerSec}/s`);
       logCpu('hot', hot);
       logCpu('spread', spread);

@@ -12,8 +12,9 @@ import { DEFAULT_MAX_BATCH } from '../../src/core/claim-coalescer.js';
 import { newPacketId } from '../../src/domain/ids.js';
 import { IN_LIST_MAX_VALUES } from '../../src/storage/mysql/in-lists.js';
 import { lockStatements } from '../../src/storage/mysql/mysql-claim-tx.js';
-import { createMysqlPool, createMysqlStore } from '../../src/storage/mysql/mysql-store.js';
-import { createTestMysql, mysqlAvailable, type TestMysql } from '../support/services.js';
+import { createMysqlPool } from '../../src/storage/mysql/mysql-store.js';
+import { createTestMysqlStore, type TestMysqlStore } from '../support/mysql-store.js';
+import { mysqlAvailable } from '../support/services.js';
 
 interface PlanRow extends RowDataPacket {
   select_type: string;
@@ -25,14 +26,11 @@ interface PlanRow extends RowDataPacket {
 const mysqlUp = await mysqlAvailable();
 
 describe.skipIf(!mysqlUp)('the MySQL claim transaction on a batch of the largest size', () => {
-  let db: TestMysql;
+  let db: TestMysqlStore;
   let pool: Pool;
   let mariadb = false;
   beforeAll(async () => {
-    db = await createTestMysql('inlists');
-    const store = await createMysqlStore({ url: db.url });
-    await store.migrate();
-    await store.close();
+    db = await createTestMysqlStore('inlists');
     pool = createMysqlPool({ url: db.url, connectionLimit: 2 });
     // 20,000 claims over 200 packets: enough rows that a full scan is not the cheap plan
     for (let p = 0; p < 200; p++) {
