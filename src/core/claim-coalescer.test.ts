@@ -183,18 +183,18 @@ describe('the per-packet claim queue (on the real embedded store)', () => {
   });
 
   /**
-   * A queue of 4 groups over the real store whose FIRST group is held (in the database, say) until
-   * `letFirstGo`; `sent` lists each group's packets as the store was asked for them.
+   * A queue of 4 groups over the real store whose first `held` groups are each held (in the
+   * database, say) until `letGo(i)`; `sent` lists each group's packets as the store was asked for them.
    */
-  function firstGroupHeld(maxWaitMs: number) {
+  function groupsHeld(maxWaitMs: number, held = 1) {
     const sent: string[][] = [];
-    let letFirstGo!: () => void;
-    const held = new Promise<void>((resolve) => (letFirstGo = resolve));
+    const opens: Array<() => void> = [];
+    const gates = Array.from({ length: held }, () => new Promise<void>((open) => opens.push(open)));
     const q = createClaimCoalescer({
       store: {
         claimSharesMany: async (requests, now, random, onDecided) => {
           sent.push(requests.map((r) => r.packetId));
-          if (sent.length === 1) await held;
+          await gates[sent.length - 1];
           return store.claimSharesMany(requests, now, random, onDecided);
         },
       },
@@ -202,12 +202,12 @@ describe('the per-packet claim queue (on the real embedded store)', () => {
       maxGroups: 4,
       maxWaitMs,
     });
-    return { q, sent, letFirstGo };
+    return { q, sent, letGo: (i: number) => opens[i]!() };
   }
 
   it('starts no group of one beside a running group: who arrives meanwhile goes in the next group together', async () => {
     const [a, b, c] = [await activePacket(100, 1), await activePacket(100, 1), await activePacket(100, 1)];
-    const { q, sent, letFirstGo } = firstGroupHeld(60_000);
+    const { q, sent, letGo } = groupsHeld(60_000);
     const first = q.claim(a!, 'u1');
     // nothing runs: the first claimer's group starts at once
     expect(sent).toEqual([[a]]);
@@ -215,7 +215,7 @@ describe('the per-packet claim queue (on the real embedded store)', () => {
     // three slots are free, but the two wait for the running group instead of taking one each
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(sent).toEqual([[a]]);
-    letFirstGo();
+    letGo(0);
     const results = await Promise.all([first, ...later]);
     expect(sent).toEqual([[a], [b, c]]);
     expect(results.every((r) => r.outcome.ok)).toBe(true);
@@ -225,15 +225,33 @@ describe('the per-packet claim queue (on the real embedded store)', () => {
 
   it('lets a claimer start a group of their own after maxWaitMs when the running group is stuck', async () => {
     const [a, b] = [await activePacket(100, 1), await activePacket(100, 1)];
-    const { q, sent, letFirstGo } = firstGroupHeld(20);
+    const { q, sent, letGo } = groupsHeld(20);
     const first = q.claim(a!, 'u1');
     // the other packet's claimer is served while the first group is still stuck
     const other = await q.claim(b!, 'u2');
     expect(other.outcome.ok).toBe(true);
     expect(sent).toEqual([[a], [b]]);
-    letFirstGo();
+    letGo(0);
     expect((await first).outcome.ok).toBe(true);
     expect(q.claimsInFlight()).toBe(0);
+  });
+
+  it('counts maxWaitMs from the last time the waiters were taken, not from the first arrival', async () => {
+    const ids = [await activePacket(100, 1), await activePacket(100, 1), await activePacket(100, 1)];
+    const [a, b, c] = ids as [string, string, string];
+    const { q, sent, letGo } = groupsHeld(300, 2);
+    const at = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const claims = [q.claim(a, 'u1'), q.claim(b, 'u2')]; // b waits: its fallback is due in 300 ms
+    letGo(0); // a's group is decided: b's group starts now (and is held)
+    const cArrives = at(200).then(() => claims.push(q.claim(c, 'u3')));
+    await at(400); // b's fallback would have been due by now; c's is due 300 ms after c came
+    await cArrives;
+    // c waits for b's group instead of starting a group of one in a free slot
+    expect(sent).toEqual([[a], [b]]);
+    letGo(1);
+    const results = await Promise.all(claims);
+    expect(sent).toEqual([[a], [b], [c]]);
+    expect(results.every((r) => r.outcome.ok)).toBe(true);
   });
 
   it('fails the claimers of a store answer it cannot read, and goes on serving', async () => {

@@ -104,6 +104,11 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
   }
 
   function pump(): void {
+    // whoever waited is taken now (or waits for a full set of groups): the fallback is not needed
+    if (lateStart !== undefined) {
+      clearTimeout(lateStart);
+      lateStart = undefined;
+    }
     while (groups < maxGroups && ready.size > 0) {
       groups++;
       void run(takeGroup());
@@ -193,11 +198,7 @@ export function createClaimCoalescer(opts: ClaimCoalescerOptions): ClaimCoalesce
         // maxWaitMs, if none is by then); a queue without cross-packet groups (one packet a
         // transaction) has nothing to wait for
         if (groups === 0 || maxPackets === 1) pump();
-        else
-          lateStart ??= setTimeout(() => {
-            lateStart = undefined;
-            pump();
-          }, maxWaitMs).unref();
+        else lateStart ??= setTimeout(pump, maxWaitMs).unref();
       });
     },
     activeQueues: () => queues.size,
